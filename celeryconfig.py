@@ -1,0 +1,44 @@
+"""Celery's own settings (lowercase, as Celery reads them). Connection URLs
+come from the Flask config (REDIS_URL) in tasks.celery_init_app."""
+from kombu import Queue
+
+task_serializer = "json"
+result_serializer = "json"
+accept_content = ["json"]
+timezone = "UTC"
+enable_utc = True
+
+# Our BackgroundJob/outbox rows carry state; Celery results are not needed.
+task_ignore_result = True
+
+# At-least-once delivery: ack after the task ran; every task is idempotent,
+# so a message redelivered after a worker died finishes once.
+task_acks_late = True
+task_reject_on_worker_lost = True
+worker_prefetch_multiplier = 1
+task_time_limit = 30 * 60
+task_soft_time_limit = 25 * 60
+
+# Longer than any countdown/ETA we use, or Redis redelivers the message early.
+broker_transport_options = {"visibility_timeout": 2 * 60 * 60, "socket_connect_timeout": 2, "socket_timeout": 5}
+broker_connection_retry_on_startup = True
+# Publishing inside a request must not hang when Redis is down: fail fast,
+# the outbox keeps the message.
+task_publish_retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+task_default_queue = "default"
+task_queues = [Queue(name) for name in ("default", "exports", "media", "notifications", "maintenance")]
+task_routes = {
+    "exports.*": {"queue": "exports"},
+    "media.*": {"queue": "media"},
+    "notifications.*": {"queue": "notifications"},
+    "maintenance.*": {"queue": "maintenance"},
+}
+
+beat_schedule = {
+    "relay-outbox": {"task": "maintenance.relay_outbox", "schedule": 10.0},
+    "purge-expired": {"task": "maintenance.purge_expired", "schedule": 60.0 * 60},
+}
+
+worker_send_task_events = True  # Flower shows live task state
+task_send_sent_event = True

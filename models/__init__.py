@@ -1,0 +1,5 @@
+"""The domain. Importing this package registers every model on the metadata."""
+from models import audit, events, tenancy  # noqa: F401
+from models.db import db  # noqa: F401
+from models.identity import AuthSession, Organization, RefreshToken, Role, User  # noqa: F401
+from models.ops import IdempotencyRecord, OutboxMessage  # noqa: F401

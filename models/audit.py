@@ -1,0 +1,106 @@
+"""Audit log: one row per written entity per flush, with the before/after of
+the fields that changed, the actor, request id and IP from models.context.
+
+Models opt in by inheriting `Audited`; `__audit_exclude__` names fields never
+copied into the log (secrets)."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models import context
+from models.db import db, utcnow
+from models.tenancy import TenantScoped
+
+
+class Audited:
+    __audit_exclude__: frozenset[str] = frozenset()
+
+
+class AuditLogEntry(TenantScoped, db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    entity_type: Mapped[str] = mapped_column(String(60), nullable=False)
+    entity_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    __table_args__ = (
+        db.Index("ix_audit_log_org_entity", "organization_id", "entity_type", "entity_id"),
+        db.Index("ix_audit_log_org_created", "organization_id", "created_at"),
+    )
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _columns(obj):
+    mapper = inspect(obj).mapper
+    return [attr for attr in mapper.column_attrs if attr.key not in type(obj).__audit_exclude__]
+
+
+def _changes(obj):
+    state = inspect(obj)
+    before, after = {}, {}
+    for attr in _columns(obj):
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            before[attr.key] = _plain(history.deleted[0]) if history.deleted else None
+            after[attr.key] = _plain(history.added[0]) if history.added else None
+    return before, after
+
+
+def _snapshot(obj):
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in _columns(obj)}
+
+
+def _organization_of(obj):
+    from models.identity.organization import Organization  # the tenant row audits itself
+
+    return obj.id if isinstance(obj, Organization) else getattr(obj, "organization_id", None)
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_rows(session, flush_context):
+    actor = context.current()
+    rows = []
+
+    def add(obj, action, before, after):
+        org_id = _organization_of(obj)
+        if org_id is None:
+            return
+        rows.append(
+            dict(
+                organization_id=org_id, actor_id=actor.user_id, action=action,
+                entity_type=type(obj).__name__, entity_id=str(obj.id), before=before, after=after,
+                request_id=actor.request_id, ip=actor.ip, created_at=utcnow(),
+            )
+        )
+
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            add(obj, "create", None, _snapshot(obj))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj)
+            if not after:
+                continue
+            soft_deleted = "deleted_at" in after and before.get("deleted_at") is None and after["deleted_at"]
+            add(obj, "delete" if soft_deleted else "update", before, after)
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            add(obj, "delete", _snapshot(obj), None)
+    if rows:
+        session.connection().execute(AuditLogEntry.__table__.insert(), rows)

@@ -1,0 +1,43 @@
+"""Typed domain errors. web/ maps each class to one HTTP status and error code."""
+
+
+class DomainError(Exception):
+    code = "DOMAIN_ERROR"
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class PermissionDenied(DomainError):
+    code = "FORBIDDEN"
+
+
+class AuthenticationFailed(DomainError):
+    code = "UNAUTHORIZED"
+
+
+class ValidationFailed(DomainError):
+    """Field-level problems: details map field -> list of messages."""
+
+    code = "VALIDATION_ERROR"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+class InvalidTransition(Conflict):
+    code = "INVALID_TRANSITION"
+
+    def __init__(self, message: str, allowed: list[str]):
+        super().__init__(message, allowed=allowed)
+
+
+class DependencyUnavailable(DomainError):
+    code = "SERVICE_UNAVAILABLE"

@@ -1,0 +1,150 @@
+"""Login sessions and rotating refresh tokens.
+
+An AuthSession is one login (a refresh-token family). Each refresh token is
+single-use: refreshing spends it and issues the next one of the same session.
+Presenting a spent token again means it leaked, so the whole session is
+revoked. Access tokens name their session (`sid`), so revoking a session
+(logout, reuse, deactivation) also kills its access tokens at once.
+"""
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import DateTime, ForeignKey, String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models import events
+from models.db import as_utc, db, utcnow
+from models.errors import AuthenticationFailed
+from models.identity.role import Role
+from models.identity.user import User
+
+
+@dataclass(frozen=True)
+class SessionsEnded(events.DomainEvent):
+    """A user's sessions were revoked: their open apps should sign out."""
+
+    user_id: int
+    reason: str
+
+
+class AuthSession(db.Model):
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class RefreshToken(db.Model):
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _new_refresh_token(session_id: str) -> str:
+    raw = secrets.token_urlsafe(48)
+    ttl = timedelta(days=current_app.config.get("REFRESH_TOKEN_TTL_DAYS", 30))
+    db.session.add(RefreshToken(session_id=session_id, token_hash=_hash(raw), expires_at=utcnow() + ttl))
+    return raw
+
+
+def start_session(user: User, ip: str | None = None, user_agent: str | None = None) -> tuple[AuthSession, str]:
+    session = AuthSession(user_id=user.id, ip=ip, user_agent=(user_agent or "")[:300] or None)
+    db.session.add(session)
+    db.session.flush()
+    return session, _new_refresh_token(session.id)
+
+
+def _revoke_now(session_id: str, reason: str) -> None:
+    """Revoke in a transaction of its own: it must stick even though the
+    request that detected the reason fails."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(AuthSession)
+            .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_reason=reason)
+        )
+
+
+def rotate(raw_refresh: str) -> tuple[User, AuthSession, str]:
+    """Spend a refresh token and issue its successor in the same session."""
+    token = db.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _hash(raw_refresh)))
+    if token is None:
+        raise AuthenticationFailed("Invalid refresh token")
+    session = db.session.get(AuthSession, token.session_id)
+    if session.revoked_at is not None:
+        raise AuthenticationFailed("This session has ended; log in again")
+    if as_utc(token.expires_at) <= utcnow():
+        raise AuthenticationFailed("Refresh token expired; log in again")
+    spent = db.session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == token.id, RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:
+        db.session.rollback()
+        _revoke_now(session.id, "refresh_token_reuse")
+        raise AuthenticationFailed("Refresh token already used; the session has been revoked")
+    user = db.session.scalar(
+        select(User).where(User.id == session.user_id, User.is_active.is_(True)).execution_options(all_tenants=True)
+    )
+    if user is None:
+        raise AuthenticationFailed("Account disabled")
+    session.last_used_at = utcnow()
+    return user, session, _new_refresh_token(session.id)
+
+
+def end_session(session_id: str, reason: str = "logout") -> None:
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+
+
+def session_of_refresh_token(raw_refresh: str) -> str | None:
+    return db.session.scalar(select(RefreshToken.session_id).where(RefreshToken.token_hash == _hash(raw_refresh)))
+
+
+def end_all_sessions(user: User, reason: str = "account_changed") -> None:
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+    events.record(SessionsEnded(user.id, reason))
+
+
+def load_active_user(user_id: int, session_id: str) -> tuple[User, list[str]] | None:
+    """The user behind an access token with their role's permissions, in one
+    query; None when the user is gone or inactive or the session revoked."""
+    row = db.session.execute(
+        select(User, Role.permissions)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .outerjoin(Role, (Role.organization_id == User.organization_id) & (Role.name == User.role))
+        .where(
+            User.id == user_id, User.is_active.is_(True),
+            AuthSession.id == session_id, AuthSession.revoked_at.is_(None),
+        )
+        .execution_options(all_tenants=True)
+    ).first()
+    return (row[0], row[1] or []) if row else None

@@ -1,0 +1,111 @@
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import Boolean, DateTime, Index, String, select, text
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models.audit import Audited
+from models.db import Timestamped, db, utcnow
+from models.errors import Conflict, PermissionDenied, ValidationFailed
+from models.identity.role import role_names
+from models.tenancy import SoftDeletable, TenantScoped
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class User(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
+    __tablename__ = "users"
+    __audit_exclude__ = frozenset({"password_hash"})
+    __table_args__ = (
+        # Unique among live users only, so a deleted user's address can be reused.
+        Index(
+            "uq_users_email_live", "email", unique=True,
+            postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(40), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def set_password(self, password: str) -> None:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValidationFailed(
+                "Password too short", password=[f"must be at least {MIN_PASSWORD_LENGTH} characters"]
+            )
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def touch_login(self) -> None:
+        self.last_login_at = utcnow()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_taken(email: str) -> bool:
+    stmt = select(User.id).where(User.email == normalize_email(email)).execution_options(all_tenants=True)
+    return db.session.scalar(stmt) is not None
+
+
+def _check_role(role: str) -> None:
+    if role not in role_names():
+        raise ValidationFailed("Unknown role", role=[f"no role named {role!r} in this organization"])
+
+
+def create_user(*, email, name, password, role, phone=None, acting_role: str | None = None) -> User:
+    """Add a user to the current organization. Only an owner may create owners."""
+    if email_taken(email):
+        raise Conflict("A user with this email already exists", email=["already registered"])
+    _check_role(role)
+    if role == "owner" and acting_role != "owner":
+        raise PermissionDenied("Only an owner can create another owner")
+    user = User(email=normalize_email(email), name=name, phone=phone, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def update_user(user: User, changes: dict, *, acting_user: User) -> User:
+    from models.identity.sessions import end_all_sessions
+
+    touches_owner = user.role == "owner" or changes.get("role") == "owner"
+    if touches_owner and acting_user.role != "owner":
+        raise PermissionDenied("Only an owner can change an owner or make one")
+    if user.id == acting_user.id and (changes.get("is_active") is False or "role" in changes):
+        raise Conflict("You cannot deactivate yourself or change your own role")
+    if "role" in changes:
+        _check_role(changes["role"])
+    if "email" in changes and normalize_email(changes["email"]) != user.email:
+        if email_taken(changes["email"]):
+            raise Conflict("A user with this email already exists", email=["already registered"])
+        changes["email"] = normalize_email(changes["email"])
+    password = changes.pop("password", None)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if password:
+        user.set_password(password)
+    if password or changes.get("is_active") is False:
+        end_all_sessions(user)
+    return user
+
+
+def delete_user(user: User, *, acting_user: User) -> None:
+    from models.identity.sessions import end_all_sessions
+
+    if user.id == acting_user.id:
+        raise Conflict("You cannot delete yourself")
+    if user.role == "owner" and acting_user.role != "owner":
+        raise PermissionDenied("Only an owner can delete an owner")
+    user.soft_delete()
+    end_all_sessions(user)

@@ -1,0 +1,109 @@
+"""Transactional outbox for background tasks.
+
+`enqueue()` writes the task into the same transaction as the business change.
+After commit the message is published to the broker at once and its row
+deleted; if the broker is unreachable the row stays and `relay_pending()` (run
+by beat) publishes it once Redis is back. A rolled-back transaction enqueues
+nothing; a committed one loses nothing. The row id is the Celery task id, so a
+message relayed twice is recognisable downstream.
+"""
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models import events
+from models.db import db, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    args: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    kwargs: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+@dataclass(frozen=True)
+class TaskEnqueued(events.DomainEvent):
+    message_id: str
+    task_name: str
+    args: tuple
+    kwargs: dict
+
+
+_publisher = None
+
+
+def set_publisher(publish) -> None:
+    """`publish(task_name, args, kwargs, task_id)` sends one message to the broker
+    (the Celery layer installs it); it raises when the broker is unreachable."""
+    global _publisher
+    _publisher = publish
+
+
+def enqueue(task_name: str, *args, **kwargs) -> str:
+    """Schedule a task to run after the current transaction commits. Returns its task id."""
+    message = OutboxMessage(id=str(uuid.uuid4()), task_name=task_name, args=list(args), kwargs=kwargs)
+    db.session.add(message)
+    events.record(TaskEnqueued(message.id, task_name, tuple(args), kwargs))
+    return message.id
+
+
+def _publish(conn, message_id: str, task_name: str, args, kwargs) -> bool:
+    """Send one message; on success delete its row, on failure note the attempt."""
+    if _publisher is None:
+        log.warning("no task publisher configured; %s %s stays in the outbox", task_name, message_id)
+        return False
+    try:
+        _publisher(task_name, list(args), dict(kwargs), message_id)
+    except Exception as exc:  # broker down: the outbox row keeps the task
+        log.warning("broker unreachable, %s %s kept in outbox: %s", task_name, message_id, exc)
+        conn.execute(
+            OutboxMessage.__table__.update()
+            .where(OutboxMessage.id == message_id)
+            .values(attempts=OutboxMessage.attempts + 1, last_error=str(exc)[:2000])
+        )
+        return False
+    conn.execute(delete(OutboxMessage).where(OutboxMessage.id == message_id))
+    return True
+
+
+def _publish_after_commit(evt: TaskEnqueued) -> None:
+    with db.engine.begin() as conn:
+        _publish(conn, evt.message_id, evt.task_name, evt.args, evt.kwargs)
+
+
+events.subscribe(TaskEnqueued, _publish_after_commit)
+
+
+def relay_pending(older_than: timedelta = timedelta(seconds=10), limit: int = 500) -> int:
+    """Publish messages whose immediate publish failed. Returns how many were sent.
+
+    Only rows older than `older_than` are taken, so a message still being
+    published by the process that committed it is left to that process."""
+    cutoff = utcnow() - older_than
+    stmt = (
+        select(OutboxMessage.id, OutboxMessage.task_name, OutboxMessage.args, OutboxMessage.kwargs)
+        .where(OutboxMessage.created_at <= cutoff)
+        .order_by(OutboxMessage.created_at)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    sent = 0
+    with db.engine.begin() as conn:
+        for row in conn.execute(stmt).all():
+            if not _publish(conn, row.id, row.task_name, row.args, row.kwargs):
+                break  # broker still down; try again on the next beat
+            sent += 1
+    return sent

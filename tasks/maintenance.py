@@ -1,0 +1,28 @@
+"""Housekeeping run by beat on the maintenance queue."""
+from datetime import timedelta
+
+from celery import shared_task
+from flask import current_app
+from sqlalchemy import delete
+
+from models.db import db, utcnow
+from models.identity.sessions import RefreshToken
+from models.ops import idempotency, outbox
+
+RETRYING = dict(autoretry_for=(ConnectionError, OSError), retry_backoff=True, retry_jitter=True, max_retries=5)
+
+
+@shared_task(name="maintenance.relay_outbox", ignore_result=True, **RETRYING)
+def relay_outbox() -> int:
+    """Publish tasks whose publish failed at commit time (broker was down)."""
+    grace = timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE_SECONDS"])
+    return outbox.relay_pending(older_than=grace)
+
+
+@shared_task(name="maintenance.purge_expired", ignore_result=True, **RETRYING)
+def purge_expired() -> dict:
+    """Drop expired idempotency records and refresh tokens. Idempotent by nature."""
+    purged_keys = idempotency.purge_expired()
+    with db.engine.begin() as conn:
+        purged_tokens = conn.execute(delete(RefreshToken).where(RefreshToken.expires_at <= utcnow())).rowcount
+    return {"idempotency_records": purged_keys, "refresh_tokens": purged_tokens}

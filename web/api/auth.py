@@ -1,0 +1,108 @@
+from flask import current_app, g, request
+from flask.views import MethodView
+from flask_jwt_extended import get_jwt
+
+from models.db import db
+from models.errors import AuthenticationFailed
+from models.identity import accounts, sessions
+from models.identity.organization import Organization
+from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in
+from web.conventions.envelope import Blueprint
+from web.extensions import limiter
+from web.schemas.identity import (
+    LoginSchema, MeSchema, RefreshSchema, RegisterSchema, RegistrationSchema, TokenPairSchema,
+)
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up, sign-in and sessions")
+
+
+def _login_email_key():
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"login-email:{str(email).strip().lower()}" if email else f"login-ip:{request.remote_addr}"
+
+
+def _token_pair(user, session, refresh_token):
+    return {
+        "access_token": issue_access_token(user, session.id),
+        "refresh_token": refresh_token,
+        "token_type": "Bearer",
+        "expires_in": access_token_seconds(),
+        "user": user,
+    }
+
+
+def _start_session(user):
+    session, refresh_token = sessions.start_session(user, request.remote_addr, request.user_agent.string)
+    return _token_pair(user, session, refresh_token)
+
+
+@blp.route("/register")
+class Register(MethodView):
+    @public
+    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, RegistrationSchema)
+    def post(self, body):
+        """Create an organization and its owner; returns the owner's tokens."""
+        org, user = accounts.register(
+            organization_name=body["organization_name"], name=body["name"], email=body["email"],
+            password=body["password"], timezone=body["timezone"],
+        )
+        result = {**_start_session(user), "organization": org}
+        db.session.commit()
+        return result
+
+
+@blp.route("/login")
+class Login(MethodView):
+    @public
+    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
+    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_EMAIL"], key_func=_login_email_key)
+    @blp.arguments(LoginSchema)
+    @blp.response(200, TokenPairSchema)
+    def post(self, body):
+        """Exchange email and password for an access token and a refresh token."""
+        user = accounts.authenticate(body["email"], body["password"])
+        result = _start_session(user)
+        db.session.commit()
+        return result
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @public
+    @blp.arguments(RefreshSchema)
+    @blp.response(200, TokenPairSchema)
+    def post(self, body):
+        """Spend a refresh token for a new pair. Reusing a spent token ends its session."""
+        user, session, refresh_token = sessions.rotate(body["refresh_token"])
+        result = _token_pair(user, session, refresh_token)
+        db.session.commit()
+        return result
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @signed_in
+    @blp.arguments(RefreshSchema)
+    @blp.response(204)
+    def post(self, body):
+        """End this session: its access and refresh tokens stop working at once."""
+        sid = get_jwt()["sid"]
+        other = sessions.session_of_refresh_token(body["refresh_token"])
+        if other is not None and other != sid:
+            raise AuthenticationFailed("This refresh token belongs to another session")
+        sessions.end_session(sid)
+        db.session.commit()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @signed_in
+    @blp.response(200, MeSchema)
+    def get(self):
+        """The caller, their organization and their permissions."""
+        user = current_user()
+        return {"user": user, "organization": db.session.get(Organization, user.organization_id),
+                "permissions": g.permissions}

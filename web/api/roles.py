@@ -1,0 +1,43 @@
+from flask.views import MethodView
+from sqlalchemy import select
+
+from models.db import db
+from models.identity import Role
+from models.identity.role import create_role
+from models.tenancy import get_or_404
+from web.auth import requires
+from web.conventions.envelope import Blueprint
+from web.schemas.identity import RoleCreateSchema, RoleSchema, RoleUpdateSchema
+
+blp = Blueprint("roles", __name__, url_prefix="/api/v1/admin/roles", description="Roles and their permissions")
+
+
+@blp.route("")
+class Roles(MethodView):
+    @requires("users:read")
+    @blp.response(200, RoleSchema(many=True))
+    def get(self):
+        """Every role of the organization, built-in and custom, with permissions."""
+        return db.session.scalars(select(Role).order_by(Role.is_builtin.desc(), Role.name)).all()
+
+    @requires("roles:manage")
+    @blp.arguments(RoleCreateSchema)
+    @blp.response(201, RoleSchema)
+    def post(self, body):
+        """Add a custom role."""
+        role = create_role(body["name"], body["description"], body["permissions"])
+        db.session.commit()
+        return role
+
+
+@blp.route("/<int:role_id>")
+class RoleDetail(MethodView):
+    @requires("roles:manage")
+    @blp.arguments(RoleUpdateSchema)
+    @blp.response(200, RoleSchema)
+    def patch(self, body, role_id):
+        """Change a role's description or permissions (the owner role is fixed)."""
+        role = get_or_404(Role, role_id, "Role")
+        role.update(**body)
+        db.session.commit()
+        return role

@@ -1,0 +1,65 @@
+from flask.views import MethodView
+from sqlalchemy import select
+
+from models.db import db
+from models.identity import User
+from models.identity.user import create_user, delete_user, update_user
+from models.tenancy import get_or_404
+from web.auth import current_user, requires
+from web.conventions.envelope import Blueprint
+from web.conventions.listing import paginate
+from web.schemas.identity import UserCreateSchema, UserListArgsSchema, UserSchema, UserUpdateSchema
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="People of the organization")
+
+SORTABLE = {"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at,
+            "last_login_at": User.last_login_at}
+
+
+@blp.route("")
+class Users(MethodView):
+    @requires("users:read")
+    @blp.arguments(UserListArgsSchema, location="query")
+    @blp.paginated(UserSchema)
+    def get(self, args):
+        """List users (filters: role, is_active; search q on name and email)."""
+        stmt = select(User)
+        if args.get("role"):
+            stmt = stmt.where(User.role.in_(args["role"]))
+        if "is_active" in args:
+            stmt = stmt.where(User.is_active.is_(args["is_active"]))
+        return paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=User.id,
+                        search=(User.name, User.email))
+
+    @requires("users:manage")
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    def post(self, body):
+        """Add a user to the organization."""
+        user = create_user(**body, acting_role=current_user().role)
+        db.session.commit()
+        return user
+
+
+@blp.route("/<int:user_id>")
+class UserDetail(MethodView):
+    @requires("users:read")
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        return get_or_404(User, user_id, "User")
+
+    @requires("users:manage")
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, body, user_id):
+        """Edit a user. Deactivating or changing the password ends their sessions."""
+        user = update_user(get_or_404(User, user_id, "User"), body, acting_user=current_user())
+        db.session.commit()
+        return user
+
+    @requires("users:manage")
+    @blp.response(204)
+    def delete(self, user_id):
+        """Remove a user (soft delete); their sessions end at once."""
+        delete_user(get_or_404(User, user_id, "User"), acting_user=current_user())
+        db.session.commit()

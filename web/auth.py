@@ -1,0 +1,95 @@
+"""Authentication and permissions for HTTP routes.
+
+Every `/api/` route requires a valid access token unless its view is marked
+`@public`; `@requires("perm")` then checks the caller's role. The token's
+session is checked on every request, so logout and deactivation take effect at once."""
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_jwt_extended import create_access_token, get_jwt, verify_jwt_in_request
+
+from models import context
+from models.errors import AuthenticationFailed, PermissionDenied
+from models.identity import sessions
+from models.identity.permissions import grants
+from web.conventions.errors import error_response
+
+
+def public(view):
+    view._public = True
+    return view
+
+
+def requires(*permissions):
+    def decorator(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            missing = [p for p in permissions if not grants(g.permissions, p)]
+            if missing:
+                raise PermissionDenied(f"Your role lacks the permission: {', '.join(missing)}", required=missing)
+            return view(*args, **kwargs)
+
+        checked._permissions = permissions
+        return checked
+
+    return decorator
+
+
+# Any signed-in caller of the organization, whatever the role.
+signed_in = requires()
+
+
+def current_user():
+    return g.user
+
+
+def _view_method(endpoint: str):
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), None)
+    return view
+
+
+def authenticate_request():
+    if request.endpoint is None or not request.path.startswith("/api/") or request.method == "OPTIONS":
+        return
+    method = _view_method(request.endpoint)
+    if method is None or getattr(method, "_public", False) or request.endpoint.startswith("api-docs"):
+        return
+    verify_jwt_in_request()
+    claims = get_jwt()
+    loaded = sessions.load_active_user(int(claims["sub"]), claims.get("sid", ""))
+    if loaded is None:
+        raise AuthenticationFailed("Your session has ended or your account is disabled; log in again")
+    g.user, g.permissions = loaded
+    context.bind(organization_id=g.user.organization_id, user_id=g.user.id)
+
+
+def issue_access_token(user, session_id: str) -> str:
+    return create_access_token(
+        identity=str(user.id),
+        additional_claims={"org": user.organization_id, "role": user.role, "sid": session_id},
+    )
+
+
+def access_token_seconds() -> int:
+    return int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
+
+
+def install_jwt_errors(jwt):
+    def unauthorized(message, code="UNAUTHORIZED"):
+        return error_response(401, message, code=code)
+
+    jwt.unauthorized_loader(lambda reason: unauthorized("Missing bearer token: send Authorization: Bearer <token>"))
+    jwt.invalid_token_loader(lambda reason: unauthorized(f"Invalid token: {reason}", "TOKEN_INVALID"))
+    jwt.expired_token_loader(lambda header, payload: unauthorized("Token expired; refresh it", "TOKEN_EXPIRED"))
+    jwt.revoked_token_loader(lambda header, payload: unauthorized("Token revoked", "TOKEN_REVOKED"))
+    jwt.needs_fresh_token_loader(lambda header, payload: unauthorized("A fresh login is required"))
+    jwt.user_lookup_error_loader(lambda header, payload: unauthorized("Unknown user"))
+    jwt.token_verification_failed_loader(lambda header, payload: unauthorized("Token rejected", "TOKEN_INVALID"))
+
+
+def install(app, jwt):
+    install_jwt_errors(jwt)
+    app.before_request(authenticate_request)

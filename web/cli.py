@@ -1,0 +1,44 @@
+"""Flask CLI commands: `flask --app web seed-demo`."""
+import click
+from sqlalchemy import select
+
+from models import context
+from models.db import db
+from models.identity import Organization
+from models.identity.accounts import register
+from models.identity.user import create_user
+
+DEMO_SLUG = "acme-field-services"
+DEMO_PASSWORD = "demo-password-1"
+DEMO_USERS = (
+    ("admin", "Alex Admin", "admin@demo.fieldops.test"),
+    ("dispatcher", "Dana Dispatcher", "dispatch@demo.fieldops.test"),
+    ("technician", "Terry Technician", "tech@demo.fieldops.test"),
+    ("customer", "Casey Customer", "customer@demo.fieldops.test"),
+    ("support", "Sam Support", "support@demo.fieldops.test"),
+)
+OWNER_EMAIL = "owner@demo.fieldops.test"
+
+
+def seed_demo() -> bool:
+    """Create the demo organization once. Returns False when it already existed."""
+    if db.session.scalar(select(Organization.id).where(Organization.slug == DEMO_SLUG)) is not None:
+        return False
+    org, _owner = register(organization_name="Acme Field Services", name="Olivia Owner",
+                           email=OWNER_EMAIL, password=DEMO_PASSWORD, timezone="America/New_York")
+    with context.acting_as(organization_id=org.id):
+        for role, name, email in DEMO_USERS:
+            create_user(email=email, name=name, password=DEMO_PASSWORD, role=role, acting_role="owner")
+        db.session.commit()
+    return True
+
+
+def register_commands(app) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo organization (once) and print its logins."""
+        created = seed_demo()
+        click.echo("Demo organization created." if created else "Demo organization already present.")
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email in (OWNER_EMAIL, *(email for _, _, email in DEMO_USERS)):
+            click.echo(f"  {email}")

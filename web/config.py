@@ -1,0 +1,135 @@
+"""Configuration from the environment (SPEC §1). A `.env` file is honoured.
+
+Secrets: SECRET_KEY and JWT_SECRET_KEY come from the environment; for local
+development, when unset, they are generated once into instance/secrets.json
+(git-ignored) so every process of one checkout shares them."""
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+
+load_dotenv(ROOT / ".env", override=False)
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env_str(name, str(default)))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return env_str(name, str(default)).strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def _dev_secret(name: str) -> str:
+    """Read or create a development secret under instance/ (race-safe across processes)."""
+    path = INSTANCE_DIR / "secrets.json"
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    if name not in stored:
+        stored[name] = secrets.token_urlsafe(48)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(stored))
+        try:
+            os.link(tmp, path)  # fails if another process wrote it first
+        except FileExistsError:
+            stored = json.loads(path.read_text())
+            if name not in stored:  # older file lacks this key: extend it
+                stored[name] = secrets.token_urlsafe(48)
+                tmp.write_text(json.dumps(stored))
+                os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return stored[name]
+
+
+def database_url() -> str:
+    url = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'fieldops.db'}")
+    # psycopg2, which eventlet can make cooperative (SQLAlchemy 2.1 would pick psycopg 3).
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    def __init__(self):
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        self.SECRET_KEY = env_str("SECRET_KEY") or _dev_secret("SECRET_KEY")
+        self.JWT_SECRET_KEY = env_str("JWT_SECRET_KEY") or _dev_secret("JWT_SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        self.REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
+        self.SOCKETIO_ASYNC_MODE = env_str("SOCKETIO_ASYNC_MODE")  # None: eventlet if monkey-patched
+        self.STORAGE_DIR = env_str("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+        self.CORS_ORIGINS = env_list("CORS_ORIGINS", "*")
+        self.PORT = env_int("PORT", 5000)
+        self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+        self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+        self.PASSWORD_HASH_METHOD = env_str("PASSWORD_HASH_METHOD", "scrypt")
+        self.REFRESH_TOKEN_TTL_DAYS = env_int("REFRESH_TOKEN_TTL_DAYS", 30)
+        self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")
+        self.LOGIN_RATE_LIMIT_PER_EMAIL = env_str("LOGIN_RATE_LIMIT_PER_EMAIL", "5/minute")
+        self.OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 10)
+
+        # Flask-JWT-Extended: HS256 pinned, short-lived access tokens, header only.
+        self.JWT_ALGORITHM = "HS256"
+        self.JWT_DECODE_ALGORITHMS = ["HS256"]
+        self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 15))
+        self.JWT_TOKEN_LOCATION = ["headers"]
+
+        # Flask-Limiter on Redis; a Redis outage must not take the API down with it.
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = "fieldops-rl"
+        self.RATELIMIT_DEFAULT = env_str("RATELIMIT_DEFAULT")
+
+        # Flask-Compress: gzip JSON; weak ETags survive compression unchanged.
+        self.COMPRESS_ALGORITHM = ["gzip"]
+        self.COMPRESS_MIN_SIZE = 500
+        self.COMPRESS_MIMETYPES = ["application/json", "text/html", "text/css", "application/javascript", "text/csv"]
+
+        # flask-smorest / OpenAPI
+        self.API_TITLE = "FieldOps API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "docs"
+        self.OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+        self.API_SPEC_OPTIONS = {
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearerAuth": []}],
+            "info": {"description": "FieldOps multi-tenant field-service API. See SPEC §2 for conventions."},
+        }
+        self.PROPAGATE_EXCEPTIONS = False
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": 20}
+
+
+class TestConfig(Config):
+    def __init__(self):
+        super().__init__()
+        self.TESTING = True
+        self.SOCKETIO_ASYNC_MODE = "threading"
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing; the real KDF is not under test
+        self.OUTBOX_RELAY_GRACE_SECONDS = 0

@@ -1,0 +1,88 @@
+"""Pagination, sorting, free-text search and multi-value filters (SPEC §2), once."""
+import math
+from dataclasses import dataclass
+
+import marshmallow as ma
+from sqlalchemy import func, or_, select
+
+from models.db import db
+from models.errors import ValidationFailed
+
+MAX_PER_PAGE = 100
+
+
+class ListArgsSchema(ma.Schema):
+    """Query parameters every list endpoint accepts; resources subclass it to add filters."""
+
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+    sort = ma.fields.String(metadata={"description": "field or -field, comma-separated"})
+    q = ma.fields.String(validate=ma.validate.Length(max=200), metadata={"description": "free-text search"})
+
+
+class CommaList(ma.fields.Field):
+    """`status=pending,assigned` -> ["pending", "assigned"], each checked against `choices`."""
+
+    def __init__(self, choices=None, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = [item.strip() for item in str(value).split(",") if item.strip()]
+        if self.choices is not None:
+            bad = [item for item in items if item not in self.choices]
+            if bad:
+                raise ma.ValidationError(f"unknown value(s): {', '.join(bad)}; allowed: {', '.join(self.choices)}")
+        return items
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    current_page: int
+    per_page: int
+
+    @property
+    def meta(self) -> dict:
+        return {
+            "total": self.total,
+            "per_page": self.per_page,
+            "current_page": self.current_page,
+            "last_page": max(1, math.ceil(self.total / self.per_page)),
+        }
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply_search(stmt, term: str | None, columns):
+    if not term:
+        return stmt
+    pattern = f"%{_escape_like(term)}%"
+    return stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+
+
+def apply_sort(stmt, sort: str | None, sortable: dict, default: str, tiebreaker):
+    order = []
+    for field in (sort or default).split(","):
+        field = field.strip()
+        column = sortable.get(field.lstrip("-"))
+        if column is None:
+            raise ValidationFailed(
+                "Unknown sort field", sort=[f"{field!r} is not sortable; use one of: {', '.join(sorted(sortable))}"]
+            )
+        order.append(column.desc() if field.startswith("-") else column.asc())
+    return stmt.order_by(*order, tiebreaker)
+
+
+def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(), scalars=True) -> Page:
+    """Run a filtered select as one page: one COUNT and one page query."""
+    stmt = apply_search(stmt, args.get("q"), search)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    stmt = apply_sort(stmt, args.get("sort"), sortable, default_sort, tiebreaker)
+    page, per_page = args["page"], args["per_page"]
+    stmt = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = db.session.scalars(stmt).all() if scalars else db.session.execute(stmt).all()
+    return Page(items=list(items), total=total, current_page=page, per_page=per_page)

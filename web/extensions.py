@@ -1,0 +1,28 @@
+"""Unbound extension singletons; `create_app` binds them to an app."""
+import flask_smorest
+from flask_compress import Compress
+from flask_cors import CORS
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_socketio import SocketIO
+
+from models.db import db  # noqa: F401  (defined in the domain, bound here)
+from web.conventions import errors
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api with our error envelope for every HTTPException."""
+
+    def handle_http_exception(self, error):
+        return errors.handle_http_exception(error)
+
+
+api = Api()
+jwt = JWTManager()
+limiter = Limiter(key_func=get_remote_address)
+migrate = Migrate()
+compress = Compress()
+cors = CORS()
+socketio = SocketIO()

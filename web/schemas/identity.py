@@ -1,0 +1,141 @@
+import marshmallow as ma
+
+from models.identity.role import ROLE_NAME_PATTERN
+from web.conventions.listing import CommaList, ListArgsSchema
+from web.schemas.common import Email, InputSchema, Password, UTCDateTime
+
+Str = ma.fields.String
+
+
+# --- output -------------------------------------------------------------------
+
+class OrganizationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = Str()
+    slug = Str()
+    timezone = Str()
+    settings = ma.fields.Dict()
+
+
+class OrganizationRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = Str()
+    slug = Str()
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    organization_id = ma.fields.Integer()
+    email = Str()
+    name = Str()
+    phone = Str(allow_none=True)
+    role = Str()
+    is_active = ma.fields.Boolean()
+    created_at = UTCDateTime()
+    last_login_at = UTCDateTime(allow_none=True)
+
+
+class TokenPairSchema(ma.Schema):
+    access_token = Str()
+    refresh_token = Str()
+    token_type = Str(dump_default="Bearer")
+    expires_in = ma.fields.Integer(metadata={"description": "access token lifetime in seconds"})
+    user = ma.fields.Nested(UserSchema)
+
+
+class RegistrationSchema(TokenPairSchema):
+    organization = ma.fields.Nested(OrganizationRefSchema)
+
+
+class MeSchema(ma.Schema):
+    user = ma.fields.Nested(UserSchema)
+    organization = ma.fields.Nested(OrganizationSchema)
+    permissions = ma.fields.List(Str())
+
+
+class RoleSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = Str()
+    description = Str()
+    permissions = ma.fields.List(Str())
+    is_builtin = ma.fields.Boolean()
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
+
+
+class AuditEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    actor_id = ma.fields.Integer(allow_none=True)
+    action = Str()
+    entity_type = Str()
+    entity_id = Str()
+    before = ma.fields.Dict(allow_none=True)
+    after = ma.fields.Dict(allow_none=True)
+    request_id = Str(allow_none=True)
+    ip = Str(allow_none=True)
+    created_at = UTCDateTime()
+
+
+# --- input --------------------------------------------------------------------
+
+def Name(**kwargs):
+    return Str(validate=ma.validate.Length(min=1, max=200), **kwargs)
+
+
+class RegisterSchema(InputSchema):
+    organization_name = Name(required=True)
+    name = Name(required=True)
+    email = Email(required=True)
+    password = Password()
+    timezone = Str(load_default="UTC", validate=ma.validate.Length(max=64))
+
+
+class LoginSchema(InputSchema):
+    email = Email(required=True)
+    password = Str(required=True, load_only=True, validate=ma.validate.Length(max=128))
+
+
+class RefreshSchema(InputSchema):
+    refresh_token = Str(required=True, validate=ma.validate.Length(max=200))
+
+
+class UserCreateSchema(InputSchema):
+    email = Email(required=True)
+    name = Name(required=True)
+    password = Password()
+    role = Str(required=True, validate=ma.validate.Length(max=40))
+    phone = Str(allow_none=True, validate=ma.validate.Length(max=40))
+
+
+class UserUpdateSchema(InputSchema):
+    email = Email()
+    name = Name()
+    password = Str(load_only=True, validate=ma.validate.Length(min=8, max=128))
+    role = Str(validate=ma.validate.Length(max=40))
+    phone = Str(allow_none=True, validate=ma.validate.Length(max=40))
+    is_active = ma.fields.Boolean()
+
+
+class UserListArgsSchema(ListArgsSchema, InputSchema):
+    role = CommaList()
+    is_active = ma.fields.Boolean()
+
+
+class RoleCreateSchema(InputSchema):
+    name = Str(required=True, validate=ma.validate.Regexp(ROLE_NAME_PATTERN, error="lowercase letters, digits, _"))
+    description = Str(load_default="", validate=ma.validate.Length(max=300))
+    permissions = ma.fields.List(Str(), required=True)
+
+
+class RoleUpdateSchema(InputSchema):
+    description = Str(validate=ma.validate.Length(max=300))
+    permissions = ma.fields.List(Str())
+
+
+class AuditListArgsSchema(ListArgsSchema, InputSchema):
+    actor_id = ma.fields.Integer()
+    action = CommaList(choices=("create", "update", "delete"))
+    entity_type = Str()
+    entity_id = Str()
+    date_from = ma.fields.DateTime()
+    date_to = ma.fields.DateTime()

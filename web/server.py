@@ -1,0 +1,22 @@
+"""The web process: `python -m web.server`. Flask + Socket.IO on eventlet's WSGI server."""
+import warnings
+
+warnings.filterwarnings("ignore", message="Eventlet is deprecated")  # known; see DESIGN.md pitfalls
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()  # before every other import
+
+import os  # noqa: E402
+
+from web import create_app  # noqa: E402
+from web.extensions import socketio  # noqa: E402
+
+
+def main() -> None:
+    app = create_app()
+    socketio.run(app, host=os.environ.get("HOST", "0.0.0.0"), port=app.config["PORT"],
+                 log_output=False, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()
