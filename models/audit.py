@@ -46,9 +46,14 @@ def _plain(value):
     return value
 
 
+# Bookkeeping that changes on every write and says nothing about it.
+ALWAYS_EXCLUDED = frozenset({"updated_at"})
+
+
 def _columns(obj):
     mapper = inspect(obj).mapper
-    return [attr for attr in mapper.column_attrs if attr.key not in type(obj).__audit_exclude__]
+    skipped = ALWAYS_EXCLUDED | type(obj).__audit_exclude__
+    return [attr for attr in mapper.column_attrs if attr.key not in skipped]
 
 
 def _changes(obj):

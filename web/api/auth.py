@@ -2,6 +2,7 @@ from flask import current_app, g, request
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 
+from models import context
 from models.db import db
 from models.errors import AuthenticationFailed
 from models.identity import accounts, sessions
@@ -64,6 +65,7 @@ class Login(MethodView):
     def post(self, body):
         """Exchange email and password for an access token and a refresh token."""
         user = accounts.authenticate(body["email"], body["password"])
+        context.bind(organization_id=user.organization_id, user_id=user.id)
         result = _start_session(user)
         db.session.commit()
         return result
@@ -77,6 +79,7 @@ class Refresh(MethodView):
     def post(self, body):
         """Spend a refresh token for a new pair. Reusing a spent token ends its session."""
         user, session, refresh_token = sessions.rotate(body["refresh_token"])
+        context.bind(organization_id=user.organization_id, user_id=user.id)
         result = _token_pair(user, session, refresh_token)
         db.session.commit()
         return result

@@ -1,0 +1,144 @@
+"""Fixtures: a real database (DATABASE_URL: PostgreSQL in CI, else SQLite) and a
+real Redis (REDIS_URL), as chosen by scripts/test; a real Celery worker thread;
+a real Socket.IO server and client."""
+import os
+import tempfile
+import threading
+import time
+
+import pytest
+import redis as redis_lib
+from sqlalchemy import text
+
+_tmp = tempfile.mkdtemp(prefix="fieldops-test-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/test.db")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
+os.environ.setdefault("STORAGE_DIR", f"{_tmp}/storage")
+
+from models.db import db as _db  # noqa: E402
+from tests.factories import Tenants  # noqa: E402
+from web import create_app  # noqa: E402
+from web.config import TestConfig  # noqa: E402
+
+QUEUES = ["default", "exports", "media", "notifications", "maintenance"]
+
+
+def _reset_schema(app):
+    import flask_migrate
+
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def app():
+    from tests import support_routes
+
+    app = create_app(TestConfig())
+    app.register_blueprint(support_routes.blp)
+    _reset_schema(app)
+    return app
+
+
+def _clear_tables(app):
+    with app.app_context():
+        _db.session.remove()
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if _db.engine.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+def _clear_rate_limits(app):
+    client = app.extensions["redis"]
+    for key in client.scan_iter("LIMITS*"):
+        client.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def clean_state(app):
+    """Every test starts with empty tables and no rate-limit counters."""
+    yield
+    _clear_tables(app)
+    _clear_rate_limits(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(app):
+    return Tenants(app)
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield _db
+
+
+@pytest.fixture(scope="session")
+def redis_client(app):
+    return redis_lib.Redis.from_url(app.config["REDIS_URL"])
+
+
+@pytest.fixture(scope="session")
+def celery_app(app):
+    return app.extensions["celery"]
+
+
+@pytest.fixture(scope="session")
+def worker(celery_app):
+    """A real Celery worker consuming every queue, in a thread of the test process."""
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=QUEUES,
+                      loglevel="WARNING", shutdown_timeout=10) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app's Socket.IO server on a free port (threading mode), for real clients."""
+    import socket
+
+    from web.extensions import socketio
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    thread = threading.Thread(
+        target=socketio.run, args=(app,),
+        kwargs=dict(host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False),
+        daemon=True,
+    )
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return url
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("Socket.IO test server did not start")
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    """Poll until predicate() is truthy; returns its value or fails the test."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")

@@ -1,0 +1,35 @@
+"""Routes that exist only in the test app, to drive failure paths no real
+endpoint can be made to take on demand."""
+from flask import Blueprint, abort
+
+from models import events
+from models.db import db
+from models.identity.sessions import SessionsEnded
+from models.identity.user import create_user
+from models.ops import outbox
+from web.auth import public, signed_in
+
+blp = Blueprint("test_support", __name__, url_prefix="/api/v1/_test")
+
+
+@blp.get("/boom")
+@public
+def boom():
+    raise RuntimeError("an unexpected bug")
+
+
+@blp.post("/write-then-fail")
+@signed_in
+def write_then_fail():
+    """Creates a user, enqueues a task and records an event, then fails before commit."""
+    user = create_user(email="ghost@example.test", name="Ghost", password="password-1", role="technician")
+    db.session.flush()
+    outbox.enqueue("maintenance.purge_expired")
+    events.record(SessionsEnded(user.id, "test"))
+    abort(409)
+
+
+@blp.post("/crash")
+@signed_in
+def crash():
+    raise RuntimeError("an unexpected bug while handling a write")
