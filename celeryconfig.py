@@ -19,11 +19,19 @@ worker_prefetch_multiplier = 1
 task_time_limit = 30 * 60
 task_soft_time_limit = 25 * 60
 
-# Longer than any countdown/ETA we use, or Redis redelivers the message early.
-broker_transport_options = {"visibility_timeout": 2 * 60 * 60, "socket_connect_timeout": 2, "socket_timeout": 5}
+broker_transport_options = {
+    # Longer than any countdown/ETA we use, or Redis redelivers the message early.
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # Publishing after a request's commit must not hang when Redis is down:
+    # give up fast, the outbox keeps the message for beat to relay.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 broker_connection_retry_on_startup = True
-# Publishing inside a request must not hang when Redis is down: fail fast,
-# the outbox keeps the message.
 task_publish_retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 task_default_queue = "default"

@@ -8,7 +8,9 @@ from sockets.emitter import emit
 
 def _sessions_ended(evt: SessionsEnded) -> None:
     for namespace in rooms.NAMESPACES:
-        emit(rooms.SESSION_REVOKED, {"user_id": evt.user_id, "reason": evt.reason},
+        payload = {"user_id": evt.user_id, "reason": evt.reason,
+                   "session_ids": list(evt.session_ids) if evt.session_ids is not None else None}
+        emit(rooms.SESSION_REVOKED, payload,
              room=rooms.user_room(evt.user_id), namespace=namespace)
 
 

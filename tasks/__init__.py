@@ -14,7 +14,9 @@ from models.ops import outbox
 TASK_MODULES = ("tasks.maintenance",)
 
 
-def celery_init_app(app: Flask) -> Celery:
+def make_celery(app: Flask, broker_url: str) -> Celery:
+    """A Celery app whose tasks run inside `app`'s context, talking to `broker_url`."""
+
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             if has_app_context():
@@ -25,19 +27,31 @@ def celery_init_app(app: Flask) -> Celery:
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.config_from_object("celeryconfig")
     celery.conf.update(
-        broker_url=app.config["REDIS_URL"],
-        result_backend=app.config["REDIS_URL"],
+        broker_url=broker_url,
+        result_backend=broker_url,
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
     )
-    celery.set_default()
     for module in TASK_MODULES:
         importlib.import_module(module)
-    app.extensions["celery"] = celery
+    return celery
+
+
+def publisher(celery: Celery):
+    """The outbox's way to hand a committed task to the broker."""
 
     def publish(task_name, args, kwargs, task_id):
-        celery.send_task(task_name, args=args, kwargs=kwargs, task_id=task_id)
+        # ignore_result: nobody waits on a Celery result here (our own rows carry
+        # state), and subscribing to one would block for seconds while Redis is down.
+        celery.send_task(task_name, args=args, kwargs=kwargs, task_id=task_id, ignore_result=True)
 
-    outbox.set_publisher(publish)
+    return publish
+
+
+def celery_init_app(app: Flask) -> Celery:
+    celery = make_celery(app, app.config["REDIS_URL"])
+    celery.set_default()
+    app.extensions["celery"] = celery
+    outbox.set_publisher(publisher(celery))
     return celery
 
 

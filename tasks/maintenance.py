@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import delete
 
 from models.db import db, utcnow
+from models.identity import sessions
 from models.identity.sessions import RefreshToken
 from models.ops import idempotency, outbox
 
@@ -21,8 +22,12 @@ def relay_outbox() -> int:
 
 @shared_task(name="maintenance.purge_expired", ignore_result=True, **RETRYING)
 def purge_expired() -> dict:
-    """Drop expired idempotency records and refresh tokens. Idempotent by nature."""
+    """End idle sessions, drop expired idempotency records and refresh tokens.
+    Idempotent: a second run finds nothing left to do."""
+    idle_for = timedelta(days=current_app.config["REFRESH_TOKEN_TTL_DAYS"])
+    ended = sessions.end_idle_sessions(idle_for)
+    db.session.commit()  # users of ended sessions are told (session.revoked) after this commit
     purged_keys = idempotency.purge_expired()
     with db.engine.begin() as conn:
         purged_tokens = conn.execute(delete(RefreshToken).where(RefreshToken.expires_at <= utcnow())).rowcount
-    return {"idempotency_records": purged_keys, "refresh_tokens": purged_tokens}
+    return {"sessions_ended": ended, "idempotency_records": purged_keys, "refresh_tokens": purged_tokens}

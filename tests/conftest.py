@@ -95,9 +95,10 @@ def celery_app(app):
     return app.extensions["celery"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def worker(celery_app):
-    """A real Celery worker consuming every queue, in a thread of the test process."""
+    """A real Celery worker consuming every queue, in a thread of the test process.
+    Module-scoped, so it never competes with a worker process another module starts."""
     from celery.contrib.testing.worker import start_worker
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=QUEUES,
@@ -131,6 +132,32 @@ def live_server(app):
         except OSError:
             time.sleep(0.05)
     raise RuntimeError("Socket.IO test server did not start")
+
+
+@pytest.fixture(scope="module")
+def worker_process(app):
+    """A real `celery -A tasks worker` process, as the Procfile runs it, on the test database and Redis."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": app.config["REDIS_URL"],
+           "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tasks", "worker", "--pool=solo", "--loglevel=WARNING",
+         "-Q", ",".join(QUEUES), "--hostname", f"test-worker-{os.getpid()}@%h", "--without-mingle",
+         "--without-gossip"],
+        env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    celery = app.extensions["celery"]
+    deadline = time.time() + 60
+    while time.time() < deadline and not celery.control.inspect(timeout=0.5).ping():
+        assert proc.poll() is None, "the worker process exited during start-up"
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def wait_for(predicate, timeout=10.0, interval=0.05):

@@ -29,6 +29,7 @@ class SessionsEnded(events.DomainEvent):
 
     user_id: int
     reason: str
+    session_ids: tuple | None = None  # None: every session of the user
 
 
 class AuthSession(db.Model):
@@ -132,6 +133,27 @@ def end_all_sessions(user: User, reason: str = "account_changed") -> None:
         .values(revoked_at=utcnow(), revoked_reason=reason)
     )
     events.record(SessionsEnded(user.id, reason))
+
+
+def end_idle_sessions(idle_for: timedelta) -> int:
+    """Revoke sessions unused for `idle_for` (their refresh tokens have lapsed
+    too), so they stop holding access. Returns how many ended."""
+    cutoff = utcnow() - idle_for
+    idle = db.session.execute(
+        select(AuthSession.id, AuthSession.user_id)
+        .where(AuthSession.revoked_at.is_(None), AuthSession.last_used_at < cutoff)
+    ).all()
+    by_user: dict[int, list[str]] = {}
+    for session_id, user_id in idle:
+        by_user.setdefault(user_id, []).append(session_id)
+    for user_id, session_ids in by_user.items():
+        db.session.execute(
+            update(AuthSession)
+            .where(AuthSession.id.in_(session_ids), AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_reason="idle")
+        )
+        events.record(SessionsEnded(user_id, "idle", tuple(session_ids)))
+    return len(idle)
 
 
 def load_active_user(user_id: int, session_id: str) -> tuple[User, list[str]] | None:
