@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import request
 from flask_jwt_extended import decode_token
-from flask_socketio import Namespace, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
 from models import context
 from models.identity import sessions

@@ -1,9 +1,10 @@
 """Fixtures: a real database (DATABASE_URL: PostgreSQL in CI, else SQLite) and a
-real Redis (REDIS_URL), as chosen by scripts/test; a real Celery worker thread;
-a real Socket.IO server and client."""
+real Redis (REDIS_URL), as chosen by scripts/test; a real Celery worker (thread
+or process); the real web process for Socket.IO clients."""
 import os
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 
 import pytest
@@ -20,6 +21,7 @@ from tests.factories import Tenants  # noqa: E402
 from web import create_app  # noqa: E402
 from web.config import TestConfig  # noqa: E402
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUEUES = ["default", "exports", "media", "notifications", "maintenance"]
 
 
@@ -106,58 +108,64 @@ def worker(celery_app):
         yield running
 
 
+def _process_env(app, **extra):
+    """Environment for a child process that shares the test app's database, Redis and secrets."""
+    return {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": app.config["REDIS_URL"],
+            "SECRET_KEY": app.config["SECRET_KEY"], "JWT_SECRET_KEY": app.config["JWT_SECRET_KEY"],
+            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"], **extra}
+
+
+def _stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    """The app's Socket.IO server on a free port (threading mode), for real clients."""
+    """The real web process (`python -m web.server`: eventlet, Socket.IO) on a free port."""
     import socket
-
-    from web.extensions import socketio
+    import urllib.request
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    thread = threading.Thread(
-        target=socketio.run, args=(app,),
-        kwargs=dict(host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False),
-        daemon=True,
-    )
-    thread.start()
+    proc = subprocess.Popen([sys.executable, "-m", "web.server"], cwd=ROOT,
+                            env=_process_env(app, PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="WARNING"))
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 10
+    deadline = time.time() + 30
     while time.time() < deadline:
+        assert proc.poll() is None, "the web process exited during start-up"
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return url
+            urllib.request.urlopen(f"{url}/healthz", timeout=1)
+            break
         except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("Socket.IO test server did not start")
+            time.sleep(0.1)
+    else:
+        _stop(proc)
+        raise RuntimeError("web process did not start")
+    yield url
+    _stop(proc)
 
 
 @pytest.fixture(scope="module")
 def worker_process(app):
     """A real `celery -A tasks worker` process, as the Procfile runs it, on the test database and Redis."""
-    import subprocess
-    import sys
-
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": app.config["REDIS_URL"],
-           "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]}
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tasks", "worker", "--pool=solo", "--loglevel=WARNING",
          "-Q", ",".join(QUEUES), "--hostname", f"test-worker-{os.getpid()}@%h", "--without-mingle",
          "--without-gossip"],
-        env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        env=_process_env(app), cwd=ROOT,
     )
     celery = app.extensions["celery"]
     deadline = time.time() + 60
     while time.time() < deadline and not celery.control.inspect(timeout=0.5).ping():
         assert proc.poll() is None, "the worker process exited during start-up"
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    _stop(proc)
 
 
 def wait_for(predicate, timeout=10.0, interval=0.05):

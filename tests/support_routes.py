@@ -1,6 +1,6 @@
 """Routes that exist only in the test app, to drive failure paths no real
 endpoint can be made to take on demand."""
-from flask import Blueprint, abort
+from flask import Blueprint, abort, g
 
 from models import events
 from models.db import db
@@ -21,11 +21,11 @@ def boom():
 @blp.post("/write-then-fail")
 @signed_in
 def write_then_fail():
-    """Creates a user, enqueues a task and records an event, then fails before commit."""
+    """Creates a user, enqueues a task and records an event for the caller, then fails before commit."""
     user = create_user(email="ghost@example.test", name="Ghost", password="password-1", role="technician")
     db.session.flush()
     outbox.enqueue("maintenance.purge_expired")
-    events.record(SessionsEnded(user.id, "test"))
+    events.record(SessionsEnded(g.user.id, "test"))
     abort(409)
 
 
