@@ -1,8 +1,7 @@
 """Celery, bound to the Flask app (Flask's `celery_init_app` pattern).
 
-`celery -A tasks worker` finds the app through the module attribute `celery`,
-resolved lazily from tasks.worker so that importing a task module never builds
-an app."""
+The worker, beat and Flower load the app from tasks.worker
+(`celery -A tasks.worker ...`); importing this package builds no app."""
 import importlib
 import os
 
@@ -54,10 +53,3 @@ def celery_init_app(app: Flask) -> Celery:
     outbox.set_publisher(publisher(celery))
     return celery
 
-
-def __getattr__(name):
-    if name == "celery":
-        from tasks.worker import celery
-
-        return celery
-    raise AttributeError(name)

@@ -1,4 +1,4 @@
-"""The Celery worker's and beat's entry point: `celery -A tasks worker` lands here.
+"""Entry point of the Celery worker, beat and Flower: `celery -A tasks.worker worker`.
 
 Builds the Flask app (without a Socket.IO server: events leave through the
 write-only Redis emitter). Each task runs in its own app context (tasks.FlaskTask),

@@ -1,0 +1,77 @@
+"""The application factory. No app is created at import time."""
+import redis
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web.config import INSTANCE_DIR, ROOT, Config, env_int
+
+
+def _default_async_mode() -> str:
+    """eventlet when the process was monkey-patched (web.server), else threads (CLI, tests)."""
+    try:
+        import eventlet.patcher
+
+        return "eventlet" if eventlet.patcher.is_monkey_patched("socket") else "threading"
+    except ImportError:
+        return "threading"
+
+
+def create_app(config: Config | None = None, *, socket_server: bool = True) -> Flask:
+    """Build the app. `socket_server=False` (Celery workers) binds no Socket.IO
+    server: events then leave through a write-only Redis emitter."""
+    from sockets import emitter, register_namespaces
+    from tasks import celery_init_app
+    from web import auth, docs
+    from web.api import MODULES, health
+    from web.cli import register_commands
+    from web.conventions import caching, errors, idempotency, request_context
+    from web.conventions.logging import configure_logging
+    from web.conventions.paths import CanonicalPathMiddleware
+    from web.extensions import api, compress, cors, db, jwt, limiter, migrate, socketio
+
+    config = config or Config()
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config)
+    configure_logging(app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "models" / "migrations"), render_as_batch=True)
+    jwt.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+                  expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"])
+    app.extensions["redis"] = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=2,
+                                                   socket_connect_timeout=2)
+
+    # Order matters: hooks run in registration order before the view and in
+    # reverse order after it (all before Flask-Compress, registered above).
+    request_context.install(app)
+    auth.install(app, jwt)
+    idempotency.install(app)
+    caching.install(app)
+    errors.install(app)
+
+    api.init_app(app)
+    for module in MODULES:
+        api.register_blueprint(module.blp)
+    app.register_blueprint(health.blp)
+    app.register_blueprint(docs.blp)
+    register_commands(app)
+
+    celery_init_app(app)
+    if socket_server:
+        socketio.init_app(
+            app, async_mode=app.config["SOCKETIO_ASYNC_MODE"] or _default_async_mode(), message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+            cors_allowed_origins=app.config["CORS_ORIGINS"] if app.config["CORS_ORIGINS"] != ["*"] else "*",
+            channel="fieldops-socketio",
+        )
+        register_namespaces(socketio)
+        emitter.use_server(socketio)
+    else:
+        emitter.use_message_queue(app.config["SOCKETIO_MESSAGE_QUEUE"], channel="fieldops-socketio")
+
+    app.wsgi_app = CanonicalPathMiddleware(app.wsgi_app)
+    if env_int("PROXY_FIX_X_FOR", 0):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=env_int("PROXY_FIX_X_FOR", 0), x_proto=1)
+    return app
