@@ -1,7 +1,9 @@
 """Fixtures: a real database (DATABASE_URL: PostgreSQL in CI, else SQLite) and a
 real Redis (REDIS_URL), as chosen by scripts/test; a real Celery worker (thread
 or process); the real web process for Socket.IO clients."""
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -11,10 +13,13 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import text
 
-_tmp = tempfile.mkdtemp(prefix="fieldops-test-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/test.db")
+# scripts/test sets these; a bare `pytest` gets SQLite and storage in a temp dir, and the local Redis.
+if not (os.environ.get("DATABASE_URL") and os.environ.get("STORAGE_DIR")):
+    _tmp = tempfile.mkdtemp(prefix="fieldops-test-")
+    atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/test.db")
+    os.environ.setdefault("STORAGE_DIR", f"{_tmp}/storage")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
-os.environ.setdefault("STORAGE_DIR", f"{_tmp}/storage")
 
 from models.db import db as _db  # noqa: E402
 from tests.factories import Tenants  # noqa: E402

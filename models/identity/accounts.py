@@ -1,6 +1,9 @@
 """Sign-up and sign-in."""
+from functools import lru_cache
+
+from flask import current_app
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import context
 from models.db import db
@@ -9,8 +12,10 @@ from models.identity.organization import Organization, unique_slug
 from models.identity.role import builtin_roles
 from models.identity.user import User, email_taken, normalize_email
 
-# Compared against when the email is unknown, so a miss costs as much as a hit.
-_DUMMY_HASH = "scrypt:32768:8:1$KqUa2K0wZSW2dY4W$" + "0" * 128
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked when the email is unknown, so a miss costs as much as a hit."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def register(*, organization_name: str, name: str, email: str, password: str, timezone: str = "UTC"):
@@ -35,7 +40,7 @@ def authenticate(email: str, password: str) -> User:
         select(User).where(User.email == normalize_email(email)).execution_options(all_tenants=True)
     )
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")), password)
         raise AuthenticationFailed("Wrong email or password")
     if not user.check_password(password):
         raise AuthenticationFailed("Wrong email or password")
