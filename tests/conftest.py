@@ -11,7 +11,7 @@ import time
 
 import pytest
 import redis as redis_lib
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 
 # scripts/test sets these; a bare `pytest` gets SQLite and storage in a temp dir, and the local Redis.
 if not (os.environ.get("DATABASE_URL") and os.environ.get("STORAGE_DIR")):
@@ -34,9 +34,15 @@ def _reset_schema(app):
     import flask_migrate
 
     with app.app_context():
-        _db.drop_all()
         with _db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            if _db.engine.dialect.name == "postgresql":
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            else:
+                existing = MetaData()
+                existing.reflect(conn)
+                conn.execute(text("PRAGMA foreign_keys=OFF"))
+                existing.drop_all(conn)
         flask_migrate.upgrade()
 
 

@@ -1,0 +1,20 @@
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.audit import Audited
+from models.db import Timestamped, db
+from models.tenancy import SoftDeletable, TenantScoped
+
+
+class Customer(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(120))
+
+    __table_args__ = (db.Index("ix_customers_org_name", "organization_id", "name"),)

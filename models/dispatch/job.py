@@ -1,0 +1,181 @@
+"""Field jobs and their workflow (SPEC §5): the transition table, its side
+effects on the job, the technician and the history, and the events it records."""
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models import events
+from models.audit import Audited
+from models.db import Timestamped, db, utcnow
+from models.dispatch.customer import Customer
+from models.dispatch.technician import Technician
+from models.errors import Conflict, InvalidTransition, ValidationFailed
+from models.tenancy import SoftDeletable, TenantScoped
+
+STATUSES = ("pending", "scheduled", "assigned", "en_route", "in_progress", "on_hold", "completed", "cancelled")
+PRIORITIES = ("low", "medium", "high", "urgent")
+ACTIVE_STATUSES = ("assigned", "en_route", "in_progress", "on_hold")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "pending": ("scheduled", "assigned", "cancelled"),
+    "scheduled": ("pending", "assigned", "cancelled"),
+    "assigned": ("pending", "en_route", "in_progress", "on_hold", "cancelled"),
+    "en_route": ("in_progress", "on_hold", "cancelled"),
+    "in_progress": ("on_hold", "completed", "cancelled"),
+    "on_hold": ("assigned", "in_progress", "cancelled"),
+    "cancelled": ("pending",),
+    "completed": (),
+}
+# The technician is occupied by a job in these statuses and free again after these.
+OCCUPYING = ("en_route", "in_progress")
+RELEASING = ("pending", "on_hold", "completed", "cancelled")
+# A job may change hands only before work starts (or while it is parked).
+REASSIGNABLE = ("pending", "scheduled", "assigned", "on_hold")
+
+
+@dataclass(frozen=True)
+class JobStatusUpdated(events.DomainEvent):
+    organization_id: int
+    job_id: int
+    old_status: str
+    new_status: str
+    updated_by: int | None
+    technician_user_id: int | None
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class JobAssigned(events.DomainEvent):
+    organization_id: int
+    job_id: int
+    title: str
+    priority: str
+    technician_id: int | None
+    technician_name: str | None
+    technician_user_id: int | None
+    previous_technician_id: int | None
+    previous_technician_user_id: int | None
+    assigned_by: int | None
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class DashboardChanged(events.DomainEvent):
+    """Something the dispatch dashboard counts has changed for this organization."""
+
+    organization_id: int
+
+
+class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending", nullable=False)
+    priority: Mapped[str] = mapped_column(String(10), default="medium", nullable=False)
+    service_type: Mapped[str | None] = mapped_column(String(80))
+    scheduled_date: Mapped[date | None] = mapped_column(Date)
+    estimated_duration: Mapped[int | None] = mapped_column(Integer)
+    address: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(120))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    actual_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    actual_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    customer: Mapped[Customer] = relationship()
+    technician: Mapped[Technician | None] = relationship(foreign_keys=[technician_id])
+    notes: Mapped[list["JobNote"]] = relationship(order_by="JobNote.id")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        db.Index("ix_jobs_org_status_date", "organization_id", "status", "scheduled_date"),
+        db.Index("ix_jobs_org_created", "organization_id", "created_at"),
+        db.Index("ix_jobs_org_technician", "organization_id", "technician_id"),
+        db.Index("ix_jobs_org_customer", "organization_id", "customer_id"),
+        db.Index("ix_jobs_org_project", "organization_id", "project_id"),
+    )
+
+    def move_to(self, status: str, *, actor_id: int | None, reason: str | None = None) -> None:
+        if status not in STATUSES:
+            raise ValidationFailed("Unknown status", status=[f"one of {', '.join(STATUSES)}"])
+        allowed = TRANSITIONS[self.status]
+        if status not in allowed:
+            raise InvalidTransition(f"A {self.status} job cannot move to {status}", allowed=list(allowed))
+        old, self.status = self.status, status
+        now = utcnow()
+        if status == "in_progress" and self.actual_start is None:
+            self.actual_start = now
+        if status == "completed":
+            self.actual_end = now
+        if self.technician is not None:
+            if status in OCCUPYING:
+                self.technician.take_job(self.id)
+            elif status in RELEASING:
+                self.technician.release_job(self.id)
+        self._record_move(old, status, actor_id, reason, now)
+
+    def assign(self, technician: Technician | None, *, actor_id: int | None) -> None:
+        """Give the job to `technician` (None: take it back). A pending or
+        scheduled job becomes assigned; an assigned job left without anyone, pending."""
+        if technician is not None and technician.id == self.technician_id:
+            return
+        if self.status not in REASSIGNABLE:
+            raise Conflict(f"A {self.status} job cannot change technician", allowed_statuses=list(REASSIGNABLE))
+        if technician is not None:
+            technician.check_assignable()
+        previous = self.technician
+        if previous is not None:
+            previous.release_job(self.id)
+        self.technician, self.technician_id = technician, technician.id if technician else None
+        now = utcnow()
+        events.record(JobAssigned(
+            self.organization_id, self.id, self.title, self.priority,
+            technician.id if technician else None, technician.name if technician else None,
+            technician.user_id if technician else None,
+            previous.id if previous else None, previous.user_id if previous else None, actor_id, now,
+        ))
+        if technician is not None and self.status in ("pending", "scheduled"):
+            self.move_to("assigned", actor_id=actor_id, reason="technician assigned")
+        elif technician is None and self.status == "assigned":
+            self.move_to("pending", actor_id=actor_id, reason="technician unassigned")
+        else:
+            events.record(DashboardChanged(self.organization_id))
+
+    def _record_move(self, old, new, actor_id, reason, now) -> None:
+        db.session.add(JobStatusHistory(organization_id=self.organization_id, job_id=self.id, from_status=old,
+                                        to_status=new, actor_id=actor_id, reason=reason, created_at=now))
+        technician_user = self.technician.user_id if self.technician is not None else None
+        events.record(JobStatusUpdated(self.organization_id, self.id, old, new, actor_id, technician_user, now))
+        events.record(DashboardChanged(self.organization_id))
+
+
+class JobStatusHistory(TenantScoped, db.Model):
+    __tablename__ = "job_status_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True, nullable=False)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class JobNote(Audited, TenantScoped, db.Model):
+    __tablename__ = "job_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True, nullable=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    author = relationship("User")

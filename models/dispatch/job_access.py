@@ -1,0 +1,36 @@
+"""Who sees which jobs: `jobs:read` sees every job of the organization,
+`jobs:read_assigned` only the jobs assigned to the caller's technician record.
+A job the caller may not see does not exist for them (404, never 403)."""
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from models.db import db
+from models.dispatch.job import Job
+from models.dispatch.technician import Technician
+from models.errors import NotFound, PermissionDenied
+from models.identity.permissions import grants
+
+
+def visible(stmt, user_id: int, permissions):
+    if grants(permissions, "jobs:read"):
+        return stmt
+    if grants(permissions, "jobs:read_assigned"):
+        own = select(Technician.id).where(Technician.user_id == user_id).scalar_subquery()
+        return stmt.where(Job.technician_id == own)
+    raise PermissionDenied("Your role cannot see jobs", required=["jobs:read"])
+
+
+def get_visible_job(job_id: int, user_id: int, permissions) -> Job:
+    stmt = select(Job).where(Job.id == job_id).options(joinedload(Job.customer), joinedload(Job.technician))
+    job = db.session.scalars(visible(stmt, user_id, permissions)).unique().one_or_none()
+    if job is None:
+        raise NotFound(f"Job {job_id} not found")
+    return job
+
+
+def may_read_job(job_id: int, user_id: int, permissions) -> bool:
+    try:
+        stmt = visible(select(Job.id).where(Job.id == job_id), user_id, permissions)
+    except PermissionDenied:
+        return False
+    return db.session.scalar(stmt) is not None

@@ -1,0 +1,75 @@
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, case, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.audit import Audited
+from models.db import Timestamped, db
+from models.dispatch.customer import Customer
+from models.errors import ValidationFailed
+from models.tenancy import SoftDeletable, TenantScoped
+
+STATUSES = ("planning", "active", "on_hold", "completed", "cancelled")
+
+
+class Project(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default="planning", nullable=False)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    total_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship()
+
+    def check_dates(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationFailed("The project ends before it starts", end_date=["must not be before start_date"])
+
+
+@dataclass
+class ProjectProgress:
+    """A project with what the list shows about it (seed 000 project list item)."""
+
+    project: Project
+    customer_name: str | None
+    total_jobs: int
+    completed_jobs: int
+
+    @property
+    def progress_percentage(self) -> int:
+        return self.completed_jobs * 100 // self.total_jobs if self.total_jobs else 0
+
+    def __getattr__(self, name):  # the schema reads project fields straight through
+        return getattr(self.project, name)
+
+
+def progress_query():
+    """Projects with customer name and job counts, in one statement."""
+    from models.dispatch.job import Job
+
+    counts = (
+        select(
+            Job.project_id.label("project_id"),
+            func.count(Job.id).label("total_jobs"),
+            func.sum(case((Job.status == "completed", 1), else_=0)).label("completed_jobs"),
+        )
+        .where(Job.project_id.is_not(None))
+        .group_by(Job.project_id)
+        .subquery()
+    )
+    return (
+        select(Project, Customer.name, func.coalesce(counts.c.total_jobs, 0), func.coalesce(counts.c.completed_jobs, 0))
+        .outerjoin(Customer, Customer.id == Project.customer_id)
+        .outerjoin(counts, counts.c.project_id == Project.id)
+    )
+
+
+def with_progress(rows) -> list[ProjectProgress]:
+    return [ProjectProgress(project, name, int(total), int(done or 0)) for project, name, total, done in rows]
