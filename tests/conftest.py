@@ -11,7 +11,7 @@ import time
 
 import pytest
 import redis as redis_lib
-from sqlalchemy import MetaData, text
+from sqlalchemy import inspect, text
 
 # scripts/test sets these; a bare `pytest` gets SQLite and storage in a temp dir, and the local Redis.
 if not (os.environ.get("DATABASE_URL") and os.environ.get("STORAGE_DIR")):
@@ -39,10 +39,9 @@ def _reset_schema(app):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
             else:
-                existing = MetaData()
-                existing.reflect(conn)
                 conn.execute(text("PRAGMA foreign_keys=OFF"))
-                existing.drop_all(conn)
+                for table in inspect(conn).get_table_names():
+                    conn.execute(text(f'DROP TABLE "{table}"'))
         flask_migrate.upgrade()
 
 
