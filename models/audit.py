@@ -6,7 +6,7 @@ copied into the log (secrets)."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, event, inspect
+from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import context

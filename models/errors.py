@@ -39,5 +39,13 @@ class InvalidTransition(Conflict):
         super().__init__(message, allowed=allowed)
 
 
+class PayloadTooLarge(DomainError):
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
 class DependencyUnavailable(DomainError):
     code = "SERVICE_UNAVAILABLE"

@@ -17,11 +17,22 @@ _subscribers: dict[type, list] = defaultdict(list)
 
 @dataclass(frozen=True)
 class DomainEvent:
-    """Base class; subclasses are frozen dataclasses carrying ids and values."""
+    """Base class; subclasses are frozen dataclasses carrying ids and values.
+
+    An event with a `coalesce_key` replaces a pending one with the same key, so
+    a transaction that touches a thing five times announces it once, last state."""
+
+    @property
+    def coalesce_key(self):
+        return None
 
 
 def record(evt: DomainEvent, session=None) -> None:
-    (session or db.session()).info.setdefault(_PENDING, []).append(evt)
+    pending = (session or db.session()).info.setdefault(_PENDING, [])
+    key = evt.coalesce_key
+    if key is not None:
+        pending[:] = [e for e in pending if e.coalesce_key != key]
+    pending.append(evt)
 
 
 def subscribe(event_type: type, handler) -> None:

@@ -10,7 +10,7 @@ from flask import Flask, has_app_context
 
 from models.ops import outbox
 
-TASK_MODULES = ("tasks.maintenance",)
+TASK_MODULES = ("tasks.maintenance", "tasks.dispatch", "tasks.media")
 
 
 def make_celery(app: Flask, broker_url: str) -> Celery:

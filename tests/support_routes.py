@@ -22,7 +22,7 @@ def boom():
 @signed_in
 def write_then_fail():
     """Creates a user, enqueues a task and records an event for the caller, then fails before commit."""
-    user = create_user(email="ghost@example.test", name="Ghost", password="password-1", role="technician")
+    create_user(email="ghost@example.test", name="Ghost", password="password-1", role="technician")
     db.session.flush()
     outbox.enqueue("maintenance.purge_expired")
     events.record(SessionsEnded(g.user.id, "test"))

@@ -35,6 +35,22 @@ def requires(*permissions):
     return decorator
 
 
+def requires_any(*permissions):
+    """At least one of `permissions` (e.g. all jobs, or only one's own)."""
+
+    def decorator(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if not any(grants(g.permissions, p) for p in permissions):
+                raise PermissionDenied(f"Your role needs one of: {', '.join(permissions)}", required=list(permissions))
+            return view(*args, **kwargs)
+
+        checked._permissions = permissions
+        return checked
+
+    return decorator
+
+
 # Any signed-in caller of the organization, whatever the role.
 signed_in = requires()
 

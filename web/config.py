@@ -80,6 +80,9 @@ class Config:
         self.PORT = env_int("PORT", 5000)
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+        self.PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)  # one job photo; larger is 413
+        # Decoding costs ~4 bytes a pixel and more: 50 MP keeps a media worker well under 1 GB.
+        self.PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000)
         self.PASSWORD_HASH_METHOD = env_str("PASSWORD_HASH_METHOD", "scrypt")
         self.REFRESH_TOKEN_TTL_DAYS = env_int("REFRESH_TOKEN_TTL_DAYS", 30)
         self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")

@@ -1,6 +1,5 @@
 """Field jobs and their workflow (SPEC §5): the transition table, its side
 effects on the job, the technician and the history, and the events it records."""
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from models.audit import Audited
 from models.db import Timestamped, db, utcnow
 from models.dispatch.customer import Customer
 from models.dispatch.technician import Technician
+from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated
 from models.errors import Conflict, InvalidTransition, ValidationFailed
 from models.tenancy import SoftDeletable, TenantScoped
 
@@ -33,39 +33,6 @@ OCCUPYING = ("en_route", "in_progress")
 RELEASING = ("pending", "on_hold", "completed", "cancelled")
 # A job may change hands only before work starts (or while it is parked).
 REASSIGNABLE = ("pending", "scheduled", "assigned", "on_hold")
-
-
-@dataclass(frozen=True)
-class JobStatusUpdated(events.DomainEvent):
-    organization_id: int
-    job_id: int
-    old_status: str
-    new_status: str
-    updated_by: int | None
-    technician_user_id: int | None
-    timestamp: datetime
-
-
-@dataclass(frozen=True)
-class JobAssigned(events.DomainEvent):
-    organization_id: int
-    job_id: int
-    title: str
-    priority: str
-    technician_id: int | None
-    technician_name: str | None
-    technician_user_id: int | None
-    previous_technician_id: int | None
-    previous_technician_user_id: int | None
-    assigned_by: int | None
-    timestamp: datetime
-
-
-@dataclass(frozen=True)
-class DashboardChanged(events.DomainEvent):
-    """Something the dispatch dashboard counts has changed for this organization."""
-
-    organization_id: int
 
 
 class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):

@@ -1,12 +1,16 @@
 """Who sees which jobs: `jobs:read` sees every job of the organization,
 `jobs:read_assigned` only the jobs assigned to the caller's technician record.
 A job the caller may not see does not exist for them (404, never 403)."""
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from models.db import db
-from models.dispatch.job import Job
+from models.dispatch.job import Job, JobNote
+from models.dispatch.photo import attachments_of
 from models.dispatch.technician import Technician
+from models.identity import Organization
 from models.errors import NotFound, PermissionDenied
 from models.identity.permissions import grants
 
@@ -34,3 +38,25 @@ def may_read_job(job_id: int, user_id: int, permissions) -> bool:
     except PermissionDenied:
         return False
     return db.session.scalar(stmt) is not None
+
+
+@dataclass
+class JobDetail:
+    """A job with what its detail page shows: notes with authors, photos, currency."""
+
+    job: Job
+    notes: list
+    attachments: list
+    currency: str
+
+    def __getattr__(self, name):  # the schema reads the job's own fields straight through
+        return getattr(self.job, name)
+
+
+def load_detail(job_id: int, user_id: int, permissions) -> JobDetail:
+    job = get_visible_job(job_id, user_id, permissions)
+    notes = db.session.scalars(
+        select(JobNote).where(JobNote.job_id == job.id).options(joinedload(JobNote.author)).order_by(JobNote.id)
+    ).all()
+    org = db.session.get(Organization, job.organization_id)
+    return JobDetail(job, list(notes), attachments_of(job.id), org.settings.get("currency", "USD"))

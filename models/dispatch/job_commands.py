@@ -3,7 +3,8 @@ from sqlalchemy import select
 
 from models.db import db
 from models.dispatch.customer import Customer
-from models.dispatch.job import PRIORITIES, DashboardChanged, Job, JobNote, JobStatusHistory
+from models.dispatch.events import DashboardChanged
+from models.dispatch.job import PRIORITIES, Job, JobNote, JobStatusHistory
 from models.dispatch.project import Project
 from models.dispatch.technician import Technician
 from models import events

@@ -1,6 +1,5 @@
 """Field technicians: who they are, what they can do, where they are, what they're doing."""
 import math
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import DateTime, Float, ForeignKey, String, UniqueConstraint, select
@@ -8,20 +7,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import context, events
 from models.audit import Audited
+from models.dispatch.events import DashboardChanged, TechnicianUpdated
 from models.db import Timestamped, db, utcnow
 from models.errors import Conflict, ValidationFailed
 from models.tenancy import SoftDeletable, TenantScoped
 
 STATUSES = ("available", "busy", "on_break", "offline")
 EARTH_RADIUS_KM = 6371.0
-
-
-@dataclass(frozen=True)
-class TechnicianUpdated(events.DomainEvent):
-    """Status, location or current job of a technician changed (team-update)."""
-
-    organization_id: int
-    technician_id: int
 
 
 class Technician(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
@@ -40,7 +32,7 @@ class Technician(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     lng: Mapped[float | None] = mapped_column(Float)
     location_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     skill_rows: Mapped[list["TechnicianSkill"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="TechnicianSkill.id"
+        cascade="all, delete-orphan", order_by="TechnicianSkill.id"
     )
 
     __table_args__ = (db.Index("ix_technicians_org_status", "organization_id", "status"),)
@@ -92,7 +84,10 @@ class Technician(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
         return haversine_km(self.lat, self.lng, lat, lng)
 
     def _changed(self) -> None:
-        events.record(TechnicianUpdated(self.organization_id or context.current().organization_id, self.id))
+        org_id = self.organization_id or context.current().organization_id
+        events.record(TechnicianUpdated(org_id, self.id, self.name, self.status, self.lat, self.lng,
+                                        self.current_job_id, utcnow()))
+        events.record(DashboardChanged(org_id))
 
 
 class TechnicianSkill(db.Model):

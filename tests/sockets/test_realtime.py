@@ -1,54 +1,12 @@
 """Socket.IO as the frontends use it: a real server, real clients, and a real worker process."""
-import threading
 from datetime import timedelta
 
-import pytest
 import socketio
-from sqlalchemy import update
 
 from models.db import utcnow
 from models.identity.sessions import AuthSession
 from models.ops import outbox
 from tests.conftest import wait_for
-
-
-class Listener:
-    """A connected client that records the events it receives."""
-
-    def __init__(self, url, token, namespace="/", events=("session.revoked",)):
-        self.received = []
-        self.lock = threading.Lock()
-        self.client = socketio.Client(reconnection=False)
-        for name in events:
-            self.client.on(name, lambda data, name=name: self._record(name, data), namespace=namespace)
-        self.client.connect(url, auth={"token": token}, namespaces=[namespace],
-                            wait_timeout=10)
-        self.namespace = namespace
-
-    def _record(self, name, data):
-        with self.lock:
-            self.received.append((name, data))
-
-    def events(self):
-        with self.lock:
-            return list(self.received)
-
-    def close(self):
-        self.client.disconnect()
-
-
-@pytest.fixture
-def listen(live_server):
-    opened = []
-
-    def connect(token, namespace="/", **kwargs):
-        listener = Listener(live_server, token, namespace, **kwargs)
-        opened.append(listener)
-        return listener
-
-    yield connect
-    for listener in opened:
-        listener.close()
 
 
 def refused(live_server, auth_payload, namespace="/"):

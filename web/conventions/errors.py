@@ -24,6 +24,8 @@ STATUS_BY_DOMAIN_ERROR = (
     (domain.ValidationFailed, 422),
     (domain.Conflict, 409),
     (domain.DependencyUnavailable, 503),
+    (domain.PayloadTooLarge, 413),
+    (domain.UnsupportedMediaType, 415),
 )
 
 

@@ -2,6 +2,8 @@
 
 Applies to authenticated callers (keys are scoped per user). Replays carry
 `Idempotent-Replayed: true`. A 5xx is not stored, so the client may retry."""
+import hashlib
+
 from flask import Response, g, request
 
 from models.errors import ValidationFailed
@@ -17,7 +19,7 @@ def _claim():
         return None
     if len(key) > 255:
         raise ValidationFailed("Idempotency-Key too long", idempotency_key=["at most 255 characters"])
-    fingerprint = idempotency.fingerprint(request.method, request.path, request.get_data(cache=True))
+    fingerprint = idempotency.fingerprint(request.method, request.path, _body_identity())
     stored = idempotency.claim(g.user.id, key, fingerprint)
     if stored is not None:
         response = Response(stored.response_body, status=stored.response_status, headers=stored.response_headers)
@@ -25,6 +27,21 @@ def _claim():
         return response
     g.idempotency_key = key
     return None
+
+
+def _body_identity() -> bytes:
+    """What makes two requests "the same body". For multipart uploads, the fields and
+    each file's name and content: a client's retry picks a new boundary, not a new body."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_data(cache=True)
+    parts = [f"{name}={value}" for name, value in sorted(request.form.items(multi=True))]
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: upload.stream.read(1 << 20), b""):
+            digest.update(chunk)
+        upload.stream.seek(0)
+        parts.append(f"{name}:{upload.filename}:{digest.hexdigest()}")
+    return "\n".join(parts).encode()
 
 
 def _store(response):

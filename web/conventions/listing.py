@@ -57,11 +57,17 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def apply_search(stmt, term: str | None, columns):
+def contains(column, pattern):
+    return column.ilike(pattern, escape="\\")
+
+
+def apply_search(stmt, term: str | None, targets):
+    """`targets`: columns to match, or callables turning the LIKE pattern into a condition
+    (for matches in related tables, e.g. `lambda p: Job.customer_id.in_(...)`)."""
     if not term:
         return stmt
     pattern = f"%{_escape_like(term)}%"
-    return stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+    return stmt.where(or_(*(t(pattern) if callable(t) else contains(t, pattern) for t in targets)))
 
 
 def apply_sort(stmt, sort: str | None, sortable: dict, default: str, tiebreaker):
@@ -77,12 +83,15 @@ def apply_sort(stmt, sort: str | None, sortable: dict, default: str, tiebreaker)
     return stmt.order_by(*order, tiebreaker)
 
 
-def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(), scalars=True) -> Page:
-    """Run a filtered select as one page: one COUNT and one page query."""
+def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(), options=(),
+             scalars=True) -> Page:
+    """Run a filtered select as one page: one COUNT and one page query.
+
+    `options` (eager loads) apply to the page query only, so the count stays lean."""
     stmt = apply_search(stmt, args.get("q"), search)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     stmt = apply_sort(stmt, args.get("sort"), sortable, default_sort, tiebreaker)
     page, per_page = args["page"], args["per_page"]
-    stmt = stmt.limit(per_page).offset((page - 1) * per_page)
-    items = db.session.scalars(stmt).all() if scalars else db.session.execute(stmt).all()
-    return Page(items=list(items), total=total, current_page=page, per_page=per_page)
+    stmt = stmt.options(*options).limit(per_page).offset((page - 1) * per_page)
+    result = db.session.scalars(stmt).unique() if scalars else db.session.execute(stmt)
+    return Page(items=list(result.all()), total=total, current_page=page, per_page=per_page)

@@ -1,0 +1,79 @@
+"""Dispatch events -> the dispatch console (/) and the technician app (/mobile)."""
+from datetime import datetime, timezone
+
+from flask import current_app
+
+from models import context, events
+from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated, TechnicianUpdated
+from models.dispatch.job_access import may_read_job
+from sockets import rooms, subscriptions
+from sockets.emitter import emit
+
+METRICS_PENDING = "dispatch:metrics-pending:{}"
+METRICS_INTERVAL_SECONDS = 1
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _status_updated(evt: JobStatusUpdated) -> None:
+    emit(rooms.JOB_STATUS_UPDATED, {
+        "job_id": evt.job_id, "old_status": evt.old_status, "new_status": evt.new_status,
+        "updated_by": evt.updated_by, "timestamp": iso(evt.timestamp),
+    }, room=rooms.org_room(evt.organization_id))
+    if evt.technician_user_id is not None:
+        emit(rooms.MOBILE_STATUS_UPDATED, {
+            "jobId": evt.job_id, "oldStatus": evt.old_status, "newStatus": evt.new_status,
+            "updatedBy": evt.updated_by, "timestamp": iso(evt.timestamp),
+        }, room=rooms.user_room(evt.technician_user_id), namespace=rooms.MOBILE)
+
+
+def _assigned(evt: JobAssigned) -> None:
+    emit(rooms.JOB_ASSIGNED, {
+        "job_id": evt.job_id, "technician_id": evt.technician_id, "technician_name": evt.technician_name,
+        "previous_technician_id": evt.previous_technician_id, "assigned_by": evt.assigned_by,
+        "timestamp": iso(evt.timestamp),
+    }, room=rooms.org_room(evt.organization_id))
+    mobile = {"jobId": evt.job_id, "title": evt.title, "priority": evt.priority, "technicianId": evt.technician_id,
+              "previousTechnicianId": evt.previous_technician_id, "assignedBy": evt.assigned_by,
+              "timestamp": iso(evt.timestamp)}
+    for user_id in {evt.technician_user_id, evt.previous_technician_user_id} - {None}:
+        emit(rooms.MOBILE_JOB_ASSIGNED, mobile, room=rooms.user_room(user_id), namespace=rooms.MOBILE)
+    if evt.priority == "urgent" and evt.technician_user_id is not None:
+        emit(rooms.MOBILE_PRIORITY_ALERT, {"jobId": evt.job_id, "title": evt.title, "priority": evt.priority,
+                                           "timestamp": iso(evt.timestamp)},
+             room=rooms.user_room(evt.technician_user_id), namespace=rooms.MOBILE)
+
+
+def _technician_updated(evt: TechnicianUpdated) -> None:
+    payload = {"technicianId": evt.technician_id, "name": evt.name, "status": evt.status,
+               "location": {"lat": evt.lat, "lng": evt.lng} if evt.lat is not None else None,
+               "currentJobId": evt.current_job_id, "timestamp": iso(evt.timestamp)}
+    for namespace in (rooms.MOBILE, rooms.DISPATCH):
+        emit(rooms.MOBILE_TEAM_UPDATE, payload, room=rooms.org_room(evt.organization_id), namespace=namespace)
+
+
+def _dashboard_changed(evt: DashboardChanged) -> None:
+    """Coalesce: at most one `dashboard.metrics.updated` per organization per second,
+    computed by a task after the burst, so it carries the latest numbers."""
+    try:
+        claimed = current_app.extensions["redis"].set(
+            METRICS_PENDING.format(evt.organization_id), "1", nx=True, ex=METRICS_INTERVAL_SECONDS * 5)
+        if claimed:
+            current_app.extensions["celery"].send_task(
+                "dispatch.emit_dashboard_metrics", args=[evt.organization_id],
+                countdown=METRICS_INTERVAL_SECONDS, ignore_result=True)
+    except Exception:  # live numbers are best effort; the next change or a page load catches up
+        current_app.logger.warning("could not schedule dashboard metrics for org %s", evt.organization_id)
+
+
+def _may_follow_job(job_id: int, permissions) -> bool:
+    return may_read_job(job_id, context.current().user_id, permissions)
+
+
+events.subscribe(JobStatusUpdated, _status_updated)
+events.subscribe(JobAssigned, _assigned)
+events.subscribe(TechnicianUpdated, _technician_updated)
+events.subscribe(DashboardChanged, _dashboard_changed)
+subscriptions.register("job", _may_follow_job)

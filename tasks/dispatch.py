@@ -1,0 +1,20 @@
+"""Dispatch work that runs behind the API."""
+from celery import shared_task
+from flask import current_app
+
+from models import context
+from models.dispatch import dashboard
+from sockets import rooms
+from sockets.dispatch_relay import METRICS_PENDING
+from sockets.emitter import emit
+
+
+@shared_task(name="dispatch.emit_dashboard_metrics", ignore_result=True, acks_late=True, max_retries=0)
+def emit_dashboard_metrics(organization_id: int) -> dict:
+    """Send the organization's current dashboard numbers to its dispatch consoles.
+    Clears the pending mark first, so a change committed while we count schedules the next update."""
+    current_app.extensions["redis"].delete(METRICS_PENDING.format(organization_id))
+    with context.acting_as(organization_id=organization_id):
+        numbers = dashboard.metrics(organization_id)
+    emit(rooms.DASHBOARD_METRICS_UPDATED, numbers, room=rooms.org_room(organization_id))
+    return numbers

@@ -1,0 +1,56 @@
+from flask.views import MethodView
+from sqlalchemy import select
+
+from models.db import db
+from models.dispatch import Customer
+from models.tenancy import get_or_404
+from web.auth import requires
+from web.conventions.envelope import Blueprint
+from web.conventions.listing import paginate
+from web.schemas.dispatch import CustomerInputSchema, CustomerListArgsSchema, CustomerSchema, CustomerUpdateSchema
+
+blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers", description="Customers of field work")
+
+SORTABLE = {"name": Customer.name, "city": Customer.city, "created_at": Customer.created_at}
+
+
+@blp.route("")
+class Customers(MethodView):
+    @requires("jobs:read")
+    @blp.arguments(CustomerListArgsSchema, location="query")
+    @blp.paginated(CustomerSchema)
+    def get(self, args):
+        """Customers (filter city; q searches name, contact person, email, phone, address)."""
+        stmt = select(Customer)
+        if "city" in args:
+            stmt = stmt.where(Customer.city == args["city"])
+        return paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=Customer.id,
+                        search=(Customer.name, Customer.contact_person, Customer.email, Customer.phone,
+                                Customer.address))
+
+    @requires("jobs:write")
+    @blp.arguments(CustomerInputSchema)
+    @blp.response(201, CustomerSchema)
+    def post(self, body):
+        customer = Customer(**body)
+        db.session.add(customer)
+        db.session.commit()
+        return customer
+
+
+@blp.route("/<int:customer_id>")
+class CustomerDetail(MethodView):
+    @requires("jobs:read")
+    @blp.response(200, CustomerSchema)
+    def get(self, customer_id):
+        return get_or_404(Customer, customer_id, "Customer")
+
+    @requires("jobs:write")
+    @blp.arguments(CustomerUpdateSchema)
+    @blp.response(200, CustomerSchema)
+    def patch(self, body, customer_id):
+        customer = get_or_404(Customer, customer_id, "Customer")
+        for name, value in body.items():
+            setattr(customer, name, value)
+        db.session.commit()
+        return customer

@@ -1,0 +1,62 @@
+"""Photos of a job (SPEC §5 `POST /jobs/{id}/photos`): upload, then the files.
+
+The upload is stored as is and answered 202; the `media` worker makes the
+`web` and `thumb` variants and reads EXIF time and GPS (models.dispatch.photo_processing)."""
+from flask import g, send_file
+from flask.views import MethodView
+from sqlalchemy import select
+
+from models.db import db
+from models.dispatch import photo_processing
+from models.dispatch.job_access import get_visible_job
+from models.dispatch.photo import JobPhoto
+from models.errors import NotFound
+from web.auth import requires, signed_in
+from web.conventions.envelope import Blueprint
+from web.schemas.photos import AttachmentSchema, PhotoUploadSchema
+
+blp = Blueprint("job_photos", __name__, url_prefix="/api/v1/jobs", description="Photos attached to jobs")
+
+FILE_RESPONSE = {"description": "The image", "content": {
+    content_type: {"schema": {"type": "string", "format": "binary"}}
+    for content_type, _ in photo_processing.FORMATS.values()}}
+
+
+@blp.route("/<int:job_id>/photos")
+class JobPhotos(MethodView):
+    @requires("jobs:write")
+    @blp.arguments(PhotoUploadSchema, location="files")
+    @blp.response(202, AttachmentSchema)
+    @blp.doc(responses={"413": {"description": "Larger than PHOTO_MAX_BYTES"},
+                        "415": {"description": "Not a JPEG, PNG or WebP image (judged by its bytes)"}})
+    def post(self, body, job_id):
+        """Attach a photo (multipart field `file` or `photo`). Answered at once with
+        `status: processing`; the variants and EXIF time/GPS follow from a background task."""
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        photo = photo_processing.store_upload(job, body["file"], uploaded_by=g.user.id)
+        db.session.commit()
+        return photo
+
+
+@blp.route("/<int:job_id>/photos/<int:photo_id>/<any(original, web, thumb):variant>")
+class JobPhotoFile(MethodView):
+    @signed_in
+    @blp.response(200)
+    @blp.doc(responses={"200": FILE_RESPONSE})
+    def get(self, job_id, photo_id, variant):
+        """One file of a photo: `original` as uploaded, or the `web` / `thumb` JPEG
+        (404 until processing made it). Visible to whoever may see the job."""
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        photo = db.session.scalars(
+            select(JobPhoto).where(JobPhoto.id == photo_id, JobPhoto.job_id == job.id)).one_or_none()
+        key = photo_processing.variant_key(photo, variant) if photo is not None else None
+        path = photo_processing.path_of(key) if key else None
+        if path is None or not path.is_file():
+            raise NotFound(f"Photo {photo_id} has no {variant} file" if photo else f"Photo {photo_id} not found")
+        mimetype = photo.content_type if variant == "original" else "image/jpeg"
+        response = send_file(path, mimetype=mimetype, conditional=True, max_age=3600,
+                             download_name=photo.filename if variant == "original" else None)
+        response.cache_control.private = True
+        response.cache_control.public = False
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

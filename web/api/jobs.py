@@ -1,0 +1,135 @@
+from flask import g
+from flask.views import MethodView
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
+
+from models.db import db
+from models.dispatch import Customer, Job
+from models.dispatch import job_commands as commands
+from models.dispatch.job_access import get_visible_job, load_detail, visible
+from web.auth import requires, requires_any
+from web.conventions.envelope import Blueprint
+from web.conventions.listing import paginate
+from web.schemas.dispatch import (
+    AssignSchema, HistoryEntrySchema, JobDetailSchema, JobInputSchema, JobListArgsSchema, JobListItemSchema,
+    JobUpdateSchema, NoteInputSchema, NoteSchema, StatusChangeSchema,
+)
+
+blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Field jobs and their workflow")
+reads_jobs = requires_any("jobs:read", "jobs:read_assigned")  # which jobs: see job_access.visible
+
+PRIORITY_RANK = case({"low": 0, "medium": 1, "high": 2, "urgent": 3}, value=Job.priority)
+SORTABLE = {"created_at": Job.created_at, "updated_at": Job.updated_at, "scheduled_date": Job.scheduled_date,
+            "priority": PRIORITY_RANK, "status": Job.status, "title": Job.title, "value": Job.value}
+SEARCH = (Job.title, Job.address,
+          lambda pattern: Job.customer_id.in_(select(Customer.id).where(Customer.name.ilike(pattern, escape="\\"))))
+FILTERS = {
+    "status": lambda v: Job.status.in_(v),
+    "priority": lambda v: Job.priority.in_(v),
+    "technician_id": lambda v: Job.technician_id == v,
+    "customer_id": lambda v: Job.customer_id == v,
+    "project_id": lambda v: Job.project_id == v,
+    "date_from": lambda v: Job.scheduled_date >= v,
+    "date_to": lambda v: Job.scheduled_date <= v,
+}
+LIST_LOADS = (joinedload(Job.customer), joinedload(Job.technician))
+
+
+def _detail(job_id: int):
+    return load_detail(job_id, g.user.id, g.permissions)
+
+
+@blp.route("")
+class Jobs(MethodView):
+    @reads_jobs
+    @blp.arguments(JobListArgsSchema, location="query")
+    @blp.paginated(JobListItemSchema)
+    def get(self, args):
+        """Jobs the caller may see (technicians: their own). Filters: status, priority (comma lists),
+        technician_id, customer_id, project_id, date_from, date_to (scheduled date); q searches title,
+        address and customer name; sort by created_at, scheduled_date, priority, status, title, value."""
+        stmt = visible(select(Job), g.user.id, g.permissions)
+        stmt = stmt.where(*(FILTERS[name](args[name]) for name in FILTERS if name in args))
+        return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at", tiebreaker=Job.id.desc(),
+                        search=SEARCH, options=LIST_LOADS)
+
+    @requires("jobs:write")
+    @blp.arguments(JobInputSchema)
+    @blp.response(201, JobDetailSchema)
+    def post(self, body):
+        job = commands.create_job(body, actor_id=g.user.id)
+        db.session.commit()
+        return _detail(job.id)
+
+
+@blp.route("/<int:job_id>")
+class JobDetail(MethodView):
+    @reads_jobs
+    @blp.response(200, JobDetailSchema)
+    def get(self, job_id):
+        """A job with customer, technician, location, schedule, notes and photos."""
+        return _detail(job_id)
+
+    @requires("jobs:write")
+    @blp.arguments(JobUpdateSchema)
+    @blp.response(200, JobDetailSchema)
+    def patch(self, body, job_id):
+        """Edit a job's fields. Send `version` to be told (409) when someone else changed it meanwhile."""
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        expected = body.pop("version", None)
+        commands.update_job(job, body, expected_version=expected)
+        db.session.commit()
+        return _detail(job_id)
+
+    @requires("jobs:write")
+    @blp.response(204)
+    def delete(self, job_id):
+        commands.delete_job(get_visible_job(job_id, g.user.id, g.permissions))
+        db.session.commit()
+
+
+@blp.route("/<int:job_id>/status")
+class JobStatus(MethodView):
+    @requires("jobs:update_status")
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, JobDetailSchema)
+    def put(self, body, job_id):
+        """Move the job through its workflow; an invalid move is 409 INVALID_TRANSITION with `details.allowed`."""
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job.move_to(body["status"], actor_id=g.user.id, reason=body.get("reason"))
+        db.session.commit()
+        return _detail(job_id)
+
+
+@blp.route("/<int:job_id>/assign")
+class JobAssignment(MethodView):
+    @requires("jobs:assign")
+    @blp.arguments(AssignSchema)
+    @blp.response(200, JobDetailSchema)
+    def put(self, body, job_id):
+        """Assign a technician (not offline, of this organization), or `null` to unassign."""
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        commands.assign(job, body["technician_id"], actor_id=g.user.id)
+        db.session.commit()
+        return _detail(job_id)
+
+
+@blp.route("/<int:job_id>/history")
+class JobHistory(MethodView):
+    @reads_jobs
+    @blp.response(200, HistoryEntrySchema(many=True))
+    def get(self, job_id):
+        """Every status change with who made it, when and why."""
+        return commands.history(get_visible_job(job_id, g.user.id, g.permissions))
+
+
+@blp.route("/<int:job_id>/notes")
+class JobNotes(MethodView):
+    @requires("jobs:write")
+    @blp.arguments(NoteInputSchema)
+    @blp.response(201, NoteSchema)
+    def post(self, body, job_id):
+        note = commands.add_note(get_visible_job(job_id, g.user.id, g.permissions), body["body"],
+                                 author_id=g.user.id)
+        db.session.commit()
+        return note

@@ -1,0 +1,102 @@
+from dataclasses import dataclass
+
+from flask.views import MethodView
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from models.db import db
+from models.dispatch import Customer, Job, Project
+from models.dispatch.project import ProjectProgress, progress_query, with_progress
+from models.errors import NotFound
+from models.tenancy import get_or_404
+from web.auth import requires
+from web.conventions.envelope import Blueprint
+from web.conventions.listing import paginate
+from web.schemas.dispatch import (
+    ProjectDetailSchema, ProjectInputSchema, ProjectListArgsSchema, ProjectListItemSchema, ProjectUpdateSchema,
+)
+
+blp = Blueprint("projects", __name__, url_prefix="/api/v1/projects", description="Projects grouping jobs")
+
+SORTABLE = {"name": Project.name, "start_date": Project.start_date, "end_date": Project.end_date,
+            "status": Project.status, "created_at": Project.created_at}
+
+
+@dataclass
+class ProjectWithJobs:
+    progress: ProjectProgress
+    jobs: list
+
+    def __getattr__(self, name):
+        return getattr(self.progress, name)
+
+
+def _with_progress(project_id: int) -> ProjectProgress:
+    rows = db.session.execute(progress_query().where(Project.id == project_id)).all()
+    if not rows:
+        raise NotFound(f"Project {project_id} not found")
+    return with_progress(rows)[0]
+
+
+def _detail(project_id: int) -> ProjectWithJobs:
+    jobs = db.session.scalars(
+        select(Job).where(Job.project_id == project_id)
+        .options(joinedload(Job.customer), joinedload(Job.technician))
+        .order_by(Job.scheduled_date.is_(None), Job.scheduled_date, Job.id)
+    ).all()
+    return ProjectWithJobs(_with_progress(project_id), list(jobs))
+
+
+def _check_customer(customer_id: int) -> None:
+    get_or_404(Customer, customer_id, "Customer")
+
+
+@blp.route("")
+class Projects(MethodView):
+    @requires("jobs:read")
+    @blp.arguments(ProjectListArgsSchema, location="query")
+    @blp.paginated(ProjectListItemSchema)
+    def get(self, args):
+        """Projects with job counts and progress (filters: status list, customer_id; q searches the name)."""
+        stmt = progress_query()
+        if args.get("status"):
+            stmt = stmt.where(Project.status.in_(args["status"]))
+        if "customer_id" in args:
+            stmt = stmt.where(Project.customer_id == args["customer_id"])
+        page = paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=Project.id,
+                        search=(Project.name,), scalars=False)
+        page.items = with_progress(page.items)
+        return page
+
+    @requires("jobs:write")
+    @blp.arguments(ProjectInputSchema)
+    @blp.response(201, ProjectDetailSchema)
+    def post(self, body):
+        _check_customer(body["customer_id"])
+        project = Project(**body)
+        project.check_dates()
+        db.session.add(project)
+        db.session.commit()
+        return _detail(project.id)
+
+
+@blp.route("/<int:project_id>")
+class ProjectDetail(MethodView):
+    @requires("jobs:read")
+    @blp.response(200, ProjectDetailSchema)
+    def get(self, project_id):
+        """A project with its progress and every job in it."""
+        return _detail(project_id)
+
+    @requires("jobs:write")
+    @blp.arguments(ProjectUpdateSchema)
+    @blp.response(200, ProjectDetailSchema)
+    def patch(self, body, project_id):
+        project = get_or_404(Project, project_id, "Project")
+        if "customer_id" in body:
+            _check_customer(body["customer_id"])
+        for name, value in body.items():
+            setattr(project, name, value)
+        project.check_dates()
+        db.session.commit()
+        return _detail(project_id)

@@ -1,0 +1,76 @@
+from flask import g
+from flask.views import MethodView
+
+from models.db import db
+from models.dispatch import Technician
+from models.dispatch import technician_commands as commands
+from models.errors import PermissionDenied
+from models.identity.permissions import grants
+from models.tenancy import get_or_404
+from web.auth import requires, requires_any
+from web.conventions.envelope import Blueprint
+from web.conventions.listing import Page, paginate
+from web.schemas.dispatch import (
+    LocationInputSchema, TechnicianInputSchema, TechnicianListArgsSchema, TechnicianSchema, TechnicianUpdateSchema,
+)
+
+blp = Blueprint("technicians", __name__, url_prefix="/api/v1/technicians", description="The field team")
+
+SORTABLE = {"name": Technician.name, "status": Technician.status, "created_at": Technician.created_at}
+
+
+@blp.route("")
+class Technicians(MethodView):
+    @requires("jobs:read")
+    @blp.arguments(TechnicianListArgsSchema, location="query")
+    @blp.paginated(TechnicianSchema)
+    def get(self, args):
+        """The team (filters: status list, skill, available; near=lat,lng with radius_km: nearest first)."""
+        stmt = commands.search_statement(statuses=args.get("status"), skill=args.get("skill"),
+                                         available=args.get("available"))
+        if "near" not in args:
+            return paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=Technician.id,
+                            search=(Technician.name, Technician.email, Technician.phone))
+        lat, lng = (float(part) for part in args["near"].split(","))
+        found = commands.nearest(stmt, lat, lng, args["radius_km"])
+        start = (args["page"] - 1) * args["per_page"]
+        return Page(found[start:start + args["per_page"]], len(found), args["page"], args["per_page"])
+
+    @requires("technicians:manage")
+    @blp.arguments(TechnicianInputSchema)
+    @blp.response(201, TechnicianSchema)
+    def post(self, body):
+        technician = commands.create_technician(body)
+        db.session.commit()
+        return technician
+
+
+@blp.route("/<int:technician_id>")
+class TechnicianDetail(MethodView):
+    @requires("jobs:read")
+    @blp.response(200, TechnicianSchema)
+    def get(self, technician_id):
+        return get_or_404(Technician, technician_id, "Technician")
+
+    @requires("technicians:manage")
+    @blp.arguments(TechnicianUpdateSchema)
+    @blp.response(200, TechnicianSchema)
+    def patch(self, body, technician_id):
+        technician = commands.update_technician(get_or_404(Technician, technician_id, "Technician"), body)
+        db.session.commit()
+        return technician
+
+
+@blp.route("/<int:technician_id>/location")
+class TechnicianLocation(MethodView):
+    @requires_any("technicians:manage", "jobs:update_status")
+    @blp.arguments(LocationInputSchema)
+    @blp.response(200, TechnicianSchema)
+    def put(self, body, technician_id):
+        """Report a position: dispatchers for anyone, a technician for themself only."""
+        technician = get_or_404(Technician, technician_id, "Technician")
+        if not grants(g.permissions, "technicians:manage") and technician.user_id != g.user.id:
+            raise PermissionDenied("You can only report your own location")
+        technician.move_to(body["lat"], body["lng"])
+        db.session.commit()
+        return technician
