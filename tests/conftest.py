@@ -3,6 +3,7 @@ real Redis (REDIS_URL), as chosen by scripts/test; a real Celery worker (thread
 or process); the real web process for Socket.IO clients."""
 import atexit
 import os
+from contextlib import contextmanager
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import time
 
 import pytest
 import redis as redis_lib
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 
 # scripts/test sets these; a bare `pytest` gets SQLite and storage in a temp dir, and the local Redis.
 if not (os.environ.get("DATABASE_URL") and os.environ.get("STORAGE_DIR")):
@@ -176,6 +177,21 @@ def worker_process(app):
         assert proc.poll() is None, "the worker process exited during start-up"
     yield proc
     _stop(proc)
+
+
+@contextmanager
+def count_queries(engine):
+    """Count the SQL statements sent while the block runs: `with count_queries(db.engine) as n: ...; n[0]`."""
+    counted = [0]
+
+    def count(*_args, **_kwargs):
+        counted[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def wait_for(predicate, timeout=10.0, interval=0.05):

@@ -1,8 +1,7 @@
 """Jobs as the dispatch console and the technician app use them (SPEC §5, seed 000)."""
 import pytest
-from sqlalchemy import event
-
 from models.dispatch.job import TRANSITIONS
+from tests.conftest import count_queries
 from tests.dispatch_fixtures import Board
 
 
@@ -176,17 +175,10 @@ def test_job_list_issues_a_fixed_number_of_queries(board, db):
         if i % 2:
             board.assign(job["id"], tech["id"])
     counts = []
-
-    def count(*_args, **_kwargs):
-        counts[-1] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        for per_page in (2, 12):
-            counts.append(0)
+    for per_page in (2, 12):
+        with count_queries(db.engine) as sent:
             assert len(board.get(f"/api/v1/jobs?per_page={per_page}").get_json()["data"]) == per_page
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        counts.append(sent[0])
     assert counts[0] == counts[1] >= 2
 
 

@@ -1,6 +1,5 @@
 """Users, roles, permissions, tenancy and the audit log as an admin sees them (SPEC §3)."""
-from sqlalchemy import event
-
+from tests.conftest import count_queries
 from tests.web.test_auth import bearer, login
 
 
@@ -160,16 +159,9 @@ def test_every_write_is_audited_with_actor_changes_request_id_and_ip(client, aut
 def test_user_list_issues_a_fixed_number_of_queries(app, client, auth, db):
     headers = auth.a.headers("admin")
     counts = []
-
-    def count(*_args, **_kwargs):
-        counts[-1] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        for per_page in (2, 7):
-            counts.append(0)
+    for per_page in (2, 7):
+        with count_queries(db.engine) as sent:
             assert len(client.get(f"/api/v1/users?per_page={per_page}", headers=headers).get_json()["data"]) \
                 == per_page
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        counts.append(sent[0])
     assert counts[0] == counts[1] >= 2
