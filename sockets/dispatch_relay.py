@@ -50,8 +50,7 @@ def _technician_updated(evt: TechnicianUpdated) -> None:
     payload = {"technicianId": evt.technician_id, "name": evt.name, "status": evt.status,
                "location": {"lat": evt.lat, "lng": evt.lng} if evt.lat is not None else None,
                "currentJobId": evt.current_job_id, "timestamp": iso(evt.timestamp)}
-    for namespace in (rooms.MOBILE, rooms.DISPATCH):
-        emit(rooms.MOBILE_TEAM_UPDATE, payload, room=rooms.org_room(evt.organization_id), namespace=namespace)
+    emit(rooms.MOBILE_TEAM_UPDATE, payload, room=rooms.org_room(evt.organization_id), namespace=rooms.MOBILE)
 
 
 def _dashboard_changed(evt: DashboardChanged) -> None:

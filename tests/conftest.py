@@ -68,18 +68,22 @@ def _clear_tables(app):
                     conn.execute(text(f"DELETE FROM {table}"))
 
 
-def _clear_rate_limits(app):
+def _clear_redis_state(app):
+    """Queued tasks, rate-limit counters and cached list totals: ids restart with every test,
+    so nothing may carry over into the next one."""
+    app.extensions["celery"].control.purge()
     client = app.extensions["redis"]
-    for key in client.scan_iter("LIMITS*"):
-        client.delete(key)
+    for pattern in ("LIMITS*", "listcount:*", "dispatch:metrics-pending:*"):
+        for key in client.scan_iter(pattern):
+            client.delete(key)
 
 
 @pytest.fixture(autouse=True)
 def clean_state(app):
-    """Every test starts with empty tables and no rate-limit counters."""
+    """Every test starts with empty tables and no leftover Redis state."""
     yield
     _clear_tables(app)
-    _clear_rate_limits(app)
+    _clear_redis_state(app)
 
 
 @pytest.fixture

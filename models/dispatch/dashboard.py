@@ -16,9 +16,11 @@ def start_of_today_utc(tz_name: str, now: datetime | None = None) -> datetime:
     return datetime.combine(local_now.date(), time.min, tzinfo=tz).astimezone(timezone.utc)
 
 
-def metrics(organization_id: int, now: datetime | None = None) -> dict:
-    """Counts for the organization bound in the current context."""
+def metrics(organization_id: int, now: datetime | None = None) -> dict | None:
+    """Counts for the organization bound in the current context; None if it does not exist."""
     org = db.session.get(Organization, organization_id)
+    if org is None:
+        return None
     since = start_of_today_utc(org.timezone, now)
     active = db.session.scalar(select(func.count(Job.id)).where(Job.status.in_(ACTIVE_STATUSES)))
     online = db.session.scalar(select(func.count(Technician.id)).where(Technician.status != "offline"))

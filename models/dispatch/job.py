@@ -3,7 +3,7 @@ effects on the job, the technician and the history, and the events it records.""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import events
@@ -35,6 +35,11 @@ RELEASING = ("pending", "on_hold", "completed", "cancelled")
 REASSIGNABLE = ("pending", "scheduled", "assigned", "on_hold")
 
 
+def live_index(name: str, *columns: str):
+    live = text("deleted_at IS NULL")
+    return db.Index(name, *columns, postgresql_where=live, sqlite_where=live)
+
+
 class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     __tablename__ = "jobs"
 
@@ -63,12 +68,14 @@ class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     notes: Mapped[list["JobNote"]] = relationship(order_by="JobNote.id")
 
     __mapper_args__ = {"version_id_col": version}
+    # Lists only ever read live rows: partial indexes skip the soft-deleted ones, and
+    # (org, created_at, id) serves the default order and index-only counts and offsets.
     __table_args__ = (
-        db.Index("ix_jobs_org_status_date", "organization_id", "status", "scheduled_date"),
-        db.Index("ix_jobs_org_created", "organization_id", "created_at"),
-        db.Index("ix_jobs_org_technician", "organization_id", "technician_id"),
-        db.Index("ix_jobs_org_customer", "organization_id", "customer_id"),
-        db.Index("ix_jobs_org_project", "organization_id", "project_id"),
+        live_index("ix_jobs_org_status_date", "organization_id", "status", "scheduled_date"),
+        live_index("ix_jobs_org_created", "organization_id", "created_at", "id"),
+        live_index("ix_jobs_org_technician", "organization_id", "technician_id"),
+        live_index("ix_jobs_org_customer", "organization_id", "customer_id"),
+        live_index("ix_jobs_org_project", "organization_id", "project_id"),
     )
 
     def move_to(self, status: str, *, actor_id: int | None, reason: str | None = None) -> None:

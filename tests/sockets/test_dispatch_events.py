@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import wait_for
 from tests.dispatch_fixtures import Board
 
-CONSOLE_EVENTS = ("job.status.updated", "job.assigned", "dashboard.metrics.updated", "team-update")
+CONSOLE_EVENTS = ("job.status.updated", "job.assigned", "dashboard.metrics.updated", "team-update")  # no team-update on /
 PHONE_EVENTS = ("job-assigned", "status-updated", "priority-alert", "team-update")
 
 
@@ -18,6 +18,7 @@ def board(client, auth):
 def test_console_events_go_to_the_organization_only(board, auth, listen):
     console_a = listen(auth.a.tokens["dispatcher"], "/", events=CONSOLE_EVENTS)
     console_b = listen(auth.b.tokens["dispatcher"], "/", events=CONSOLE_EVENTS)
+    team_a = listen(auth.a.tokens["dispatcher"], "/mobile", events=PHONE_EVENTS)
     customer, tech = board.customer(), board.technician()
     job = board.job(customer["id"])
     board.assign(job["id"], tech["id"])
@@ -33,10 +34,10 @@ def test_console_events_go_to_the_organization_only(board, auth, listen):
     update = console_a.payloads("job.status.updated")[1]
     assert update["job_id"] == job["id"] and update["updated_by"] == auth.a.user_ids["dispatcher"]
     assert update["timestamp"].endswith("Z")
-    busy = wait_for(lambda: [t for t in console_a.payloads("team-update") if t["status"] == "busy"])
+    busy = wait_for(lambda: [t for t in team_a.payloads("team-update") if t["status"] == "busy"])
     assert busy[0]["technicianId"] == tech["id"] and busy[0]["currentJobId"] == job["id"]
     time.sleep(0.3)
-    assert console_b.events() == []
+    assert console_b.events() == [] and console_a.payloads("team-update") == []
 
 
 def test_the_technicians_phone_hears_about_its_jobs(board, auth, listen):

@@ -9,6 +9,7 @@ from models.dispatch import job_commands as commands
 from models.dispatch.job_access import get_visible_job, load_detail, visible
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint
+from web.conventions import count_cache
 from web.conventions.listing import paginate
 from web.schemas.dispatch import (
     AssignSchema, HistoryEntrySchema, JobDetailSchema, JobInputSchema, JobListArgsSchema, JobListItemSchema,
@@ -33,6 +34,7 @@ FILTERS = {
     "date_to": lambda v: Job.scheduled_date <= v,
 }
 LIST_LOADS = (joinedload(Job.customer), joinedload(Job.technician))
+count_cache.cache_counts_of(Job)  # the dispatch board's hot path (SPEC §10)
 
 
 def _detail(job_id: int):

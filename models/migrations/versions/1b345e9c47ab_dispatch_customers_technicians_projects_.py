@@ -117,11 +117,11 @@ def upgrade():
         batch_op.create_foreign_key('fk_technicians_current_job_id_jobs', 'jobs', ['current_job_id'], ['id'],
                                     ondelete='SET NULL')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.create_index('ix_jobs_org_created', ['organization_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_jobs_org_customer', ['organization_id', 'customer_id'], unique=False)
-        batch_op.create_index('ix_jobs_org_project', ['organization_id', 'project_id'], unique=False)
-        batch_op.create_index('ix_jobs_org_status_date', ['organization_id', 'status', 'scheduled_date'], unique=False)
-        batch_op.create_index('ix_jobs_org_technician', ['organization_id', 'technician_id'], unique=False)
+        batch_op.create_index('ix_jobs_org_created', ['organization_id', 'created_at', 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_jobs_org_customer', ['organization_id', 'customer_id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_jobs_org_project', ['organization_id', 'project_id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_jobs_org_status_date', ['organization_id', 'status', 'scheduled_date'], unique=False, postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_jobs_org_technician', ['organization_id', 'technician_id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_jobs_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('technician_skills',
@@ -226,11 +226,11 @@ def downgrade():
     op.drop_table('technician_skills')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jobs_organization_id'))
-        batch_op.drop_index('ix_jobs_org_technician')
-        batch_op.drop_index('ix_jobs_org_status_date')
-        batch_op.drop_index('ix_jobs_org_project')
-        batch_op.drop_index('ix_jobs_org_customer')
-        batch_op.drop_index('ix_jobs_org_created')
+        batch_op.drop_index('ix_jobs_org_technician', postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_jobs_org_status_date', postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_jobs_org_project', postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_jobs_org_customer', postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_jobs_org_created', postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'))
 
     op.drop_table('jobs')
     with op.batch_alter_table('technicians', schema=None) as batch_op:

@@ -1,0 +1,77 @@
+"""Exact list totals without recounting 100k rows on every page view.
+
+A list's total is cached in Redis under the organization's *generation* for
+that table. Any committed ORM write to a row of the table bumps the generation
+(after commit), so the next request counts afresh: totals are exact, and a
+burst of reads between writes costs one COUNT. Writes that bypass the ORM
+(bulk SQL) are covered by a short TTL. If Redis is down, we simply count."""
+import hashlib
+import logging
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from models import context
+
+log = logging.getLogger(__name__)
+
+CACHED_TABLES: set[str] = set()
+TTL_SECONDS = 60
+_TOUCHED = "fieldops_count_touched"
+
+
+def _generation_key(table: str, org_id) -> str:
+    return f"listcount:gen:{table}:{org_id}"
+
+
+def cache_counts_of(model) -> None:
+    CACHED_TABLES.add(model.__tablename__)
+
+
+def cached_count(table: str, stmt, compute) -> int:
+    org_id = context.current().organization_id
+    try:
+        redis = current_app.extensions["redis"]
+        generation = int(redis.get(_generation_key(table, org_id)) or 0)
+        compiled = stmt.compile()
+        fingerprint = hashlib.sha1(f"{compiled}|{sorted(compiled.params.items(), key=str)}".encode()).hexdigest()
+        key = f"listcount:{table}:{org_id}:{generation}:{fingerprint}"
+        hit = redis.get(key)
+        if hit is not None:
+            return int(hit)
+    except Exception:  # Redis unavailable: correctness first, count in the database
+        log.warning("count cache unavailable", exc_info=True)
+        return compute()
+    total = compute()
+    try:
+        redis.set(key, total, ex=TTL_SECONDS)
+    except Exception:
+        log.warning("count cache unavailable", exc_info=True)
+    return total
+
+
+@event.listens_for(Session, "after_flush")
+def _note_writes(session, flush_context):
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in CACHED_TABLES:
+            session.info.setdefault(_TOUCHED, set()).add((table, getattr(obj, "organization_id", None)))
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_generations(session):
+    touched = session.info.pop(_TOUCHED, None)
+    if not touched:
+        return
+    try:
+        redis = current_app.extensions["redis"]
+        for table, org_id in touched:
+            redis.incr(_generation_key(table, org_id))
+    except Exception:  # the TTL bounds how long a total can lag
+        log.warning("could not invalidate cached counts", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session):
+    session.info.pop(_TOUCHED, None)
