@@ -1,4 +1,6 @@
 """The application factory. No app is created at import time."""
+import warnings
+
 import redis
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -9,8 +11,9 @@ from web.config import INSTANCE_DIR, ROOT, Config, env_int
 def _default_async_mode() -> str:
     """eventlet when the process was monkey-patched (web.server), else threads (CLI, tests)."""
     try:
-        import eventlet.patcher
-
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # see DESIGN.md pitfalls
+            import eventlet.patcher
         return "eventlet" if eventlet.patcher.is_monkey_patched("socket") else "threading"
     except ImportError:
         return "threading"

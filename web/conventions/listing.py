@@ -1,8 +1,10 @@
 """Pagination, sorting, free-text search and multi-value filters (SPEC §2), once."""
+import json
 import math
 from dataclasses import dataclass
 
 import marshmallow as ma
+from flask import g, request
 from sqlalchemy import func, or_, select
 
 from models.db import db
@@ -95,7 +97,7 @@ def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker,
 
     `options` (eager loads) apply to the page query only, so the count stays lean."""
     stmt = apply_search(stmt, args.get("q"), search)
-    total = _count(stmt)
+    total = _count(stmt, args)
     stmt = apply_sort(stmt, args.get("sort"), sortable, default_sort, tiebreaker)
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
@@ -107,7 +109,7 @@ def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker,
     return Page(items=list(result.all()), total=total, current_page=page, per_page=per_page)
 
 
-def _count(stmt) -> int:
+def _count(stmt, args: dict) -> int:
     entity = stmt.column_descriptions[0]["entity"]
     lean = stmt.with_only_columns(func.count(entity.id)).order_by(None)
 
@@ -115,7 +117,12 @@ def _count(stmt) -> int:
         return db.session.scalar(lean)
 
     table = entity.__tablename__
-    return count_cache.cached_count(table, lean, compute) if table in count_cache.CACHED_TABLES else compute()
+    if table not in count_cache.CACHED_TABLES:
+        return compute()
+    # What decides the rows: the endpoint, who asks (visibility differs by caller) and the filters.
+    filters = {name: value for name, value in args.items() if name not in ("page", "per_page", "sort")}
+    identity = json.dumps([request.endpoint, g.user.id, filters], sort_keys=True, default=str)
+    return count_cache.cached_count(table, identity, compute)
 
 
 def _deferred_page(stmt, offset: int, limit: int, options) -> list:
