@@ -21,6 +21,9 @@ if not (os.environ.get("DATABASE_URL") and os.environ.get("STORAGE_DIR")):
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/test.db")
     os.environ.setdefault("STORAGE_DIR", f"{_tmp}/storage")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
+# Pub/sub channels span every db of a Redis server: keep this run's live events to itself
+# (child processes, the web server and the worker, inherit it).
+os.environ.setdefault("SOCKETIO_CHANNEL", f"fieldops-test-{os.getpid()}")
 
 from models.db import db as _db  # noqa: E402
 from tests.factories import Tenants  # noqa: E402

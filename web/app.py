@@ -67,12 +67,12 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
         socketio.init_app(
             app, async_mode=app.config["SOCKETIO_ASYNC_MODE"] or _default_async_mode(), message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
             cors_allowed_origins=app.config["CORS_ORIGINS"] if app.config["CORS_ORIGINS"] != ["*"] else "*",
-            channel="fieldops-socketio",
+            channel=app.config["SOCKETIO_CHANNEL"],
         )
         register_namespaces(socketio)
         emitter.use_server(socketio)
     else:
-        emitter.use_message_queue(app.config["SOCKETIO_MESSAGE_QUEUE"], channel="fieldops-socketio")
+        emitter.use_message_queue(app.config["SOCKETIO_MESSAGE_QUEUE"], channel=app.config["SOCKETIO_CHANNEL"])
 
     app.wsgi_app = CanonicalPathMiddleware(app.wsgi_app)
     if env_int("PROXY_FIX_X_FOR", 0):

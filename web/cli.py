@@ -1,9 +1,12 @@
 """Flask CLI commands: `flask --app web seed-demo`."""
+import random
+
 import click
 from sqlalchemy import select
 
 from models import context
 from models.db import db
+from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
 from models.identity.accounts import register
 from models.identity.user import create_user
@@ -18,6 +21,7 @@ DEMO_USERS = (
     ("support", "Sam Support", "support@demo.fieldops.test"),
 )
 OWNER_EMAIL = "owner@demo.fieldops.test"
+DEMO_RANDOM_SEED = 20240115
 
 
 def seed_demo() -> bool:
@@ -27,8 +31,10 @@ def seed_demo() -> bool:
     org, _owner = register(organization_name="Acme Field Services", name="Olivia Owner",
                            email=OWNER_EMAIL, password=DEMO_PASSWORD, timezone="America/New_York")
     with context.acting_as(organization_id=org.id):
-        for role, name, email in DEMO_USERS:
-            create_user(email=email, name=name, password=DEMO_PASSWORD, role=role, acting_role="owner")
+        users = {role: create_user(email=email, name=name, password=DEMO_PASSWORD, role=role, acting_role="owner")
+                 for role, name, email in DEMO_USERS}
+        db.session.flush()
+        seed_dispatch(org.id, rng=random.Random(DEMO_RANDOM_SEED), technician_users=[users["technician"]])
         db.session.commit()
     return True
 

@@ -74,6 +74,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
+        # Redis pub/sub ignores the db number: deployments sharing one Redis need their own channel.
+        self.SOCKETIO_CHANNEL = env_str("SOCKETIO_CHANNEL", "fieldops-socketio")
         self.SOCKETIO_ASYNC_MODE = env_str("SOCKETIO_ASYNC_MODE")  # None: eventlet if monkey-patched
         self.STORAGE_DIR = env_str("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
         self.CORS_ORIGINS = env_list("CORS_ORIGINS", "*")

@@ -1,0 +1,275 @@
+"""Benchmark the web process against the SPEC §10 budgets: scripts/bench [options].
+
+Creates a throwaway PostgreSQL database, migrates it, seeds organization A with
+--jobs jobs (plus technicians, customers, projects in proportion) and
+organization B with --other-jobs, starts the real web process
+(`python -m web.server`), signs a dispatcher in through the API, then:
+  http    closed-loop load from a separate process (keep-alive connections) on
+          GET /jobs (first page, filtered, deep page), GET /jobs/{id}, PUT /jobs/{id}/status;
+  events  --clients Socket.IO clients, --changes status changes, delay to each client.
+Prints the figures beside the budgets and writes them as JSON (--out).
+Everything started is stopped, and the database dropped (unless --keep), on exit or Ctrl-C."""
+import argparse
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import bench_events
+import bench_http
+import bench_setup as setup
+import services
+from bench_setup import log
+
+NAMES = {"jobs_first_page": "GET /jobs first page", "jobs_filtered": "GET /jobs filtered",
+         "jobs_deep_page": "GET /jobs deep page", "job_detail": "GET /jobs/{id}", "job_status": "PUT /jobs/{id}/status"}
+LIST_SCENARIOS = ("jobs_first_page", "jobs_filtered", "jobs_deep_page")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--jobs", type=int, default=100_000, help="jobs of the measured organization (default 100000)")
+    p.add_argument("--other-jobs", type=int, default=10_000, help="jobs of the other organization (default 10000)")
+    p.add_argument("--seconds", type=float, default=10, help="measured seconds per HTTP scenario (default 10)")
+    p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario (default 2)")
+    p.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients (default 8)")
+    p.add_argument("--clients", type=int, default=500, help="Socket.IO clients (default 500)")
+    p.add_argument("--client-processes", type=int, default=4, help="processes holding them (default 4)")
+    p.add_argument("--changes", type=int, default=50, help="status changes during the event test (default 50)")
+    p.add_argument("--gap", type=float, default=0.2, help="seconds between those changes (default 0.2)")
+    p.add_argument("--only", choices=("http", "events"), help="run one part only")
+    p.add_argument("--redis", default="auto", help="auto (127.0.0.1:6379 db 12, else embedded), embedded, or a URL")
+    p.add_argument("--get", action="append", metavar="PATH", help="measure GET PATH instead of the job scenarios")
+    p.add_argument("--no-diagnostics", action="store_true", help="skip query counts and EXPLAIN ANALYZE")
+    p.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
+    p.add_argument("--out", default="bench-results.json", help="JSON results file (default bench-results.json)")
+    return p.parse_args(argv)
+
+
+def api(base_url, method, path, token=None, body=None):
+    request = urllib.request.Request(base_url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json",
+                                              **({"Authorization": f"Bearer {token}"} if token else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw[:300].decode(errors="replace")
+
+
+def login(base_url):
+    status, body = api(base_url, "POST", "/api/v1/auth/login", body={"email": setup.DISPATCHER, "password": setup.PASSWORD})
+    if status != 200:
+        raise RuntimeError(f"login failed: {status} {body}")
+    return body["data"]["access_token"]
+
+
+def scenarios(args, ids, pool):
+    if args.get:
+        return [{"name": f"GET {path}", "method": "GET", "paths": [path]} for path in args.get]
+    deep = 2000 if args.jobs >= 40_000 else max(1, args.jobs // 40)
+    return [
+        {"name": "jobs_first_page", "method": "GET", "paths": ["/api/v1/jobs?per_page=20"]},
+        {"name": "jobs_filtered", "method": "GET",
+         "paths": ["/api/v1/jobs?status=pending,assigned&priority=high&per_page=20"]},
+        {"name": "jobs_deep_page", "method": "GET", "paths": [f"/api/v1/jobs?page={deep}&per_page=20"]},
+        {"name": "job_detail", "method": "GET", "template": "/api/v1/jobs/{id}", "ids": ids},
+        {"name": "job_status", "method": "PUT", "status_pool": pool},
+    ]
+
+
+def preflight(base_url, token, spec, org_jobs):
+    """One request by hand: does the endpoint exist and answer as the SPEC says?"""
+    if spec.get("status_pool"):
+        return {"ok": True}
+    path = spec["paths"][0] if "paths" in spec else spec["template"].format(id=spec["ids"][0])
+    status, body = api(base_url, "GET", path, token)
+    check = {"path": path, "status": status, "ok": status == 200 and isinstance(body, dict) and body.get("success")}
+    if check["ok"] and isinstance(body.get("data"), list):
+        check.update(items=len(body["data"]), meta=body.get("meta"))
+        if path.endswith("jobs?per_page=20"):  # tenancy: organization B's jobs must not count
+            check["total_is_own_jobs"] = (body.get("meta") or {}).get("total") == org_jobs
+    if not check["ok"]:
+        check["body"] = str(body)[:300]
+    return check
+
+
+def load(spec):
+    """Run one load phase in a separate (spawned) process and return its figures."""
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=bench_http.child_main, args=(spec, child), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        while not parent.poll(0.5):  # short waits: Ctrl-C is handled at once
+            if not proc.is_alive():
+                raise RuntimeError(f"the load generator exited with code {proc.exitcode}")
+        return parent.recv()
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(10)
+
+
+def run_http(args, server, token, ids, pool, results, database_url):
+    served, out = 0, results["http"]
+    for spec in scenarios(args, ids, pool):
+        check = preflight(server.url, token, spec, args.jobs)
+        if not check["ok"]:
+            log(f"skipping {spec['name']}: {check}")
+            out[spec["name"]] = {"skipped": check}
+            continue
+        spec.update(base_url=server.url, token=token)
+        single = dict(spec, seconds=max(2.0, args.seconds / 3), warmup=min(1.0, args.warmup), concurrency=1)
+        if spec.get("status_pool"):  # each phase moves its own jobs, which all start pending
+            single["status_pool"], spec["status_pool"] = pool[:len(pool) // 4], pool[len(pool) // 4:]
+        alone = load(single)
+        cpu, db_cpu = server.cpu_seconds(), setup.backend_cpu(database_url)
+        result = load(dict(spec, seconds=args.seconds, warmup=args.warmup, concurrency=args.concurrency))
+        result["web_cpu_ms_per_request"] = round((server.cpu_seconds() - cpu) * 1000 / result["sent_total"], 2)
+        result["db_cpu_ms_per_request"] = round(
+            setup.cpu_delta(db_cpu, setup.backend_cpu(database_url)) * 1000 / result["sent_total"], 2)
+        served += alone["sent_total"] + result["sent_total"] + 1
+        result.update(check=check, served_so_far=served, single_client=alone, **server.rss_mb())
+        out[spec["name"]] = result
+        log(f"{spec['name']}: {args.concurrency} clients: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+            f"{result['rps']} req/s, errors {result['errors'] or 'none'}; 1 client: p50 {alone['p50_ms']} ms, "
+            f"p99 {alone['p99_ms']} ms, {alone['rps']} req/s; CPU per request: web {result['web_cpu_ms_per_request']} ms, "
+            f"PostgreSQL {result['db_cpu_ms_per_request']} ms; "
+            f"web RSS {result['rss_mb']} MB")
+        if served >= 10_000 and "after_10k_requests" not in results["rss"]:
+            results["rss"]["after_10k_requests"] = {"requests": served, **server.rss_mb()}
+    if served < 10_000 and out.get("jobs_first_page", {}).get("requests"):
+        spec = dict(scenarios(args, ids, pool)[0], base_url=server.url, token=token, seconds=600, warmup=0,
+                    concurrency=args.concurrency, max_requests=10_000 - served)
+        log(f"{served} requests so far: {10_000 - served} more GET /jobs before reading the RSS after 10k")
+        top_up = load(spec)
+        served += top_up["sent_total"]
+        results["rss"]["after_10k_requests"] = {"requests": served, **server.rss_mb()}
+    results["rss"]["after_http"] = {"requests": served, **server.rss_mb()}
+
+
+def budget_rows(results):
+    rows = []
+
+    def add(label, value, unit, limit, op="<="):
+        ok = None if value is None or limit is None else (value <= limit if op == "<=" else value >= limit)
+        rows.append({"metric": label, "value": value, "unit": unit,
+                     "budget": f"{'≤' if op == '<=' else '≥'} {limit:g} {unit}" if limit is not None else "-",
+                     "verdict": "-" if ok is None and limit is None else ("PASS" if ok else "MISS")})
+
+    for name, r in results["http"].items():
+        label = NAMES.get(name, name)
+        if "skipped" in r:
+            rows.append({"metric": label, "value": None, "unit": "", "budget": "-", "verdict": "SKIPPED"})
+            continue
+        listing, put = name in LIST_SCENARIOS, name == "job_status"
+        conc = r["concurrency"]
+        add(f"{label} p50 ({conc} clients)", r["p50_ms"], "ms", 10 if listing else 15 if put else None)
+        add(f"{label} p99 ({conc} clients)", r["p99_ms"], "ms", 40 if listing else None)
+        add(f"{label} throughput ({conc} clients)", r["rps"], "req/s", 300 if listing else None, ">=")
+        alone = r.get("single_client")
+        if alone:
+            add(f"{label} p50 (1 client)", alone["p50_ms"], "ms", 10 if listing else 15 if put else None)
+            add(f"{label} p99 (1 client)", alone["p99_ms"], "ms", 40 if listing else None)
+        if r["errors"]:
+            rows.append({"metric": f"{label} unexpected answers", "value": r["errors"], "unit": "",
+                         "budget": "none", "verdict": "MISS"})
+    ev = results.get("events")
+    if ev:
+        add(f"event delay p50 ({ev['connected']} clients)", ev["p50_ms"], "ms", 5)
+        add(f"event delay p99 ({ev['connected']} clients)", ev["p99_ms"], "ms", 50)
+        rows.append({"metric": "events delivered", "value": ev["delivered"], "unit": "",
+                     "budget": f"= {ev['expected_deliveries']}",
+                     "verdict": "PASS" if ev["delivered"] == ev["expected_deliveries"] and ev["connected"] == ev["clients"]
+                     else "MISS"})
+    for key, label in (("after_10k_requests", "web RSS after 10k requests"), ("after_http", "web RSS after the HTTP run"),
+                       ("after_events", "web RSS after the event test")):
+        if key in results["rss"]:
+            add(label, results["rss"][key]["rss_mb"], "MB", 200)
+    return rows
+
+
+def print_table(rows):
+    width = max(len(r["metric"]) for r in rows) + 2
+    print(f"\n{'metric':<{width}}{'measured':>16}  {'budget':<14}verdict")
+    for r in rows:
+        value = "-" if r["value"] is None else (f"{r['value']:g} {r['unit']}" if isinstance(r["value"], (int, float))
+                                                else str(r["value"]))
+        print(f"{r['metric']:<{width}}{value:>16}  {r['budget']:<14}{r['verdict']}")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    cleanup = setup.Cleanup()
+    results = {"config": {k: v for k, v in vars(args).items() if k != "out"}, "http": {}, "rss": {}}
+    try:
+        redis_url = setup.pick_redis(args.redis, cleanup)
+        database_url, drop = services.throwaway_postgres_db()
+        if args.keep:
+            log(f"database kept: {database_url}")
+        else:
+            cleanup.add("drop the database", drop)
+        env = setup.process_env(database_url, redis_url)
+        log(f"database {database_url.rsplit('/', 1)[-1]}, redis {redis_url}; migrating")
+        setup.migrate(env)
+        app = setup.make_app(env)
+        results["seeding"] = setup.seed(app, args.jobs, args.other_jobs)
+        log(f"seeding took {results['seeding']['seconds']} s")
+        org_a = results["seeding"]["organizations"][0]["organization_id"]
+        ids = setup.job_ids(app, org_a)
+        pending = setup.job_ids(app, org_a, "pending", limit=3000 + args.changes)
+        pool, event_jobs = pending[args.changes:], pending[:args.changes]
+
+        server = setup.WebServer(env, cleanup)
+        results["rss"]["at_start"] = server.rss_mb()
+        token = login(server.url)
+        log(f"web process pid {server.proc.pid} on {server.url}, RSS {results['rss']['at_start']['rss_mb']} MB")
+        if not args.no_diagnostics and not args.get:
+            import bench_diag
+
+            specs = scenarios(args, ids, pool)
+            results["diagnostics"] = bench_diag.profile(app, token, [
+                *[(s["name"], "GET", s["paths"][0], None) for s in specs[:3]],
+                ("job_detail", "GET", f"/api/v1/jobs/{ids[len(ids) // 2]}", None),
+                ("job_status", "PUT", f"/api/v1/jobs/{pool[-1]}/status", [{"status": "scheduled"}, {"status": "pending"}]),
+            ])
+            for d in results["diagnostics"]:
+                log(f"{d['name']}: {d['status']}, {d['queries']} queries, {d['in_process_ms']} ms in process; "
+                    f"slowest SQL {[p.get('execution_ms') for p in d['slowest']]} ms")
+            pool = pool[:-1]
+        if args.only != "events":
+            run_http(args, server, token, ids, pool, results, database_url)
+        if args.only != "http":
+            results["events"] = bench_events.run(
+                server.url, token, clients=args.clients, jobs=event_jobs, processes=args.client_processes,
+                gap=args.gap, log=log, on_connected=lambda: {"rss_with_clients": server.rss_mb()},
+                cpu=server.cpu_seconds)
+            results["rss"]["after_events"] = server.rss_mb()
+        results["budgets"] = budget_rows(results)
+        print_table(results["budgets"])
+        out = Path(os.environ.get("BENCH_CALLER_DIR", ".")) / args.out
+        out.write_text(json.dumps(results, indent=2, default=str))
+        log(f"results written to {out}")
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; cleaning up", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        cleanup.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

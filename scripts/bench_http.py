@@ -1,0 +1,124 @@
+"""scripts/bench: closed-loop HTTP load from a separate process.
+
+`run(spec)` is the entry point of a spawned process: `concurrency` threads, each
+with its own keep-alive connection (http.client), send requests for a warm-up
+and then for `seconds` (or until `max_requests`), timing each one. A spec:
+    {"base_url", "token", "name", "method", "paths" | ("template" + "ids"),
+     "status_pool" (PUT /jobs/{id}/status alternation), "seconds", "warmup",
+     "concurrency", "max_requests", "expect"}
+Returns {"requests", "seconds", "rps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "errors", "samples"}."""
+import http.client
+import json
+import random
+import signal
+import threading
+import time
+from urllib.parse import urlsplit
+
+NEXT_STATUS = {"pending": "scheduled", "scheduled": "pending"}
+
+
+def percentile(values, q: float):
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[k], 2)
+
+
+class Worker(threading.Thread):
+    def __init__(self, spec: dict, index: int, barrier: threading.Barrier, clock: dict):
+        super().__init__(daemon=True)
+        self.spec, self.index, self.barrier, self.clock = spec, index, barrier, clock
+        self.rng = random.Random(index)
+        self.latencies, self.errors, self.samples = [], {}, []
+        self.sent = 0
+        parts = urlsplit(spec["base_url"])
+        self.host, self.port = parts.hostname, parts.port
+        self.headers = {"Authorization": f"Bearer {spec['token']}", "Accept": "application/json",
+                        "Accept-Encoding": "gzip", "Connection": "keep-alive"}
+        pool = spec.get("status_pool")
+        if pool:  # each thread owns its jobs: no two requests race on one job
+            self.jobs = {job_id: "pending" for job_id in pool[index::spec["concurrency"]]}
+            self.order = list(self.jobs)
+
+    def request(self):
+        spec = self.spec
+        if spec.get("status_pool"):
+            job_id = self.order[self.sent % len(self.order)]
+            target = NEXT_STATUS[self.jobs[job_id]]
+            return "PUT", f"/api/v1/jobs/{job_id}/status", json.dumps({"status": target}), (job_id, target)
+        if "paths" in spec:
+            return spec["method"], spec["paths"][self.sent % len(spec["paths"])], None, None
+        return spec["method"], spec["template"].format(id=self.rng.choice(spec["ids"])), None, None
+
+    def run(self):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.barrier.wait()
+        measuring = False
+        total = self.spec.get("max_requests")
+        limit = -(-total // self.spec["concurrency"]) if total else None  # this thread's share
+        while True:
+            now = time.perf_counter()
+            if not measuring and now >= self.clock["measure_from"]:
+                measuring = True
+            if now >= self.clock["stop_at"] or (limit and len(self.latencies) >= limit):
+                break
+            method, path, body, move = self.request()
+            headers = dict(self.headers, **({"Content-Type": "application/json"} if body else {}))
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                conn.close()
+                conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                status, payload = type(error).__name__, b""
+            elapsed = (time.perf_counter() - started) * 1000
+            self.sent += 1
+            if status == 200 and move:
+                self.jobs[move[0]] = move[1]
+            elif move and status == 409:  # it already was there (e.g. after a timeout): go on from there
+                self.jobs[move[0]] = move[1]
+            if measuring:
+                self.latencies.append(elapsed)
+                if status != self.spec.get("expect", 200):
+                    self.errors[str(status)] = self.errors.get(str(status), 0) + 1
+                    if len(self.samples) < 3:
+                        self.samples.append(f"{method} {path} -> {status}: {payload[:300]!r}")
+        conn.close()
+
+
+def run(spec: dict) -> dict:
+    concurrency = spec["concurrency"]
+    barrier = threading.Barrier(concurrency + 1)
+    clock = {"measure_from": float("inf"), "stop_at": float("inf")}
+    workers = [Worker(spec, i, barrier, clock) for i in range(concurrency)]
+    for worker in workers:
+        worker.start()
+    start = time.perf_counter()
+    clock["measure_from"] = start + spec.get("warmup", 2)
+    clock["stop_at"] = clock["measure_from"] + spec["seconds"]
+    barrier.wait()
+    for worker in workers:
+        worker.join()
+    measured = min(time.perf_counter(), clock["stop_at"]) - clock["measure_from"]
+    latencies = [x for w in workers for x in w.latencies]
+    errors = {}
+    for worker in workers:
+        for key, count in worker.errors.items():
+            errors[key] = errors.get(key, 0) + count
+    return {"name": spec["name"], "requests": len(latencies), "sent_total": sum(w.sent for w in workers),
+            "seconds": round(measured, 2), "rps": round(len(latencies) / measured, 1) if measured > 0 else None,
+            "p50_ms": percentile(latencies, 50), "p90_ms": percentile(latencies, 90),
+            "p99_ms": percentile(latencies, 99), "max_ms": percentile(latencies, 100), "errors": errors,
+            "samples": [s for w in workers for s in w.samples][:5], "concurrency": concurrency}
+
+
+def child_main(spec: dict, conn) -> None:
+    """Entry point of the load-generator process; the parent alone handles Ctrl-C and stops us."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn.send(run(spec))
+    conn.close()

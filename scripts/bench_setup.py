@@ -1,0 +1,208 @@
+"""scripts/bench: backing services, schema, seeded organizations, the web process.
+
+Everything started here is registered with a `Cleanup` so it is undone on exit,
+error or Ctrl-C, in reverse order."""
+import os
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import services
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password-1"
+DISPATCHER = "dispatcher@bench.fieldops.test"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Cleanup:
+    def __init__(self):
+        self._steps = []
+
+    def add(self, what: str, fn) -> None:
+        self._steps.append((what, fn))
+
+    def run(self) -> None:
+        while self._steps:
+            what, fn = self._steps.pop()
+            try:
+                fn()
+            except Exception as error:  # keep undoing the rest
+                print(f"bench: could not {what}: {error}", file=sys.stderr)
+
+
+def pick_redis(choice: str, cleanup: Cleanup) -> str:
+    """`auto`: db 12 of the Redis on 127.0.0.1:6379 when it answers, else an embedded one;
+    `embedded`; or a redis:// URL."""
+    if choice.startswith("redis://"):
+        return choice
+    if choice == "auto" and services.port_open("127.0.0.1", 6379):
+        import redis
+
+        url = "redis://127.0.0.1:6379/12"  # reserved for the bench: emptied before and after
+        redis.Redis.from_url(url).flushdb()
+        cleanup.add("empty Redis db 12", lambda: redis.Redis.from_url(url).flushdb())
+        return url
+    tmp = tempfile.mkdtemp(prefix="fieldops-bench-redis-")
+    url, stop = services.start_embedded_redis(tmp)
+    cleanup.add("stop the embedded Redis", stop)
+    return url
+
+
+def process_env(database_url: str, redis_url: str, **extra) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+           "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(32),
+           "JWT_SECRET_KEY": os.environ.get("BENCH_JWT_SECRET_KEY") or secrets.token_urlsafe(32),
+           "LOG_LEVEL": "WARNING", "ACCESS_TOKEN_MINUTES": "240",
+           "LOGIN_RATE_LIMIT_PER_IP": "100000/minute", "LOGIN_RATE_LIMIT_PER_EMAIL": "100000/minute",
+           "RATELIMIT_DEFAULT": "", "PYTHONUNBUFFERED": "1"}
+    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
+    return {**env, **extra}
+
+
+def migrate(env: dict) -> None:
+    subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "--app", "web", "db", "upgrade"], cwd=ROOT, env=env,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def make_app(env: dict):
+    """The Flask app in this process (threading, no Socket.IO server), on the bench database."""
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "JWT_SECRET_KEY",
+                                           "LOG_LEVEL", "ACCESS_TOKEN_MINUTES")})
+    sys.path.insert(0, str(ROOT))
+    from web import create_app
+
+    return create_app(socket_server=False)
+
+
+def seed(app, jobs: int, other_jobs: int) -> dict:
+    """Organization A (measured; a dispatcher signs in) and organization B (only there to be filtered out)."""
+    from sqlalchemy import text
+
+    from models import context
+    from models.db import db
+    from models.dispatch.demo_data import seed_dispatch
+    from models.identity.accounts import register
+    from models.identity.user import create_user
+
+    scale = jobs / 100_000
+    started = time.perf_counter()
+    info = {"organizations": []}
+    with app.app_context():
+        for n, (name, count, ratio) in enumerate((("Bench Metro Services", jobs, scale),
+                                                  ("Bench Other Tenant", other_jobs, other_jobs / 100_000))):
+            org, _owner = register(organization_name=name, name="Bench Owner", email=f"owner{n}@bench.fieldops.test",
+                                   password=PASSWORD, timezone="America/New_York")
+            with context.acting_as(organization_id=org.id):
+                if n == 0:
+                    create_user(email=DISPATCHER, name="Bench Dispatcher", password=PASSWORD, role="dispatcher",
+                                acting_role="owner")
+                db.session.flush()
+                t0 = time.perf_counter()
+                counts = seed_dispatch(org.id, rng=random.Random(1000 + n), jobs=count,
+                                       technicians=max(20, round(200 * ratio)), customers=max(50, round(2000 * ratio)),
+                                       projects=max(10, round(100 * ratio)), days_back=150, days_ahead=30)
+            db.session.commit()
+            counts.update(organization_id=org.id, seconds=round(time.perf_counter() - t0, 1))
+            info["organizations"].append(counts)
+            log(f"seeded {name}: {counts}")
+        t0 = time.perf_counter()
+        with db.engine.connect() as conn:
+            # VACUUM too: a steady state (visibility map set, as autovacuum leaves a live table),
+            # and no autovacuum of the fresh rows running in the middle of a measurement
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+        info["vacuum_analyze_seconds"] = round(time.perf_counter() - t0, 1)
+    info["seconds"] = round(time.perf_counter() - started, 1)
+    return info
+
+
+def job_ids(app, organization_id: int, status: str | None = None, limit: int | None = None) -> list[int]:
+    from sqlalchemy import select
+
+    from models.db import db
+    from models.dispatch import Job
+
+    with app.app_context():
+        stmt = select(Job.id).where(Job.organization_id == organization_id, Job.deleted_at.is_(None))
+        if status:
+            stmt = stmt.where(Job.status == status, Job.technician_id.is_(None))
+        return list(db.session.scalars(stmt.order_by(Job.id).limit(limit)).all())
+
+
+def backend_cpu(database_url: str) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend connected to the bench database (by pid)."""
+    import psycopg2
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(database_url)
+    conn = psycopg2.connect(dbname="postgres", host=parts.hostname, port=parts.port or 5432, user=parts.username)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [parts.path.lstrip("/")])
+            pids = [row[0] for row in cur.fetchall()]
+    finally:
+        conn.close()
+    usage = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone, or PostgreSQL runs elsewhere
+            continue
+        usage[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return usage
+
+
+def cpu_delta(before: dict, after: dict) -> float:
+    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
+
+
+class WebServer:
+    def __init__(self, env: dict, cleanup: Cleanup):
+        self.port = services.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "web.server"], cwd=ROOT,
+                                     env={"SOCKETIO_CHANNEL": f"fieldops-bench-{os.getpid()}", **env,
+                                          "PORT": str(self.port), "HOST": "127.0.0.1"},
+                                     start_new_session=True)  # Ctrl-C reaches us; we stop it in order
+        cleanup.add("stop the web process", self.stop)
+        deadline = time.monotonic() + 60
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the web process exited during start-up (code {self.proc.returncode})")
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1).read()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the web process did not answer /healthz within 60 s")
+                time.sleep(0.1)
+
+    def rss_mb(self) -> dict:
+        fields = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = round(int(value.split()[0]) / 1024, 1)
+        return {"rss_mb": fields.get("VmRSS"), "peak_rss_mb": fields.get("VmHWM")}
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the web process has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
