@@ -56,6 +56,7 @@ signed_in = requires()
 
 
 def current_user():
+    """The caller: a read-only row of their user columns (see sessions.load_active_user)."""
     return g.user
 
 
@@ -79,7 +80,6 @@ def authenticate_request():
     if loaded is None:
         raise AuthenticationFailed("Your session has ended or your account is disabled; log in again")
     g.user, g.permissions = loaded
-    g.user_id = g.user.id  # a plain int: reading g.user.id after a commit would reload the user
     context.bind(organization_id=g.user.organization_id, user_id=g.user.id)
 
 

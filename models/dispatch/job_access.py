@@ -54,7 +54,11 @@ class JobDetail:
 
 
 def load_detail(job_id: int, user_id: int, permissions) -> JobDetail:
-    job = get_visible_job(job_id, user_id, permissions)
+    return detail_of(get_visible_job(job_id, user_id, permissions))
+
+
+def detail_of(job: Job) -> JobDetail:
+    """The detail of a job already loaded (and checked visible) by the caller."""
     notes = db.session.scalars(
         select(JobNote).where(JobNote.job_id == job.id).options(joinedload(JobNote.author)).order_by(JobNote.id)
     ).all()

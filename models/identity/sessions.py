@@ -156,17 +156,19 @@ def end_idle_sessions(idle_for: timedelta) -> int:
     return len(idle)
 
 
-def load_active_user(user_id: int, session_id: str) -> tuple[User, list[str]] | None:
-    """The user behind an access token with their role's permissions, in one
-    query; None when the user is gone or inactive or the session revoked."""
+def load_active_user(user_id: int, session_id: str):
+    """The user behind an access token and their role's permissions, in one query:
+    `(user, permissions)`, or None when the user is gone or inactive or the session
+    revoked. `user` is a read-only row of the user's columns (no ORM object to
+    build on every request); load the User entity where one must be changed."""
     row = db.session.execute(
-        select(User, Role.permissions)
+        select(*User.__table__.columns, Role.permissions.label("role_permissions"))
         .join(AuthSession, AuthSession.user_id == User.id)
         .outerjoin(Role, (Role.organization_id == User.organization_id) & (Role.name == User.role))
         .where(
-            User.id == user_id, User.is_active.is_(True),
+            User.id == user_id, User.is_active.is_(True), User.deleted_at.is_(None),
             AuthSession.id == session_id, AuthSession.revoked_at.is_(None),
         )
         .execution_options(all_tenants=True)
     ).first()
-    return (row[0], row[1] or []) if row else None
+    return (row, row.role_permissions or []) if row else None

@@ -32,8 +32,8 @@ class JobPhotos(MethodView):
     def post(self, body, job_id):
         """Attach a photo (multipart field `file` or `photo`). Answered at once with
         `status: processing`; the variants and EXIF time/GPS follow from a background task."""
-        job = get_visible_job(job_id, g.user_id, g.permissions)
-        photo = photo_processing.store_upload(job, body["file"], uploaded_by=g.user_id)
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        photo = photo_processing.store_upload(job, body["file"], uploaded_by=g.user.id)
         db.session.commit()
         return photo
 
@@ -46,7 +46,7 @@ class JobPhotoFile(MethodView):
     def get(self, job_id, photo_id, variant):
         """One file of a photo: `original` as uploaded, or the `web` / `thumb` JPEG
         (404 until processing made it). Visible to whoever may see the job."""
-        job = get_visible_job(job_id, g.user_id, g.permissions)
+        job = get_visible_job(job_id, g.user.id, g.permissions)
         photo = db.session.scalars(
             select(JobPhoto).where(JobPhoto.id == photo_id, JobPhoto.job_id == job.id)).one_or_none()
         key = photo_processing.variant_key(photo, variant) if photo is not None else None

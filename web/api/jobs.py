@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 from models.db import db
 from models.dispatch import Customer, Job
 from models.dispatch import job_commands as commands
-from models.dispatch.job_access import get_visible_job, load_detail, visible
+from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint
 from web.conventions import count_cache
@@ -38,7 +38,7 @@ count_cache.cache_counts_of(Job)  # the dispatch board's hot path (SPEC §10)
 
 
 def _detail(job_id: int):
-    return load_detail(job_id, g.user_id, g.permissions)
+    return load_detail(job_id, g.user.id, g.permissions)
 
 
 @blp.route("")
@@ -50,7 +50,7 @@ class Jobs(MethodView):
         """Jobs the caller may see (technicians: their own). Filters: status, priority (comma lists),
         technician_id, customer_id, project_id, date_from, date_to (scheduled date); q searches title,
         address and customer name; sort by created_at, scheduled_date, priority, status, title, value."""
-        stmt = visible(select(Job), g.user_id, g.permissions)
+        stmt = visible(select(Job), g.user.id, g.permissions)
         stmt = stmt.where(*(FILTERS[name](args[name]) for name in FILTERS if name in args))
         return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at", tiebreaker=Job.id.desc(),
                         search=SEARCH, options=LIST_LOADS)
@@ -59,7 +59,7 @@ class Jobs(MethodView):
     @blp.arguments(JobInputSchema)
     @blp.response(201, JobDetailSchema)
     def post(self, body):
-        job = commands.create_job(body, actor_id=g.user_id)
+        job = commands.create_job(body, actor_id=g.user.id)
         db.session.commit()
         return _detail(job.id)
 
@@ -77,16 +77,16 @@ class JobDetail(MethodView):
     @blp.response(200, JobDetailSchema)
     def patch(self, body, job_id):
         """Edit a job's fields. Send `version` to be told (409) when someone else changed it meanwhile."""
-        job = get_visible_job(job_id, g.user_id, g.permissions)
+        job = get_visible_job(job_id, g.user.id, g.permissions)
         expected = body.pop("version", None)
         commands.update_job(job, body, expected_version=expected)
         db.session.commit()
-        return _detail(job_id)
+        return detail_of(job)
 
     @requires("jobs:write")
     @blp.response(204)
     def delete(self, job_id):
-        commands.delete_job(get_visible_job(job_id, g.user_id, g.permissions))
+        commands.delete_job(get_visible_job(job_id, g.user.id, g.permissions))
         db.session.commit()
 
 
@@ -97,10 +97,10 @@ class JobStatus(MethodView):
     @blp.response(200, JobDetailSchema)
     def put(self, body, job_id):
         """Move the job through its workflow; an invalid move is 409 INVALID_TRANSITION with `details.allowed`."""
-        job = get_visible_job(job_id, g.user_id, g.permissions)
-        job.move_to(body["status"], actor_id=g.user_id, reason=body.get("reason"))
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job.move_to(body["status"], actor_id=g.user.id, reason=body.get("reason"))
         db.session.commit()
-        return _detail(job_id)
+        return detail_of(job)
 
 
 @blp.route("/<int:job_id>/assign")
@@ -110,10 +110,10 @@ class JobAssignment(MethodView):
     @blp.response(200, JobDetailSchema)
     def put(self, body, job_id):
         """Assign a technician (not offline, of this organization), or `null` to unassign."""
-        job = get_visible_job(job_id, g.user_id, g.permissions)
-        commands.assign(job, body["technician_id"], actor_id=g.user_id)
+        job = get_visible_job(job_id, g.user.id, g.permissions)
+        commands.assign(job, body["technician_id"], actor_id=g.user.id)
         db.session.commit()
-        return _detail(job_id)
+        return detail_of(job)
 
 
 @blp.route("/<int:job_id>/history")
@@ -122,7 +122,7 @@ class JobHistory(MethodView):
     @blp.response(200, HistoryEntrySchema(many=True))
     def get(self, job_id):
         """Every status change with who made it, when and why."""
-        return commands.history(get_visible_job(job_id, g.user_id, g.permissions))
+        return commands.history(get_visible_job(job_id, g.user.id, g.permissions))
 
 
 @blp.route("/<int:job_id>/notes")
@@ -131,7 +131,7 @@ class JobNotes(MethodView):
     @blp.arguments(NoteInputSchema)
     @blp.response(201, NoteSchema)
     def post(self, body, job_id):
-        note = commands.add_note(get_visible_job(job_id, g.user_id, g.permissions), body["body"],
-                                 author_id=g.user_id)
+        note = commands.add_note(get_visible_job(job_id, g.user.id, g.permissions), body["body"],
+                                 author_id=g.user.id)
         db.session.commit()
         return note

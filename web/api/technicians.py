@@ -69,7 +69,7 @@ class TechnicianLocation(MethodView):
     def put(self, body, technician_id):
         """Report a position: dispatchers for anyone, a technician for themself only."""
         technician = get_or_404(Technician, technician_id, "Technician")
-        if not grants(g.permissions, "technicians:manage") and technician.user_id != g.user_id:
+        if not grants(g.permissions, "technicians:manage") and technician.user_id != g.user.id:
             raise PermissionDenied("You can only report your own location")
         technician.move_to(body["lat"], body["lng"])
         db.session.commit()
