@@ -3,10 +3,14 @@
 Creates a throwaway PostgreSQL database, migrates it, seeds organization A with
 --jobs jobs (plus technicians, customers, projects in proportion) and
 organization B with --other-jobs, starts the real web process
-(`python -m web.server`), signs a dispatcher in through the API, then:
+(`python -m web.server`; --web-processes N of them, each on its own port, sharing
+database, Redis and Socket.IO channel, as deployed behind a load balancer), signs
+a dispatcher in through the API, then:
   http    closed-loop load from a separate process (keep-alive connections) on
           GET /jobs (first page, filtered, deep page), GET /jobs/{id}, PUT /jobs/{id}/status;
-  events  --clients Socket.IO clients, --changes status changes, delay to each client.
+          client i talks to web process i % N;
+  events  --clients Socket.IO clients (split evenly over the web processes),
+          --changes status changes (round-robin over them), delay to each client.
 Prints the figures beside the budgets and writes them as JSON (--out).
 Everything started is stopped, and the database dropped (unless --keep), on exit or Ctrl-C."""
 import argparse
@@ -21,13 +25,10 @@ from pathlib import Path
 
 import bench_events
 import bench_http
+import bench_report
 import bench_setup as setup
 import services
 from bench_setup import log
-
-NAMES = {"jobs_first_page": "GET /jobs first page", "jobs_filtered": "GET /jobs filtered",
-         "jobs_deep_page": "GET /jobs deep page", "job_detail": "GET /jobs/{id}", "job_status": "PUT /jobs/{id}/status"}
-LIST_SCENARIOS = ("jobs_first_page", "jobs_filtered", "jobs_deep_page")
 
 
 def parse_args(argv):
@@ -36,6 +37,8 @@ def parse_args(argv):
     p.add_argument("--other-jobs", type=int, default=10_000, help="jobs of the other organization (default 10000)")
     p.add_argument("--seconds", type=float, default=10, help="measured seconds per HTTP scenario (default 10)")
     p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario (default 2)")
+    p.add_argument("--web-processes", type=int, default=1,
+                   help="web processes, each on its own port; the load generator spreads clients over them (default 1)")
     p.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients (default 8)")
     p.add_argument("--clients", type=int, default=500, help="Socket.IO clients (default 500)")
     p.add_argument("--client-processes", type=int, default=4, help="processes holding them (default 4)")
@@ -47,7 +50,10 @@ def parse_args(argv):
     p.add_argument("--no-diagnostics", action="store_true", help="skip query counts and EXPLAIN ANALYZE")
     p.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
     p.add_argument("--out", default="bench-results.json", help="JSON results file (default bench-results.json)")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.web_processes < 1 or args.concurrency < args.web_processes or args.clients < args.web_processes:
+        p.error("--web-processes must be at least 1 and at most --concurrency and --clients")
+    return args
 
 
 def api(base_url, method, path, token=None, body=None):
@@ -120,99 +126,66 @@ def load(spec):
         proc.join(10)
 
 
-def run_http(args, server, token, ids, pool, results, database_url):
-    served, out = 0, results["http"]
+def rss_text(rss: dict) -> str:
+    return " + ".join(str(e["rss_mb"]) for e in rss["per_process"]) + " MB"
+
+
+def run_http(args, servers, token, ids, pool, results, database_url):
+    """Each scenario with 1 client (web process 0) and with --concurrency clients (client i on process i % N).
+    The "after 10k requests" RSS is read once every web process has served 10k requests."""
+    served, out = [0] * len(servers), results["http"]
+
+    def requests():
+        return {"requests": sum(served), "requests_per_process": list(served)}
+
+    def count(*loads):
+        for result in loads:
+            served[:] = [a + b for a, b in zip(served, result["sent_by_server"])]
+
     for spec in scenarios(args, ids, pool):
-        check = preflight(server.url, token, spec, args.jobs)
+        check = preflight(servers.url, token, spec, args.jobs)
         if not check["ok"]:
             log(f"skipping {spec['name']}: {check}")
             out[spec["name"]] = {"skipped": check}
             continue
-        spec.update(base_url=server.url, token=token)
+        spec.update(base_urls=servers.urls, token=token)
         single = dict(spec, seconds=max(2.0, args.seconds / 3), warmup=min(1.0, args.warmup), concurrency=1)
         if spec.get("status_pool"):  # each phase moves its own jobs, which all start pending
             single["status_pool"], spec["status_pool"] = pool[:len(pool) // 4], pool[len(pool) // 4:]
         alone = load(single)
-        cpu, db_cpu = server.cpu_seconds(), setup.backend_cpu(database_url)
+        cpu, db_cpu = servers.cpu_seconds(), setup.backend_cpu(database_url)
         result = load(dict(spec, seconds=args.seconds, warmup=args.warmup, concurrency=args.concurrency))
-        result["web_cpu_ms_per_request"] = round((server.cpu_seconds() - cpu) * 1000 / result["sent_total"], 2)
+        result["web_cpu_ms_per_request"] = round((servers.cpu_seconds() - cpu) * 1000 / result["sent_total"], 2)
         result["db_cpu_ms_per_request"] = round(
             setup.cpu_delta(db_cpu, setup.backend_cpu(database_url)) * 1000 / result["sent_total"], 2)
-        served += alone["sent_total"] + result["sent_total"] + 1
-        result.update(check=check, served_so_far=served, single_client=alone, **server.rss_mb())
+        served[0] += 1  # the preflight
+        count(alone, result)
+        result.update(check=check, served_so_far=sum(served), single_client=alone, **servers.rss_mb())
         out[spec["name"]] = result
         log(f"{spec['name']}: {args.concurrency} clients: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
             f"{result['rps']} req/s, errors {result['errors'] or 'none'}; 1 client: p50 {alone['p50_ms']} ms, "
             f"p99 {alone['p99_ms']} ms, {alone['rps']} req/s; CPU per request: web {result['web_cpu_ms_per_request']} ms, "
-            f"PostgreSQL {result['db_cpu_ms_per_request']} ms; "
-            f"web RSS {result['rss_mb']} MB")
-        if served >= 10_000 and "after_10k_requests" not in results["rss"]:
-            results["rss"]["after_10k_requests"] = {"requests": served, **server.rss_mb()}
-    if served < 10_000 and out.get("jobs_first_page", {}).get("requests"):
-        spec = dict(scenarios(args, ids, pool)[0], base_url=server.url, token=token, seconds=600, warmup=0,
-                    concurrency=args.concurrency, max_requests=10_000 - served)
-        log(f"{served} requests so far: {10_000 - served} more GET /jobs before reading the RSS after 10k")
-        top_up = load(spec)
-        served += top_up["sent_total"]
-        results["rss"]["after_10k_requests"] = {"requests": served, **server.rss_mb()}
-    results["rss"]["after_http"] = {"requests": served, **server.rss_mb()}
-
-
-def budget_rows(results):
-    rows = []
-
-    def add(label, value, unit, limit, op="<="):
-        ok = None if value is None or limit is None else (value <= limit if op == "<=" else value >= limit)
-        rows.append({"metric": label, "value": value, "unit": unit,
-                     "budget": f"{'≤' if op == '<=' else '≥'} {limit:g} {unit}" if limit is not None else "-",
-                     "verdict": "-" if ok is None and limit is None else ("PASS" if ok else "MISS")})
-
-    for name, r in results["http"].items():
-        label = NAMES.get(name, name)
-        if "skipped" in r:
-            rows.append({"metric": label, "value": None, "unit": "", "budget": "-", "verdict": "SKIPPED"})
-            continue
-        listing, put = name in LIST_SCENARIOS, name == "job_status"
-        conc = r["concurrency"]
-        add(f"{label} p50 ({conc} clients)", r["p50_ms"], "ms", 10 if listing else 15 if put else None)
-        add(f"{label} p99 ({conc} clients)", r["p99_ms"], "ms", 40 if listing else None)
-        add(f"{label} throughput ({conc} clients)", r["rps"], "req/s", 300 if listing else None, ">=")
-        alone = r.get("single_client")
-        if alone:
-            add(f"{label} p50 (1 client)", alone["p50_ms"], "ms", 10 if listing else 15 if put else None)
-            add(f"{label} p99 (1 client)", alone["p99_ms"], "ms", 40 if listing else None)
-        if r["errors"]:
-            rows.append({"metric": f"{label} unexpected answers", "value": r["errors"], "unit": "",
-                         "budget": "none", "verdict": "MISS"})
-    ev = results.get("events")
-    if ev:
-        add(f"event delay p50 ({ev['connected']} clients)", ev["p50_ms"], "ms", 5)
-        add(f"event delay p99 ({ev['connected']} clients)", ev["p99_ms"], "ms", 50)
-        rows.append({"metric": "events delivered", "value": ev["delivered"], "unit": "",
-                     "budget": f"= {ev['expected_deliveries']}",
-                     "verdict": "PASS" if ev["delivered"] == ev["expected_deliveries"] and ev["connected"] == ev["clients"]
-                     else "MISS"})
-    for key, label in (("after_10k_requests", "web RSS after 10k requests"), ("after_http", "web RSS after the HTTP run"),
-                       ("after_events", "web RSS after the event test")):
-        if key in results["rss"]:
-            add(label, results["rss"][key]["rss_mb"], "MB", 200)
-    return rows
-
-
-def print_table(rows):
-    width = max(len(r["metric"]) for r in rows) + 2
-    print(f"\n{'metric':<{width}}{'measured':>16}  {'budget':<14}verdict")
-    for r in rows:
-        value = "-" if r["value"] is None else (f"{r['value']:g} {r['unit']}" if isinstance(r["value"], (int, float))
-                                                else str(r["value"]))
-        print(f"{r['metric']:<{width}}{value:>16}  {r['budget']:<14}{r['verdict']}")
+            f"PostgreSQL {result['db_cpu_ms_per_request']} ms; web RSS {rss_text(result)}")
+        if min(served) >= 10_000 and "after_10k_requests" not in results["rss"]:
+            results["rss"]["after_10k_requests"] = {**requests(), **servers.rss_mb()}
+    if min(served) < 10_000 and out.get("jobs_first_page", {}).get("requests"):
+        missing = 10_000 - min(served)
+        per_client = -(-missing // (args.concurrency // len(servers)))  # the least-served process gets `missing`
+        spec = dict(scenarios(args, ids, pool)[0], base_urls=servers.urls, token=token, seconds=600, warmup=0,
+                    concurrency=args.concurrency, max_requests=per_client * args.concurrency)
+        log(f"{sum(served)} requests so far" + (f" ({' + '.join(map(str, served))})" if len(served) > 1 else "")
+            + f": up to {spec['max_requests']} more GET /jobs before reading the RSS after 10k")
+        count(load(spec))
+        results["rss"]["after_10k_requests"] = {**requests(), **servers.rss_mb()}
+    results["rss"]["after_http"] = {**requests(), **servers.rss_mb()}
 
 
 def main(argv=None):
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     cleanup = setup.Cleanup()
-    results = {"config": {k: v for k, v in vars(args).items() if k != "out"}, "http": {}, "rss": {}}
+    results = {"config": {**{k: v for k, v in vars(args).items() if k != "out"},
+                          "app_version": bench_report.app_version()}, "http": {}, "rss": {}}
     try:
         redis_url = setup.pick_redis(args.redis, cleanup)
         database_url, drop = services.throwaway_postgres_db()
@@ -231,10 +204,10 @@ def main(argv=None):
         pending = setup.job_ids(app, org_a, "pending", limit=3000 + args.changes)
         pool, event_jobs = pending[args.changes:], pending[:args.changes]
 
-        server = setup.WebServer(env, cleanup)
-        results["rss"]["at_start"] = server.rss_mb()
-        token = login(server.url)
-        log(f"web process pid {server.proc.pid} on {server.url}, RSS {results['rss']['at_start']['rss_mb']} MB")
+        servers = setup.WebServers(env, cleanup, args.web_processes)
+        results["rss"]["at_start"] = servers.rss_mb()
+        token = login(servers.url)
+        log(f"{bench_report.web_label(len(servers))}: {servers.describe()}; RSS {rss_text(results['rss']['at_start'])}")
         if not args.no_diagnostics and not args.get:
             import bench_diag
 
@@ -249,15 +222,15 @@ def main(argv=None):
                     f"slowest SQL {[p.get('execution_ms') for p in d['slowest']]} ms")
             pool = pool[:-1]
         if args.only != "events":
-            run_http(args, server, token, ids, pool, results, database_url)
+            run_http(args, servers, token, ids, pool, results, database_url)
         if args.only != "http":
             results["events"] = bench_events.run(
-                server.url, token, clients=args.clients, jobs=event_jobs, processes=args.client_processes,
-                gap=args.gap, log=log, on_connected=lambda: {"rss_with_clients": server.rss_mb()},
-                cpu=server.cpu_seconds)
-            results["rss"]["after_events"] = server.rss_mb()
-        results["budgets"] = budget_rows(results)
-        print_table(results["budgets"])
+                servers.urls, token, clients=args.clients, jobs=event_jobs, processes=args.client_processes,
+                gap=args.gap, log=log, on_connected=lambda: {"rss_with_clients": servers.rss_mb()},
+                cpu=servers.cpu_seconds)
+            results["rss"]["after_events"] = servers.rss_mb()
+        results["budgets"] = bench_report.budget_rows(results)
+        bench_report.print_table(results)
         out = Path(os.environ.get("BENCH_CALLER_DIR", ".")) / args.out
         out.write_text(json.dumps(results, indent=2, default=str))
         log(f"results written to {out}")

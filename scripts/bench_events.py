@@ -2,8 +2,10 @@
 event at each of many connected Socket.IO clients.
 
 Clients live in a few spawned processes (`client_group`), one python-socketio
-Client (websocket transport, its own threads) each. The parent connects them,
-moves jobs through the API, then collects every client's arrival times."""
+Client (websocket transport, its own threads) each. With several web processes
+client i connects to server i % N and change k is sent to server k % N. The
+parent connects them, moves jobs through the API, then collects every client's
+arrival times."""
 import http.client
 import json
 import multiprocessing
@@ -17,8 +19,9 @@ from bench_http import percentile
 EVENT = "job.status.updated"
 
 
-def client_group(base_url: str, token: str, count: int, pipe) -> None:
-    """Runs in its own process: connect `count` clients, record arrivals until told to stop.
+def client_group(base_urls: list[str], first: int, token: str, count: int, pipe) -> None:
+    """Runs in its own process: connect `count` clients (numbered from `first`; client i to
+    base_urls[i % N]), record arrivals until told to stop.
     Ctrl-C is the parent's to handle: it stops us."""
     import signal
 
@@ -26,7 +29,7 @@ def client_group(base_url: str, token: str, count: int, pipe) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    clients, arrivals, errors = [], [], []
+    clients, arrivals, errors, by_server = [], [], [], [0] * len(base_urls)
 
     def make(i):
         received = []
@@ -35,22 +38,24 @@ def client_group(base_url: str, token: str, count: int, pipe) -> None:
             (data.get("job_id"), data.get("new_status"), data.get("timestamp"), time.time())))
         for attempt in range(3):
             try:
-                client.connect(base_url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
-                return client, received
+                client.connect(base_urls[(first + i) % len(base_urls)], auth={"token": token},
+                               transports=["websocket"], wait_timeout=30)
+                return client, received, (first + i) % len(base_urls)
             except Exception as error:  # refused or timed out: try again, then report
                 if attempt == 2:
                     errors.append(f"{type(error).__name__}: {error}"[:200])
                 time.sleep(0.5 * (attempt + 1))
-        return None, received
+        return None, received, None
 
     try:
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            for client, received in pool.map(make, range(count)):
+            for client, received, server in pool.map(make, range(count)):
                 if client is not None:
+                    by_server[server] += 1
                     clients.append(client)
                     arrivals.append(received)
-        pipe.send({"connected": len(clients), "errors": errors[:5], "failed": len(errors),
+        pipe.send({"connected": len(clients), "by_server": by_server, "errors": errors[:5], "failed": len(errors),
                    "seconds": round(time.perf_counter() - started, 1)})
         pipe.recv()  # "stop"
         pipe.send({"arrivals": [list(r) for r in arrivals],
@@ -82,35 +87,38 @@ def _epoch(stamp):
         return None
 
 
-def run(base_url: str, token: str, *, clients: int, jobs: list[int], processes: int, gap: float,
+def run(base_urls: list[str], token: str, *, clients: int, jobs: list[int], processes: int, gap: float,
         log=print, on_connected=None, cpu=None) -> dict:
     ctx = multiprocessing.get_context("spawn")
     sizes = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
     groups = []
     try:
-        for size in sizes:
+        for n, size in enumerate(sizes):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=client_group, args=(base_url, token, size, child), daemon=True)
+            proc = ctx.Process(target=client_group, args=(base_urls, sum(sizes[:n]), token, size, child), daemon=True)
             proc.start()
             groups.append((proc, parent))
         reports = [parent.recv() if parent.poll(300) else {"connected": 0, "failed": size, "errors": ["timeout"]}
                    for (proc, parent), size in zip(groups, sizes)]
         connected = sum(r["connected"] for r in reports)
+        by_server = [sum(r.get("by_server", [0] * len(base_urls))[s] for r in reports) for s in range(len(base_urls))]
         log(f"{connected}/{clients} Socket.IO clients connected"
+            + (f" ({' + '.join(map(str, by_server))} over {len(base_urls)} web processes)"
+               if len(base_urls) > 1 else "")
             + (f"; failures: {[e for r in reports for e in r.get('errors', [])][:3]}" if connected < clients else ""))
-        extra = on_connected() if on_connected else {}
+        extra = {**(on_connected() if on_connected else {}), "connected_by_server": by_server}
         time.sleep(1.0)
         changes, failures = {}, []
         cpu_before = cpu() if cpu else None
-        for job_id in jobs:
-            status, body, sent, answered = _put_status(base_url, token, job_id, "scheduled")
+        for k, job_id in enumerate(jobs):
+            status, body, sent, answered = _put_status(base_urls[k % len(base_urls)], token, job_id, "scheduled")
             if status == 200:
                 changes[(job_id, "scheduled")] = (sent, answered)
             else:
                 failures.append(f"{job_id}: {status} {body[:200]!r}")
             time.sleep(gap)
         time.sleep(3.0)  # stragglers
-        if cpu:  # the web process's work per change: the request, the emit and the fan-out to every client
+        if cpu:  # the web processes' work per change: the request, the emit and the fan-out to every client
             extra["web_cpu_ms_per_change"] = round((cpu() - cpu_before) * 1000 / max(1, len(jobs)), 2)
         results = []
         for proc, parent in groups:

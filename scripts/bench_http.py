@@ -3,10 +3,13 @@
 `run(spec)` is the entry point of a spawned process: `concurrency` threads, each
 with its own keep-alive connection (http.client), send requests for a warm-up
 and then for `seconds` (or until `max_requests`), timing each one. A spec:
-    {"base_url", "token", "name", "method", "paths" | ("template" + "ids"),
+    {"base_url" | "base_urls", "token", "name", "method", "paths" | ("template" + "ids"),
      "status_pool" (PUT /jobs/{id}/status alternation), "seconds", "warmup",
      "concurrency", "max_requests", "expect"}
-Returns {"requests", "seconds", "rps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "errors", "samples"}."""
+With several "base_urls" (one per web process) thread i talks to server i % N only, as a load
+balancer with connection affinity would spread the clients.
+Returns {"requests", "seconds", "rps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "errors", "samples",
+"sent_by_server"}."""
 import http.client
 import json
 import random
@@ -33,7 +36,9 @@ class Worker(threading.Thread):
         self.rng = random.Random(index)
         self.latencies, self.errors, self.samples = [], {}, []
         self.sent = 0
-        parts = urlsplit(spec["base_url"])
+        urls = spec.get("base_urls") or [spec["base_url"]]
+        self.server = index % len(urls)
+        parts = urlsplit(urls[self.server])
         self.host, self.port = parts.hostname, parts.port
         self.headers = {"Authorization": f"Bearer {spec['token']}", "Accept": "application/json",
                         "Accept-Encoding": "gzip", "Connection": "keep-alive"}
@@ -106,15 +111,17 @@ def run(spec: dict) -> dict:
         worker.join()
     measured = min(time.perf_counter(), clock["stop_at"]) - clock["measure_from"]
     latencies = [x for w in workers for x in w.latencies]
-    errors = {}
+    errors, by_server = {}, [0] * len(spec.get("base_urls") or [spec["base_url"]])
     for worker in workers:
+        by_server[worker.server] += worker.sent
         for key, count in worker.errors.items():
             errors[key] = errors.get(key, 0) + count
     return {"name": spec["name"], "requests": len(latencies), "sent_total": sum(w.sent for w in workers),
             "seconds": round(measured, 2), "rps": round(len(latencies) / measured, 1) if measured > 0 else None,
             "p50_ms": percentile(latencies, 50), "p90_ms": percentile(latencies, 90),
             "p99_ms": percentile(latencies, 99), "max_ms": percentile(latencies, 100), "errors": errors,
-            "samples": [s for w in workers for s in w.samples][:5], "concurrency": concurrency}
+            "samples": [s for w in workers for s in w.samples][:5], "concurrency": concurrency,
+            "sent_by_server": by_server}
 
 
 def child_main(spec: dict, conn) -> None:

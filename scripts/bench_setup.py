@@ -165,24 +165,32 @@ def cpu_delta(before: dict, after: dict) -> float:
 
 
 class WebServer:
-    def __init__(self, env: dict, cleanup: Cleanup):
-        self.port = services.free_port()
+    """One `python -m web.server` on a free port. With wait=False, call wait_ready() before using it."""
+
+    def __init__(self, env: dict, cleanup: Cleanup | None, port: int | None = None, wait: bool = True):
+        self.port = port or services.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "web.server"], cwd=ROOT,
                                      env={"SOCKETIO_CHANNEL": f"fieldops-bench-{os.getpid()}", **env,
                                           "PORT": str(self.port), "HOST": "127.0.0.1"},
                                      start_new_session=True)  # Ctrl-C reaches us; we stop it in order
-        cleanup.add("stop the web process", self.stop)
+        if cleanup:
+            cleanup.add("stop the web process", self.stop)
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the web process exited during start-up (code {self.proc.returncode})")
+                raise RuntimeError(f"the web process on {self.url} exited during start-up "
+                                   f"(code {self.proc.returncode})")
             try:
                 urllib.request.urlopen(f"{self.url}/healthz", timeout=1).read()
                 return
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("the web process did not answer /healthz within 60 s")
+                    raise RuntimeError(f"the web process on {self.url} did not answer /healthz within 60 s")
                 time.sleep(0.1)
 
     def rss_mb(self) -> dict:
@@ -198,11 +206,58 @@ class WebServer:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
+
+    def stop(self) -> None:
+        self.terminate()
+        if self.proc.returncode is None:
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+class WebServers:
+    """`count` web processes as deployed behind a load balancer: the same environment (database, Redis,
+    SOCKETIO_CHANNEL, secrets), each on its own port. CPU is summed over them, RSS read per process."""
+
+    def __init__(self, env: dict, cleanup: Cleanup, count: int = 1):
+        env = {"SOCKETIO_CHANNEL": f"fieldops-bench-{os.getpid()}", **env}  # one channel for all of them
+        self.servers: list[WebServer] = []
+        cleanup.add("stop the web processes", self.stop)  # first: a failed start-up still stops the others
+        ports = set()
+        for _ in range(count):
+            port = services.free_port()
+            while port in ports:
+                port = services.free_port()
+            ports.add(port)
+            self.servers.append(WebServer(env, None, port=port, wait=False))
+        for server in self.servers:  # started together, waited for in turn
+            server.wait_ready()
+        self.urls = [s.url for s in self.servers]
+        self.url = self.urls[0]
+
+    def __len__(self) -> int:
+        return len(self.servers)
+
+    def describe(self) -> str:
+        return ", ".join(f"pid {s.proc.pid} on {s.url}" for s in self.servers)
+
+    def cpu_seconds(self) -> float:
+        """CPU time of all web processes together."""
+        return sum(s.cpu_seconds() for s in self.servers)
+
+    def rss_mb(self) -> dict:
+        """The largest RSS and peak RSS of the web processes, and each process's."""
+        each = [{"pid": s.proc.pid, **s.rss_mb()} for s in self.servers]
+        return {"rss_mb": max(e["rss_mb"] for e in each), "peak_rss_mb": max(e["peak_rss_mb"] for e in each),
+                "per_process": each}
+
+    def stop(self) -> None:
+        for server in self.servers:  # all told at once, then waited for
+            server.terminate()
+        for server in self.servers:
+            server.stop()
