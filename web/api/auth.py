@@ -11,7 +11,12 @@ from web.auth import access_token_seconds, current_user, issue_access_token, pub
 from web.conventions.envelope import Blueprint
 from web.extensions import limiter
 from web.schemas.identity import (
-    LoginSchema, MeSchema, RefreshSchema, RegisterSchema, RegistrationSchema, TokenPairSchema,
+    LoginSchema,
+    MeSchema,
+    RefreshSchema,
+    RegisterSchema,
+    RegistrationSchema,
+    TokenPairSchema,
 )
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up, sign-in and sessions")

@@ -7,7 +7,7 @@ from models.tenancy import get_or_404
 from web.auth import requires
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
-from web.schemas.dispatch import CustomerInputSchema, CustomerListArgsSchema, CustomerSchema, CustomerUpdateSchema
+from web.schemas.customers import CustomerInputSchema, CustomerListArgsSchema, CustomerSchema, CustomerUpdateSchema
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers", description="Customers of field work")
 

@@ -6,7 +6,7 @@ from models.dispatch import dashboard
 from models.dispatch.job import PRIORITIES, STATUSES
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint
-from web.schemas.dispatch import DashboardMetricsSchema, StatusOptionsSchema
+from web.schemas.dispatch_board import DashboardMetricsSchema, StatusOptionsSchema
 
 blp = Blueprint("dispatch_board", __name__, url_prefix="/api/v1", description="Status options and dashboard")
 

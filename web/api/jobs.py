@@ -8,12 +8,20 @@ from models.dispatch import Customer, Job
 from models.dispatch import job_commands as commands
 from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible
 from web.auth import requires, requires_any
-from web.conventions.envelope import Blueprint
 from web.conventions import count_cache
+from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
-from web.schemas.dispatch import (
-    AssignSchema, HistoryEntrySchema, JobDetailSchema, JobInputSchema, JobListArgsSchema, JobListItemSchema,
-    JobUpdateSchema, NoteInputSchema, NoteSchema, StatusChangeSchema,
+from web.schemas.jobs import (
+    AssignSchema,
+    HistoryEntrySchema,
+    JobDetailSchema,
+    JobInputSchema,
+    JobListArgsSchema,
+    JobListItemSchema,
+    JobUpdateSchema,
+    NoteInputSchema,
+    NoteSchema,
+    StatusChangeSchema,
 )
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Field jobs and their workflow")

@@ -12,8 +12,12 @@ from models.tenancy import get_or_404
 from web.auth import requires
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
-from web.schemas.dispatch import (
-    ProjectDetailSchema, ProjectInputSchema, ProjectListArgsSchema, ProjectListItemSchema, ProjectUpdateSchema,
+from web.schemas.projects import (
+    ProjectDetailSchema,
+    ProjectInputSchema,
+    ProjectListArgsSchema,
+    ProjectListItemSchema,
+    ProjectUpdateSchema,
 )
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v1/projects", description="Projects grouping jobs")

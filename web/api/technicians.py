@@ -10,8 +10,12 @@ from models.tenancy import get_or_404
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import Page, paginate
-from web.schemas.dispatch import (
-    LocationInputSchema, TechnicianInputSchema, TechnicianListArgsSchema, TechnicianSchema, TechnicianUpdateSchema,
+from web.schemas.technicians import (
+    LocationInputSchema,
+    TechnicianInputSchema,
+    TechnicianListArgsSchema,
+    TechnicianSchema,
+    TechnicianUpdateSchema,
 )
 
 blp = Blueprint("technicians", __name__, url_prefix="/api/v1/technicians", description="The field team")

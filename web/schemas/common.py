@@ -50,3 +50,31 @@ def Password(**kwargs):
 
 def Email(**kwargs):
     return ma.fields.Email(validate=ma.validate.Length(max=254), **kwargs)
+
+
+class Money(ma.fields.Field):
+    """A number with two decimals (SPEC §2)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else round(float(value), 2)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            amount = round(float(value), 2)
+        except (TypeError, ValueError):
+            raise ma.ValidationError("must be a number")
+        if amount < 0 or amount > 9_999_999_999:
+            raise ma.ValidationError("must be between 0 and 9999999999")
+        return amount
+
+
+def Latitude(**kw):
+    return ma.fields.Float(validate=ma.validate.Range(-90, 90), **kw)
+
+
+def Longitude(**kw):
+    return ma.fields.Float(validate=ma.validate.Range(-180, 180), **kw)
+
+
+def Text(max_length, **kw):
+    return ma.fields.String(validate=ma.validate.Length(max=max_length), **kw)

@@ -1,0 +1,128 @@
+"""Jobs: list item and detail exactly as seed 000 names them; inputs; history and notes."""
+import marshmallow as ma
+
+from models.dispatch import job
+from web.conventions.listing import CommaList, ListArgsSchema
+from web.schemas.common import InputSchema, Latitude, Longitude, Money, Text, UTCDateTime
+from web.schemas.photos import AttachmentSchema
+
+Str, Int = ma.fields.String, ma.fields.Integer
+
+
+class JobListItemSchema(ma.Schema):
+    id = Int()
+    title = Str()
+    customer_id = Int()
+    customer_name = Str(attribute="customer.name")
+    status = Str()
+    priority = Str()
+    technician_id = Int(allow_none=True)
+    technician_name = ma.fields.Function(lambda job: job.technician.name if job.technician else None)
+    scheduled_date = ma.fields.Date(allow_none=True)
+    location = Str(attribute="address", allow_none=True)
+    estimated_duration = Int(allow_none=True)
+    created_at = UTCDateTime()
+
+
+class JobCustomerSchema(ma.Schema):
+    id = Int()
+    name = Str()
+    contact_person = Str(allow_none=True)
+
+
+class JobTechnicianSchema(ma.Schema):
+    id = Int()
+    name = Str()
+    phone = Str(allow_none=True)
+
+
+class NoteSchema(ma.Schema):
+    id = Int()
+    body = Str()
+    author = ma.fields.Function(lambda note: {"id": note.author.id, "name": note.author.name} if note.author else None)
+    created_at = UTCDateTime()
+
+
+class JobDetailSchema(ma.Schema):
+    id = Int()
+    title = Str()
+    description = Str(allow_none=True)
+    customer = ma.fields.Nested(JobCustomerSchema)
+    project_id = Int(allow_none=True)
+    status = Str()
+    priority = Str()
+    service_type = Str(allow_none=True)
+    technician = ma.fields.Nested(JobTechnicianSchema, allow_none=True)
+    location = ma.fields.Function(lambda job: {
+        "address": job.address, "city": job.city,
+        "coordinates": [job.lat, job.lng] if job.lat is not None else None})
+    schedule = ma.fields.Function(lambda job: {
+        "scheduled_date": job.scheduled_date.isoformat() if job.scheduled_date else None,
+        "estimated_duration": job.estimated_duration,
+        "actual_start": UTCDateTime()._serialize(job.actual_start, None, None),
+        "actual_end": UTCDateTime()._serialize(job.actual_end, None, None)})
+    value = Money(allow_none=True)
+    currency = Str()
+    version = Int()
+    notes = ma.fields.List(ma.fields.Nested(NoteSchema))
+    attachments = ma.fields.Method("_attachments")
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
+
+    def _attachments(self, job):
+        return AttachmentSchema(many=True).dump(job.attachments)
+
+
+class JobInputSchema(InputSchema):
+    title = Str(required=True, validate=ma.validate.Length(min=1, max=200))
+    description = Text(10_000, allow_none=True)
+    customer_id = Int(required=True)
+    project_id = Int(allow_none=True)
+    priority = Str(load_default="medium", validate=ma.validate.OneOf(job.PRIORITIES))
+    service_type = Text(80, allow_none=True)
+    scheduled_date = ma.fields.Date(allow_none=True)
+    estimated_duration = Int(allow_none=True, validate=ma.validate.Range(min=1, max=7 * 24 * 60))
+    address = Text(300, allow_none=True)
+    city = Text(120, allow_none=True)
+    lat = Latitude(allow_none=True)
+    lng = Longitude(allow_none=True)
+    value = Money(allow_none=True)
+
+
+class JobUpdateSchema(JobInputSchema):
+    title = Str(validate=ma.validate.Length(min=1, max=200))
+    customer_id = Int()
+    priority = Str(validate=ma.validate.OneOf(job.PRIORITIES))
+    version = Int(metadata={"description": "the version you edited; 409 if the job changed since"})
+
+
+class JobListArgsSchema(ListArgsSchema, InputSchema):
+    status = CommaList(choices=job.STATUSES)
+    priority = CommaList(choices=job.PRIORITIES)
+    technician_id = Int()
+    customer_id = Int()
+    project_id = Int()
+    date_from = ma.fields.Date()
+    date_to = ma.fields.Date()
+
+
+class StatusChangeSchema(InputSchema):
+    status = Str(required=True, validate=ma.validate.OneOf(job.STATUSES))
+    reason = Text(500, allow_none=True)
+
+
+class AssignSchema(InputSchema):
+    technician_id = Int(required=True, allow_none=True)
+
+
+class NoteInputSchema(InputSchema):
+    body = Str(required=True, validate=ma.validate.Length(min=1, max=10_000))
+
+
+class HistoryEntrySchema(ma.Schema):
+    id = Int()
+    from_status = Str(allow_none=True)
+    to_status = Str()
+    actor_id = Int(allow_none=True)
+    reason = Str(allow_none=True)
+    created_at = UTCDateTime()

@@ -1,0 +1,69 @@
+"""Technicians (seed 000 shapes)."""
+import marshmallow as ma
+
+from models.dispatch import technician
+from web.conventions.listing import CommaList, ListArgsSchema
+from web.schemas.common import Email, InputSchema, Latitude, Longitude, Text, UTCDateTime
+
+Str, Int = ma.fields.String, ma.fields.Integer
+
+
+class LocationSchema(ma.Schema):
+    lat = ma.fields.Float()
+    lng = ma.fields.Float()
+
+
+class TechnicianSchema(ma.Schema):
+    id = Int()
+    user_id = Int(allow_none=True)
+    name = Str()
+    email = Str(allow_none=True)
+    phone = Str(allow_none=True)
+    status = Str()
+    current_job_id = Int(allow_none=True)
+    skills = ma.fields.List(Str())
+    location = ma.fields.Nested(LocationSchema, allow_none=True)
+    location_updated_at = UTCDateTime(allow_none=True)
+    distance_km = ma.fields.Method("_distance", metadata={"description": "only with near="})
+
+    def _distance(self, obj):
+        distance = getattr(obj, "distance", None)
+        return None if distance is None else round(distance, 2)
+
+
+class TechnicianInputSchema(InputSchema):
+    name = Str(required=True, validate=ma.validate.Length(min=1, max=200))
+    email = Email(allow_none=True)
+    phone = Text(40, allow_none=True)
+    skills = ma.fields.List(Text(60), load_default=list)
+    status = Str(load_default="available", validate=ma.validate.OneOf(technician.STATUSES))
+    user_id = Int(allow_none=True)
+
+
+class TechnicianUpdateSchema(TechnicianInputSchema):
+    name = Str(validate=ma.validate.Length(min=1, max=200))
+    skills = ma.fields.List(Text(60))
+    status = Str(validate=ma.validate.OneOf(technician.STATUSES))
+
+
+class TechnicianListArgsSchema(ListArgsSchema, InputSchema):
+    status = CommaList(choices=technician.STATUSES)
+    skill = Str()
+    available = ma.fields.Boolean()
+    near = Str(metadata={"description": "lat,lng: nearest first"})
+    radius_km = ma.fields.Float(load_default=50.0, validate=ma.validate.Range(min=0.1, max=20000))
+
+    @ma.validates_schema
+    def _near(self, data, **kwargs):
+        if "near" in data:
+            try:
+                lat, lng = (float(part) for part in data["near"].split(","))
+            except ValueError:
+                raise ma.ValidationError("use near=lat,lng", "near")
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                raise ma.ValidationError("lat must be within ±90 and lng within ±180", "near")
+
+
+class LocationInputSchema(InputSchema):
+    lat = Latitude(required=True)
+    lng = Longitude(required=True)
