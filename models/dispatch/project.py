@@ -9,7 +9,7 @@ from models.audit import Audited
 from models.db import Timestamped, db
 from models.dispatch.customer import Customer
 from models.errors import ValidationFailed
-from models.tenancy import SoftDeletable, TenantScoped
+from models.tenancy import SoftDeletable, TenantScoped, get_or_404
 
 STATUSES = ("planning", "active", "on_hold", "completed", "cancelled")
 
@@ -31,6 +31,23 @@ class Project(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     def check_dates(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationFailed("The project ends before it starts", end_date=["must not be before start_date"])
+
+
+def create_project(fields: dict) -> Project:
+    get_or_404(Customer, fields["customer_id"], "Customer")
+    project = Project(**fields)
+    project.check_dates()
+    db.session.add(project)
+    return project
+
+
+def update_project(project: Project, changes: dict) -> Project:
+    if "customer_id" in changes:
+        get_or_404(Customer, changes["customer_id"], "Customer")
+    for name, value in changes.items():
+        setattr(project, name, value)
+    project.check_dates()
+    return project
 
 
 @dataclass

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from models.db import db
-from models.dispatch import Customer, Job, Project
-from models.dispatch.project import ProjectProgress, progress_query, with_progress
+from models.dispatch import Job, Project
+from models.dispatch.project import ProjectProgress, create_project, progress_query, update_project, with_progress
 from models.errors import NotFound
 from models.tenancy import get_or_404
 from web.auth import requires
@@ -51,10 +51,6 @@ def _detail(project_id: int) -> ProjectWithJobs:
     return ProjectWithJobs(_with_progress(project_id), list(jobs))
 
 
-def _check_customer(customer_id: int) -> None:
-    get_or_404(Customer, customer_id, "Customer")
-
-
 @blp.route("")
 class Projects(MethodView):
     @requires("jobs:read")
@@ -76,10 +72,7 @@ class Projects(MethodView):
     @blp.arguments(ProjectInputSchema)
     @blp.response(201, ProjectDetailSchema)
     def post(self, body):
-        _check_customer(body["customer_id"])
-        project = Project(**body)
-        project.check_dates()
-        db.session.add(project)
+        project = create_project(body)
         db.session.commit()
         return _detail(project.id)
 
@@ -96,11 +89,6 @@ class ProjectDetail(MethodView):
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(200, ProjectDetailSchema)
     def patch(self, body, project_id):
-        project = get_or_404(Project, project_id, "Project")
-        if "customer_id" in body:
-            _check_customer(body["customer_id"])
-        for name, value in body.items():
-            setattr(project, name, value)
-        project.check_dates()
+        update_project(get_or_404(Project, project_id, "Project"), body)
         db.session.commit()
         return _detail(project_id)
