@@ -5,7 +5,7 @@ import redis
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web.config import INSTANCE_DIR, ROOT, Config, env_int
+from web.config import INSTANCE_DIR, ROOT, Config
 
 
 def _default_async_mode() -> str:
@@ -65,9 +65,11 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     celery_init_app(app)
     if socket_server:
         socketio.init_app(
-            app, async_mode=app.config["SOCKETIO_ASYNC_MODE"] or _default_async_mode(), message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-            cors_allowed_origins=app.config["CORS_ORIGINS"] if app.config["CORS_ORIGINS"] != ["*"] else "*",
+            app,
+            async_mode=app.config["SOCKETIO_ASYNC_MODE"] or _default_async_mode(),
+            message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
             channel=app.config["SOCKETIO_CHANNEL"],
+            cors_allowed_origins=app.config["CORS_ORIGINS"] if app.config["CORS_ORIGINS"] != ["*"] else "*",
         )
         register_namespaces(socketio)
         emitter.use_server(socketio)
@@ -75,6 +77,6 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
         emitter.use_message_queue(app.config["SOCKETIO_MESSAGE_QUEUE"], channel=app.config["SOCKETIO_CHANNEL"])
 
     app.wsgi_app = CanonicalPathMiddleware(app.wsgi_app)
-    if env_int("PROXY_FIX_X_FOR", 0):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=env_int("PROXY_FIX_X_FOR", 0), x_proto=1)
+    if app.config["PROXY_FIX_X_FOR"]:  # behind N trusted proxies: real client IPs for rate limits and audit
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     return app

@@ -79,6 +79,7 @@ class Config:
         self.SOCKETIO_ASYNC_MODE = env_str("SOCKETIO_ASYNC_MODE")  # None: eventlet if monkey-patched
         self.STORAGE_DIR = env_str("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
         self.CORS_ORIGINS = env_list("CORS_ORIGINS", "*")
+        self.PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)  # trusted proxies in front (X-Forwarded-For)
         self.PORT = env_int("PORT", 5000)
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
