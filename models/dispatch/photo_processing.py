@@ -29,7 +29,7 @@ from models.dispatch.photo import JobPhoto
 from models.dispatch.photo_exif import EXIF_ERRORS, capture_metadata
 from models.errors import PayloadTooLarge, UnsupportedMediaType
 from models.identity.organization import Organization
-from models.ops import outbox
+from models.ops import files, outbox
 from models.tenancy import get_or_404
 
 # Pillow format -> (content type, file extension). Nothing else is accepted.
@@ -79,6 +79,7 @@ def store_upload(job: Job, upload, uploaded_by: int | None) -> JobPhoto:
         content_type, ext = FORMATS[fmt]
         key = str(folder / f"{name}.{ext}")
         os.replace(partial, path_of(key))
+        files.remove_on_rollback(path_of(key))  # no photo row, no file
     finally:
         partial.unlink(missing_ok=True)
     photo = JobPhoto(organization_id=job.organization_id, job_id=job.id, uploaded_by=uploaded_by,

@@ -10,11 +10,13 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
+from werkzeug.datastructures import FileStorage
 
 from models import context
 from models.db import db as _db
 from models.dispatch import photo_processing
 from models.dispatch.customer import Customer
+from models.dispatch.job import Job
 from models.dispatch.job_commands import create_job
 from models.dispatch.photo import JobPhoto
 from models.dispatch.technician import Technician
@@ -351,3 +353,14 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
     assert result.failed()
     photo = load_photo(app, photo_id)
     assert photo.status == "failed" and reason in photo.error
+
+
+def test_an_upload_whose_transaction_rolls_back_leaves_no_file(app, auth):
+    job_id = make_job(app, auth.a)
+    with app.app_context(), context.acting_as(organization_id=auth.a.org_id):
+        job = _db.session.get(Job, job_id)
+        photo_processing.store_upload(job, FileStorage(io.BytesIO(png()), "site.png", content_type="image/png"),
+                                      uploaded_by=None)
+        assert len(stored_files(app, auth.a)) == 1
+        _db.session.rollback()  # e.g. the request failed after the upload was stored
+    assert stored_files(app, auth.a) == []
