@@ -49,7 +49,7 @@ def test_the_technicians_phone_hears_about_its_jobs(board, auth, listen):
     board.assign(urgent["id"], tech["id"])
     board.move(urgent["id"], "en_route")
 
-    wait_for(lambda: phone.payloads("status-updated") and phone.payloads("priority-alert"))
+    wait_for(lambda: len(phone.payloads("status-updated")) == 2 and phone.payloads("priority-alert"))
     assert phone.payloads("job-assigned")[0]["jobId"] == urgent["id"]
     assert phone.payloads("priority-alert")[0] == {"jobId": urgent["id"], "title": "Burst pipe", "priority": "urgent",
                                                    "timestamp": phone.payloads("priority-alert")[0]["timestamp"]}
@@ -72,13 +72,15 @@ def test_dashboard_updates_are_coalesced_to_one_per_second(board, auth, listen, 
     console = listen(auth.a.tokens["dispatcher"], "/", events=("dashboard.metrics.updated",))
     customer, tech = board.customer(), board.technician()
     jobs = [board.job(customer["id"], f"Job {i}", value=50) for i in range(5)]
-    for job in jobs:  # a burst of ten changes well inside a second
+    started = time.monotonic()
+    for job in jobs:  # a burst of ten changes
         board.assign(job["id"], tech["id"])
         board.move(job["id"], "cancelled")
+    burst_seconds = time.monotonic() - started
     wait_for(lambda: console.payloads("dashboard.metrics.updated"), timeout=10)
     time.sleep(1.5)
     updates = console.payloads("dashboard.metrics.updated")
-    assert 1 <= len(updates) <= 2
+    assert 1 <= len(updates) <= int(burst_seconds) + 2 < 10  # at most one a second, not one per change
     assert updates[-1] == board.get("/api/v1/dashboard/metrics").get_json()["data"]
 
 
