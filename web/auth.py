@@ -20,35 +20,44 @@ def public(view):
     return view
 
 
-def requires(*permissions):
+def _permission_check(permissions: tuple, refusal):
+    """A view decorator: `refusal(granted)` returns (message, permissions wanted), or None
+    to let the caller in. It runs before argument parsing: no right means 403, never 422."""
+
     def decorator(view):
         @wraps(view)
         def checked(*args, **kwargs):
-            missing = [p for p in permissions if not grants(g.permissions, p)]
-            if missing:
-                raise PermissionDenied(f"Your role lacks the permission: {', '.join(missing)}", required=missing)
+            problem = refusal(g.permissions)
+            if problem:
+                message, wanted = problem
+                raise PermissionDenied(message, required=wanted)
             return view(*args, **kwargs)
 
         checked._permissions = permissions
         return checked
 
     return decorator
+
+
+def requires(*permissions):
+    """Every one of `permissions`."""
+
+    def refusal(granted):
+        missing = [p for p in permissions if not grants(granted, p)]
+        return (f"Your role lacks the permission: {', '.join(missing)}", missing) if missing else None
+
+    return _permission_check(permissions, refusal)
 
 
 def requires_any(*permissions):
     """At least one of `permissions` (e.g. all jobs, or only one's own)."""
 
-    def decorator(view):
-        @wraps(view)
-        def checked(*args, **kwargs):
-            if not any(grants(g.permissions, p) for p in permissions):
-                raise PermissionDenied(f"Your role needs one of: {', '.join(permissions)}", required=list(permissions))
-            return view(*args, **kwargs)
+    def refusal(granted):
+        if any(grants(granted, p) for p in permissions):
+            return None
+        return f"Your role needs one of: {', '.join(permissions)}", list(permissions)
 
-        checked._permissions = permissions
-        return checked
-
-    return decorator
+    return _permission_check(permissions, refusal)
 
 
 # Any signed-in caller of the organization, whatever the role.
