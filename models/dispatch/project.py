@@ -58,6 +58,7 @@ class ProjectProgress:
     customer_name: str | None
     total_jobs: int
     completed_jobs: int
+    jobs: list | None = None  # filled for the detail page only
 
     @property
     def progress_percentage(self) -> int:

@@ -75,15 +75,17 @@ def start_session(user: User, ip: str | None = None, user_agent: str | None = No
     return session, _new_refresh_token(session.id)
 
 
+def _revoking(*conditions, reason: str):
+    """The UPDATE that ends the live sessions matching `conditions`."""
+    return (update(AuthSession).where(*conditions, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoked_reason=reason))
+
+
 def _revoke_now(session_id: str, reason: str) -> None:
     """Revoke in a transaction of its own: it must stick even though the
     request that detected the reason fails."""
     with db.engine.begin() as conn:
-        conn.execute(
-            update(AuthSession)
-            .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow(), revoked_reason=reason)
-        )
+        conn.execute(_revoking(AuthSession.id == session_id, reason=reason))
 
 
 def rotate(raw_refresh: str) -> tuple[User, AuthSession, str]:
@@ -115,11 +117,7 @@ def rotate(raw_refresh: str) -> tuple[User, AuthSession, str]:
 
 
 def end_session(session_id: str, reason: str = "logout") -> None:
-    db.session.execute(
-        update(AuthSession)
-        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason=reason)
-    )
+    db.session.execute(_revoking(AuthSession.id == session_id, reason=reason))
 
 
 def session_of_refresh_token(raw_refresh: str) -> str | None:
@@ -127,11 +125,7 @@ def session_of_refresh_token(raw_refresh: str) -> str | None:
 
 
 def end_all_sessions(user: User, reason: str = "account_changed") -> None:
-    db.session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason=reason)
-    )
+    db.session.execute(_revoking(AuthSession.user_id == user.id, reason=reason))
     events.record(SessionsEnded(user.id, reason))
 
 
@@ -147,11 +141,7 @@ def end_idle_sessions(idle_for: timedelta) -> int:
     for session_id, user_id in idle:
         by_user.setdefault(user_id, []).append(session_id)
     for user_id, session_ids in by_user.items():
-        db.session.execute(
-            update(AuthSession)
-            .where(AuthSession.id.in_(session_ids), AuthSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow(), revoked_reason="idle")
-        )
+        db.session.execute(_revoking(AuthSession.id.in_(session_ids), reason="idle"))
         events.record(SessionsEnded(user_id, "idle", tuple(session_ids)))
     return len(idle)
 

@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -26,15 +24,6 @@ SORTABLE = {"name": Project.name, "start_date": Project.start_date, "end_date": 
             "status": Project.status, "created_at": Project.created_at}
 
 
-@dataclass
-class ProjectWithJobs:
-    progress: ProjectProgress
-    jobs: list
-
-    def __getattr__(self, name):
-        return getattr(self.progress, name)
-
-
 def _with_progress(project_id: int) -> ProjectProgress:
     rows = db.session.execute(progress_query().where(Project.id == project_id)).all()
     if not rows:
@@ -42,13 +31,15 @@ def _with_progress(project_id: int) -> ProjectProgress:
     return with_progress(rows)[0]
 
 
-def _detail(project_id: int) -> ProjectWithJobs:
+def _detail(project_id: int) -> ProjectProgress:
     jobs = db.session.scalars(
         select(Job).where(Job.project_id == project_id)
         .options(joinedload(Job.customer), joinedload(Job.technician))
         .order_by(Job.scheduled_date.is_(None), Job.scheduled_date, Job.id)
     ).all()
-    return ProjectWithJobs(_with_progress(project_id), list(jobs))
+    detail = _with_progress(project_id)
+    detail.jobs = list(jobs)
+    return detail
 
 
 @blp.route("")
