@@ -2,5 +2,5 @@
 from models import audit, events, tenancy  # noqa: F401
 from models.db import db  # noqa: F401
 from models.identity import AuthSession, Organization, RefreshToken, Role, User  # noqa: F401
-from models.ops import IdempotencyRecord, OutboxMessage  # noqa: F401
+from models.ops import BackgroundJob, IdempotencyRecord, OutboxMessage  # noqa: F401
 from models.dispatch import Customer, Job, JobNote, JobStatusHistory, Project, Technician  # noqa: F401

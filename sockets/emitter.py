@@ -23,7 +23,8 @@ def use_message_queue(url: str, channel: str) -> None:
     _target = SocketIO(message_queue=url, channel=channel)
 
 
-def emit(event: str, payload: dict, *, room: str, namespace: str = "/") -> None:
+def emit(event: str, payload: dict, *, room: str | list[str], namespace: str = "/") -> None:
+    """`room` may be a list: a socket in several of them gets the event once."""
     if _target is None:
         log.warning("no Socket.IO emitter configured; dropped %s", event)
         return

@@ -5,25 +5,19 @@ The worker, beat and Flower load the app from tasks.worker
 import importlib
 import os
 
-from celery import Celery, Task
-from flask import Flask, has_app_context
+from celery import Celery
+from flask import Flask
 
 from models.ops import outbox
+from tasks.base import FlaskTask
 
 TASK_MODULES = ("tasks.maintenance", "tasks.dispatch", "tasks.media")
 
 
 def make_celery(app: Flask, broker_url: str) -> Celery:
     """A Celery app whose tasks run inside `app`'s context, talking to `broker_url`."""
-
-    class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
-            if has_app_context():
-                return self.run(*args, **kwargs)
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
     celery = Celery(app.import_name, task_cls=FlaskTask)
+    celery.flask_app = app
     celery.config_from_object("celeryconfig")
     celery.conf.update(
         broker_url=broker_url,

@@ -30,6 +30,7 @@ from models.dispatch.photo_exif import EXIF_ERRORS, capture_metadata
 from models.errors import PayloadTooLarge, UnsupportedMediaType
 from models.identity.organization import Organization
 from models.ops import files, outbox
+from models.ops.files import path_of
 from models.tenancy import get_or_404
 
 # Pillow format -> (content type, file extension). Nothing else is accepted.
@@ -44,11 +45,6 @@ DECODE_ERRORS = (*EXIF_ERRORS, MemoryError, Image.DecompressionBombError, Image.
 
 class Rejected(Exception):
     """The original cannot be made into variants (too many pixels, undecodable)."""
-
-
-def path_of(key: str) -> Path:
-    """Where a storage key (relative to STORAGE_DIR) lives on disk."""
-    return Path(current_app.config["STORAGE_DIR"]) / key
 
 
 def variant_key(photo: JobPhoto, variant: str) -> str | None:

@@ -1,12 +1,42 @@
-"""Files written during a transaction follow its fate: removed if it rolls back."""
+"""Stored files (uploads, exports, backups) under STORAGE_DIR, named by keys
+relative to it. Files written during a transaction follow its fate: removed if
+it rolls back."""
+import os
+from contextlib import contextmanager
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models.db import db
 
 _WRITTEN = "fieldops_files_written"
+
+
+def path_of(key: str) -> Path:
+    """Where a storage key (relative to STORAGE_DIR) lives on disk."""
+    return Path(current_app.config["STORAGE_DIR"]) / key
+
+
+@contextmanager
+def writing(key: str):
+    """Open `key` for writing through a hidden partial file that becomes `key` only
+    when the block completes; an error (or a killed process) leaves no half file
+    under the real name. Yields the partial file's path."""
+    final = path_of(key)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(f".{final.name}.{os.getpid()}.part")
+    try:
+        yield partial
+        os.replace(partial, final)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def remove(key: str | None) -> None:
+    if key:
+        path_of(key).unlink(missing_ok=True)
 
 
 def remove_on_rollback(path: Path) -> None:

@@ -51,9 +51,10 @@ def set_publisher(publish) -> None:
     _publisher = publish
 
 
-def enqueue(task_name: str, *args, **kwargs) -> str:
-    """Schedule a task to run after the current transaction commits. Returns its task id."""
-    message = OutboxMessage(id=str(uuid.uuid4()), task_name=task_name, args=list(args), kwargs=kwargs)
+def enqueue(task_name: str, *args, task_id: str | None = None, **kwargs) -> str:
+    """Schedule a task to run after the current transaction commits. Returns its task
+    id: `task_id` when given (a BackgroundJob's id), else a new one."""
+    message = OutboxMessage(id=task_id or str(uuid.uuid4()), task_name=task_name, args=list(args), kwargs=kwargs)
     db.session.add(message)
     events.record(TaskEnqueued(message.id, task_name, tuple(args), kwargs))
     return message.id

@@ -20,6 +20,7 @@ from models.dispatch.job import Job
 from models.dispatch.job_commands import create_job
 from models.dispatch.photo import JobPhoto
 from models.dispatch.technician import Technician
+from models.ops import files
 from tasks.media import process_photo
 from tests.conftest import wait_for
 from web.schemas.photos import AttachmentSchema
@@ -336,7 +337,7 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
     job_id = make_job(app, auth.a)
     with app.app_context(), context.acting_as(organization_id=auth.a.org_id):
         key = f"photos/{auth.a.org_id}/{job_id}/direct.jpg"
-        path = photo_processing.path_of(key)
+        path = files.path_of(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(gps_jpeg())
         photo = JobPhoto(job_id=job_id, filename="direct.jpg", content_type="image/jpeg", size_bytes=1,

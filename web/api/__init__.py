@@ -1,4 +1,17 @@
 """Every HTTP resource module; `create_app` registers each one's `blp`."""
-from web.api import audit_log, auth, customers, dispatch_board, job_photos, jobs, projects, roles, technicians, users
+from web.api import (
+    audit_log,
+    auth,
+    background_jobs,
+    customers,
+    dispatch_board,
+    job_photos,
+    jobs,
+    projects,
+    roles,
+    technicians,
+    users,
+)
 
-MODULES = (auth, users, roles, audit_log, jobs, projects, technicians, customers, dispatch_board, job_photos)
+MODULES = (auth, users, roles, audit_log, jobs, projects, technicians, customers, dispatch_board, job_photos,
+           background_jobs)

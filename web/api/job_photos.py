@@ -11,6 +11,7 @@ from models.dispatch import photo_processing
 from models.dispatch.job_access import get_visible_job
 from models.dispatch.photo import JobPhoto
 from models.errors import NotFound
+from models.ops import files
 from web.auth import requires, signed_in
 from web.conventions.envelope import Blueprint
 from web.schemas.photos import AttachmentSchema, PhotoUploadSchema
@@ -50,7 +51,7 @@ class JobPhotoFile(MethodView):
         photo = db.session.scalars(
             select(JobPhoto).where(JobPhoto.id == photo_id, JobPhoto.job_id == job.id)).one_or_none()
         key = photo_processing.variant_key(photo, variant) if photo is not None else None
-        path = photo_processing.path_of(key) if key else None
+        path = files.path_of(key) if key else None
         if path is None or not path.is_file():
             raise NotFound(f"Photo {photo_id} has no {variant} file" if photo else f"Photo {photo_id} not found")
         mimetype = photo.content_type if variant == "original" else "image/jpeg"

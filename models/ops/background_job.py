@@ -1,0 +1,225 @@
+"""Background work started for a user (SPEC §6): one BackgroundJob row per
+Celery task, its id the task id, so the API can show, poll, cancel and clean up
+work that runs elsewhere.
+
+Life cycle: `start()` (in the request's transaction) writes the row `queued`
+and puts the task in the outbox. The worker side (tasks.tracking.TrackedTask)
+calls `begin()`, `report()` while working, and one of `succeed()`, `fail()`,
+`requeue()` (a retry is coming) or `end_cancelled()`. Worker-side changes are
+committed in their own short transactions, so the API sees progress while the
+task's own transaction (a streaming read, a restore) is still open.
+
+Every change records `BackgroundJobChanged`, relayed after commit as
+`job.progress` to the creator and the organization's admins."""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models import events
+from models.db import db, utcnow
+from models.errors import Conflict, NotFound
+from models.identity.permissions import grants
+from models.ops import files, outbox
+from models.tenancy import TenantScoped
+
+STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+UNFINISHED = ("queued", "running")
+FINISHED = ("succeeded", "failed", "cancelled")
+# A message redelivered this many times (its worker died each time: OOM, SIGKILL)
+# is given up rather than allowed to take workers down forever.
+MAX_DELIVERIES = 5
+SEE_ALL = "jobs:background"
+
+
+class BackgroundJob(TenantScoped, db.Model):
+    __tablename__ = "background_jobs"
+    __table_args__ = (Index("ix_background_jobs_org_created", "organization_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # = the Celery task id
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    task_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default="queued", nullable=False)
+    progress: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    message: Mapped[str | None] = mapped_column(String(500))
+    params: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    artifact_key: Mapped[str | None] = mapped_column(String(300))  # relative to STORAGE_DIR
+    artifact_name: Mapped[str | None] = mapped_column(String(200))  # the download's file name
+    artifact_bytes: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self.cancel_requested_at is not None
+
+
+@dataclass(frozen=True)
+class BackgroundJobChanged(events.DomainEvent):
+    job_id: str
+    organization_id: int
+    created_by: int | None
+    kind: str
+    status: str
+    progress: int
+    message: str | None
+
+
+@dataclass(frozen=True)
+class BackgroundJobCancelled(events.DomainEvent):
+    """Cancel asked for: the Celery layer revokes the message after commit."""
+    job_id: str
+
+
+@dataclass(frozen=True)
+class BackgroundJobDeleted(events.DomainEvent):
+    """The row is gone: its files go after commit."""
+    artifact_key: str | None
+
+
+class Cancelled(Exception):
+    """Raised inside a running task by `report()` once a cancel was asked for."""
+
+
+def _changed(job: BackgroundJob, session=None) -> None:
+    events.record(BackgroundJobChanged(job.id, job.organization_id, job.created_by, job.kind, job.status,
+                                       job.progress, job.message), session=session)
+
+
+# --- the API side (the caller's transaction) ------------------------------
+
+def start(kind: str, task_name: str, params: dict, created_by: int | None, organization_id: int) -> BackgroundJob:
+    """Record a job and enqueue its task (published after the caller commits).
+    The task receives the job id as its only argument."""
+    job_id = str(uuid.uuid4())
+    outbox.enqueue(task_name, job_id, task_id=job_id)
+    job = BackgroundJob(id=job_id, organization_id=organization_id, kind=kind, task_name=task_name,
+                        params=params, created_by=created_by, status="queued", message="Waiting for a worker")
+    db.session.add(job)
+    _changed(job)
+    return job
+
+
+def visible(user_id: int, permissions) -> "select":
+    """The jobs a user may see: all of the organization's with `jobs:background`,
+    else the ones they started."""
+    stmt = select(BackgroundJob)
+    if not grants(permissions, SEE_ALL):
+        stmt = stmt.where(BackgroundJob.created_by == user_id)
+    return stmt
+
+
+def get_visible(job_id: str, user_id: int, permissions) -> BackgroundJob:
+    job = db.session.scalars(visible(user_id, permissions).where(BackgroundJob.id == job_id)).one_or_none()
+    if job is None:
+        raise NotFound(f"Background job {job_id} not found")
+    return job
+
+
+def cancel(job: BackgroundJob) -> BackgroundJob:
+    """A queued job is cancelled at once; a running one is asked to stop and ends
+    `cancelled` at its next progress report (within seconds)."""
+    if job.finished:
+        raise Conflict(f"Background job {job.id} is already {job.status}", status=job.status)
+    if job.status == "queued":
+        job.status, job.finished_at, job.message = "cancelled", utcnow(), "Cancelled before it started"
+    else:
+        job.message = "Cancelling"
+    job.cancel_requested_at = job.cancel_requested_at or utcnow()
+    _changed(job)
+    events.record(BackgroundJobCancelled(job.id))
+    return job
+
+
+def delete(job: BackgroundJob) -> None:
+    """Remove a finished job and, after commit, its files."""
+    if not job.finished:
+        raise Conflict(f"Background job {job.id} is {job.status}; cancel it first", status=job.status)
+    db.session.delete(job)
+    events.record(BackgroundJobDeleted(job.artifact_key))
+
+
+events.subscribe(BackgroundJobDeleted, lambda evt: files.remove(evt.artifact_key))
+
+
+# --- the worker side (each call commits on its own) -----------------------
+
+def _apply(job_id: str, where, **values) -> BackgroundJob | None:
+    """UPDATE one job if `where` holds, commit, announce; the row after, or None."""
+    with Session(db.engine, expire_on_commit=False) as session:
+        done = session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id, where).values(**values)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount == 0:
+            return None
+        job = session.get(BackgroundJob, job_id)
+        _changed(job, session)
+        session.commit()
+        return job
+
+
+def load(job_id: str) -> BackgroundJob | None:
+    with Session(db.engine, expire_on_commit=False) as session:
+        return session.get(BackgroundJob, job_id)
+
+
+def begin(job_id: str, worker: str) -> BackgroundJob | None:
+    """Claim a job for this delivery of its task. None when there is nothing to do:
+    the job is finished (a duplicate delivery), cancelled, deleted, or has been
+    delivered MAX_DELIVERIES times already (then it ends `failed`)."""
+    job = load(job_id)
+    if job is None or job.finished:
+        return None
+    if job.cancel_requested:
+        end_cancelled(job_id)
+        return None
+    if job.attempts >= MAX_DELIVERIES:
+        fail(job_id, f"Gave up after {job.attempts} attempts; the worker was lost each time")
+        return None
+    return _apply(job_id, BackgroundJob.status.in_(UNFINISHED), status="running", worker=worker,
+                  started_at=job.started_at or utcnow(), attempts=BackgroundJob.attempts + 1,
+                  message="Started" if job.attempts == 0 else f"Started again (attempt {job.attempts + 1})")
+
+
+def report(job_id: str, progress: int, message: str | None = None) -> None:
+    """Record progress (0-100). Raises Cancelled when a cancel was asked for."""
+    job = _apply(job_id, (BackgroundJob.status == "running") & BackgroundJob.cancel_requested_at.is_(None),
+                 progress=max(0, min(100, int(progress))), message=message)
+    if job is None:
+        raise Cancelled(job_id)
+
+
+def attach_artifact(job_id: str, key: str, filename: str, size: int) -> None:
+    _apply(job_id, BackgroundJob.status == "running", artifact_key=key, artifact_name=filename, artifact_bytes=size)
+
+
+def succeed(job_id: str, result: dict | None, message: str = "Done") -> None:
+    _apply(job_id, BackgroundJob.status == "running", status="succeeded", progress=100, result=result,
+           message=message, finished_at=utcnow())
+
+
+def fail(job_id: str, error: str) -> None:
+    _apply(job_id, BackgroundJob.status.in_(UNFINISHED), status="failed", error=error[:4000],
+           message="Failed", finished_at=utcnow())
+
+
+def requeue(job_id: str, reason: str) -> None:
+    """A retry is scheduled: the job waits in the queue again."""
+    _apply(job_id, BackgroundJob.status == "running", status="queued", message=f"Retrying: {reason}"[:500])
+
+
+def end_cancelled(job_id: str) -> None:
+    _apply(job_id, BackgroundJob.status.in_(UNFINISHED), status="cancelled", message="Cancelled",
+           finished_at=utcnow())

@@ -1,0 +1,86 @@
+"""Task base classes: every task runs inside the Flask app's context, and a
+`TrackedTask` keeps its BackgroundJob row in step with what Celery does.
+
+A tracked task is declared as
+    @shared_task(name="exports.run", base=TrackedTask, bind=True, ...)
+    def run_export(self, job_id): ...
+and started with `background_job.start(kind, "exports.run", params, ...)`; its
+body reads the job's params, calls `background_job.report(job_id, percent, msg)`
+as it goes (which raises `Cancelled` once a cancel is asked for) and returns the
+job's `result` (a JSON-able dict). The base class does the rest: running (with
+worker and attempt count), succeeded, failed with the error, queued again while
+a retry waits, cancelled. A duplicate delivery of a finished job does nothing."""
+import logging
+
+from celery import Task
+from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
+from flask import current_app, has_app_context
+
+from models import context, events
+from models.db import db
+from models.ops import background_job
+from models.ops.background_job import BackgroundJobCancelled, Cancelled
+
+log = logging.getLogger(__name__)
+
+
+class FlaskTask(Task):
+    """Runs inside the Flask app's context (pushed only when none is active)."""
+
+    def __call__(self, *args, **kwargs):
+        if has_app_context():
+            return self.run(*args, **kwargs)
+        with self.app.flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+class TrackedTask(FlaskTask):
+    def __call__(self, job_id, *args, **kwargs):
+        if has_app_context():
+            return self._tracked(job_id, *args, **kwargs)
+        with self.app.flask_app.app_context():
+            return self._tracked(job_id, *args, **kwargs)
+
+    def _tracked(self, job_id, *args, **kwargs):
+        job = background_job.begin(job_id, worker=self.request.hostname or "local")
+        if job is None:
+            return None  # finished already, cancelled, or deleted: nothing to do
+        with context.acting_as(organization_id=job.organization_id, user_id=job.created_by):
+            try:
+                result = self.run(job_id, *args, **kwargs)
+            except Retry as retry:
+                db.session.rollback()
+                background_job.requeue(job_id, _describe(retry.exc) if retry.exc else "transient error")
+                raise
+            except (Ignore, Reject):
+                raise
+            except Cancelled:
+                db.session.rollback()
+                background_job.end_cancelled(job_id)
+                return None
+            except SoftTimeLimitExceeded:
+                db.session.rollback()
+                background_job.fail(job_id, f"Took longer than the {self.soft_time_limit or 'configured'} s limit")
+                raise
+            except Exception as exc:
+                db.session.rollback()
+                background_job.fail(job_id, _describe(exc))
+                raise
+        background_job.succeed(job_id, result)
+        return result
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _revoke(evt: BackgroundJobCancelled) -> None:
+    """After a cancel commits, tell the workers to drop the job's message if it is
+    still waiting (a running one stops by itself at its next progress report)."""
+    try:
+        current_app.extensions["celery"].control.revoke(evt.job_id)
+    except Exception:  # the row already says cancelled; begin() will skip it
+        log.warning("could not broadcast the revoke of %s", evt.job_id, exc_info=True)
+
+
+events.subscribe(BackgroundJobCancelled, _revoke)

@@ -1,0 +1,110 @@
+"""Background jobs (SPEC §6): watch, poll, cancel, clean up and download the
+work that runs on Celery. Admins (`jobs:background`) see the organization's
+jobs; anyone else who can start work sees the jobs they started."""
+from dataclasses import dataclass
+
+from flask import current_app, g, send_file
+from flask.views import MethodView
+
+from models.db import db
+from models.errors import Conflict, NotFound
+from models.ops import background_job, files
+from models.ops.background_job import BackgroundJob
+from tasks.inspection import live_state
+from web.auth import requires_any
+from web.conventions.envelope import Blueprint
+from web.conventions.listing import paginate
+from web.schemas.background_jobs import BackgroundJobDetailSchema, BackgroundJobListArgsSchema, BackgroundJobSchema
+
+blp = Blueprint("background_jobs", __name__, url_prefix="/api/v1/admin/jobs",
+                description="Background work: exports, backups, restores, rollups")
+# Whoever may start background work may watch their own; jobs:background sees all.
+watches_jobs = requires_any("jobs:background", "exports:create", "system:backup", "system:restore", "analytics:read")
+
+FILTERS = {"kind": lambda v: BackgroundJob.kind.in_(v), "status": lambda v: BackgroundJob.status.in_(v)}
+SORTABLE = {"created_at": BackgroundJob.created_at, "finished_at": BackgroundJob.finished_at,
+            "status": BackgroundJob.status, "kind": BackgroundJob.kind}
+
+
+def _visible(job_id: str) -> BackgroundJob:
+    return background_job.get_visible(job_id, g.user.id, g.permissions)
+
+
+@dataclass
+class BackgroundJobDetail:
+    """The row's fields plus Celery's live view of it."""
+    job: BackgroundJob
+    celery_state: str | None
+    worker: str | None
+
+    def __getattr__(self, name):
+        return getattr(self.job, name)
+
+
+def _detail(job: BackgroundJob) -> BackgroundJobDetail:
+    state, worker = live_state(current_app.extensions["celery"], job)
+    return BackgroundJobDetail(job, state, worker)
+
+
+@blp.route("")
+class BackgroundJobs(MethodView):
+    @watches_jobs
+    @blp.arguments(BackgroundJobListArgsSchema, location="query")
+    @blp.paginated(BackgroundJobSchema)
+    def get(self, args):
+        """Newest first. Filters: kind, status (comma lists)."""
+        stmt = background_job.visible(g.user.id, g.permissions)
+        stmt = stmt.where(*(FILTERS[name](args[name]) for name in FILTERS if args.get(name)))
+        return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at",
+                        tiebreaker=BackgroundJob.id.desc())
+
+
+@blp.route("/<string:job_id>")
+class BackgroundJobResource(MethodView):
+    @watches_jobs
+    @blp.response(200, BackgroundJobDetailSchema)
+    def get(self, job_id):
+        """One job, with `celery_state` and `worker` as the workers report them now."""
+        return _detail(_visible(job_id))
+
+    @watches_jobs
+    @blp.response(204)
+    @blp.doc(responses={"409": {"description": "Still queued or running: cancel it first"}})
+    def delete(self, job_id):
+        """Remove a finished job and its file."""
+        background_job.delete(_visible(job_id))
+        db.session.commit()
+
+
+@blp.route("/<string:job_id>/cancel")
+class BackgroundJobCancel(MethodView):
+    @watches_jobs
+    @blp.response(200, BackgroundJobDetailSchema)
+    @blp.doc(responses={"409": {"description": "Already finished"}})
+    def post(self, job_id):
+        """Cancel: a queued job at once; a running one stops at its next progress
+        report, within seconds (`cancel_requested` is true until it has)."""
+        job = background_job.cancel(_visible(job_id))
+        db.session.commit()
+        return _detail(job)
+
+
+@blp.route("/<string:job_id>/download")
+class BackgroundJobDownload(MethodView):
+    @watches_jobs
+    @blp.response(200)
+    @blp.doc(responses={"200": {"description": "The job's file (an export, a backup archive)",
+                                "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                    "format": "binary"}}}},
+                        "409": {"description": "Not finished yet"}})
+    def get(self, job_id):
+        """The file a succeeded job produced, as an attachment named after its contents and date."""
+        job = _visible(job_id)
+        if not job.finished:
+            raise Conflict(f"Background job {job_id} is still {job.status}", status=job.status)
+        path = files.path_of(job.artifact_key) if job.artifact_key and job.status == "succeeded" else None
+        if path is None or not path.is_file():
+            raise NotFound(f"Background job {job_id} has no file")
+        response = send_file(path, as_attachment=True, download_name=job.artifact_name, conditional=True)
+        response.cache_control.private = True
+        return response

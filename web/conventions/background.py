@@ -1,0 +1,13 @@
+"""The answer of every endpoint that starts background work (SPEC §6):
+`202 {"job_id", "status_url"}` with a `Location` header to poll."""
+from web.schemas.background_jobs import STATUS_URL, StartedSchema
+
+STARTED_DOC = {"description": "Started: poll `status_url` (also the `Location` header); `job.progress` events follow"}
+
+
+def accepted(job):
+    """Return from a view decorated `@blp.response(202, StartedSchema)`."""
+    return job, 202, {"Location": STATUS_URL.format(id=job.id)}
+
+
+__all__ = ["accepted", "StartedSchema", "STARTED_DOC"]
