@@ -104,12 +104,12 @@ def _changed(job: BackgroundJob, session=None) -> None:
 def start(kind: str, task_name: str, params: dict, created_by: int | None, organization_id: int) -> BackgroundJob:
     """Record a job and enqueue its task (published after the caller commits).
     The task receives the job id as its only argument."""
-    job_id = str(uuid.uuid4())
-    outbox.enqueue(task_name, job_id, task_id=job_id)
-    job = BackgroundJob(id=job_id, organization_id=organization_id, kind=kind, task_name=task_name,
-                        params=params, created_by=created_by, status="queued", message="Waiting for a worker")
+    job = BackgroundJob(id=str(uuid.uuid4()), organization_id=organization_id, kind=kind, task_name=task_name,
+                        params=params, created_by=created_by, status="queued", progress=0, attempts=0,
+                        message="Waiting for a worker")
     db.session.add(job)
-    _changed(job)
+    _changed(job)  # announced before the task is published, so `queued` comes before `running`
+    outbox.enqueue(task_name, job.id, task_id=job.id)
     return job
 
 

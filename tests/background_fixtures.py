@@ -1,0 +1,24 @@
+"""Start background jobs for tests the way an endpoint does: a row plus its task in the outbox."""
+from models import context
+from models.db import db
+from models.ops import background_job, files
+from tests.tasks.sample_tasks import COUNT_TO
+
+
+def start_job(tenant, role="admin", kind="test", **params) -> str:
+    with context.acting_as(organization_id=tenant.org_id, user_id=tenant.user_ids[role]):
+        job = background_job.start(kind, COUNT_TO, params, created_by=tenant.user_ids[role],
+                                   organization_id=tenant.org_id)
+        db.session.commit()
+    return job.id
+
+
+def finish_with_file(job_id: str, content: bytes = b"id,title\n1,Fix the boiler\n", name="jobs-2026-11-22.csv") -> str:
+    """Run a job's life cycle by hand (as its task would) to a succeeded job with a file."""
+    key = f"exports/test/{job_id}.csv"
+    with files.writing(key) as partial:
+        partial.write_bytes(content)
+    background_job.begin(job_id, worker="by-hand@test")
+    background_job.attach_artifact(job_id, key, name, len(content))
+    background_job.succeed(job_id, {"rows": 1})
+    return key

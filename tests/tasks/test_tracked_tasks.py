@@ -1,0 +1,68 @@
+"""A BackgroundJob follows its task through a real Celery worker: running with
+its worker and attempt count, progress, succeeded with the result, failed with
+the error, retried a finite number of times, cancelled while running."""
+from sqlalchemy import update
+
+from models.ops import background_job
+from models.ops.background_job import MAX_DELIVERIES, BackgroundJob
+from tests.background_fixtures import start_job
+from tests.conftest import wait_for
+
+URL = "/api/v1/admin/jobs"
+
+
+def poll(client, tenant, job_id, until=("succeeded", "failed", "cancelled"), timeout=20):
+    def finished():
+        job = client.get(f"{URL}/{job_id}", headers=tenant.headers()).get_json()["data"]
+        return job if job["status"] in until else None
+    return wait_for(finished, timeout=timeout, interval=0.1)
+
+
+def test_a_job_runs_to_succeeded_with_its_result_worker_and_timestamps(client, auth, db, worker):
+    job_id = start_job(auth.a, to=4)
+    job = poll(client, auth.a, job_id)
+    assert job["status"] == "succeeded" and job["progress"] == 100 and job["result"] == {"counted": 4}
+    assert job["attempts"] == 1 and job["error"] is None
+    assert job["worker"]  # the node name under `celery worker`; this in-process test worker reports its host only
+    assert job["created_at"] <= job["started_at"] <= job["finished_at"]
+
+
+def test_a_failing_job_ends_failed_with_its_error(client, auth, db, worker):
+    job_id = start_job(auth.a, to=2, error="the archive is corrupt")
+    job = poll(client, auth.a, job_id)
+    assert job["status"] == "failed" and job["attempts"] == 1
+    assert job["error"] == "ValueError: the archive is corrupt"
+    assert job["progress"] == 100 and job["finished_at"]  # how far it got before failing
+
+
+def test_transient_errors_are_retried_then_the_job_succeeds(client, auth, db, worker):
+    job_id = start_job(auth.a, to=1, flaky=2)  # fails twice, max_retries=2
+    job = poll(client, auth.a, job_id)
+    assert job["status"] == "succeeded" and job["attempts"] == 3
+
+
+def test_a_job_that_exhausts_its_retries_is_failed_with_its_error_and_attempts(client, auth, db, worker):
+    job_id = start_job(auth.a, to=1, flaky=5)
+    job = poll(client, auth.a, job_id)
+    assert job["status"] == "failed" and job["attempts"] == 3  # the first try and two retries
+    assert job["error"] == "ConnectionError: the payment provider timed out"
+
+
+def test_cancelling_a_running_job_stops_it_within_seconds(client, auth, db, worker):
+    job_id = start_job(auth.a, to=400, delay=0.05)  # 20 s if left alone
+    wait_for(lambda: background_job.load(job_id).progress > 0)
+    r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
+    assert r.status_code == 200 and r.get_json()["data"]["cancel_requested"] is True
+    job = poll(client, auth.a, job_id, timeout=5)
+    assert job["status"] == "cancelled" and job["progress"] < 100 and job["result"] is None
+
+
+def test_a_job_whose_worker_keeps_dying_is_given_up(db, auth):
+    """Redelivered after MAX_DELIVERIES lost workers (OOM, SIGKILL), it fails instead of looping."""
+    job_id = start_job(auth.a)
+    with db.engine.begin() as conn:
+        conn.execute(update(BackgroundJob).where(BackgroundJob.id == job_id)
+                     .values(status="running", attempts=MAX_DELIVERIES))
+    assert background_job.begin(job_id, worker="w@test") is None
+    job = background_job.load(job_id)
+    assert job.status == "failed" and "worker was lost" in job.error
