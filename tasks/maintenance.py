@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from models.db import db, utcnow
 from models.identity import sessions
 from models.identity.sessions import RefreshToken
-from models.ops import idempotency, outbox
+from models.ops import background_job, idempotency, outbox
 
 RETRYING = dict(autoretry_for=(ConnectionError, OSError), retry_backoff=True, retry_jitter=True, max_retries=5)
 
@@ -22,12 +22,17 @@ def relay_outbox() -> int:
 
 @shared_task(name="maintenance.purge_expired", ignore_result=True, **RETRYING)
 def purge_expired() -> dict:
-    """End idle sessions, drop expired idempotency records and refresh tokens.
+    """End idle sessions; drop expired idempotency records and refresh tokens, and
+    finished background jobs past retention with their files.
     Idempotent: a second run finds nothing left to do."""
     idle_for = timedelta(days=current_app.config["REFRESH_TOKEN_TTL_DAYS"])
     ended = sessions.end_idle_sessions(idle_for)
     db.session.commit()  # users of ended sessions are told (session.revoked) after this commit
+    retention = timedelta(days=current_app.config["BACKGROUND_JOB_RETENTION_DAYS"])
+    purged_jobs = background_job.purge_finished(older_than=utcnow() - retention)
+    db.session.commit()  # files are removed after this commit
     purged_keys = idempotency.purge_expired()
     with db.engine.begin() as conn:
         purged_tokens = conn.execute(delete(RefreshToken).where(RefreshToken.expires_at <= utcnow())).rowcount
-    return {"sessions_ended": ended, "idempotency_records": purged_keys, "refresh_tokens": purged_tokens}
+    return {"sessions_ended": ended, "idempotency_records": purged_keys, "refresh_tokens": purged_tokens,
+            "background_jobs": purged_jobs}

@@ -91,6 +91,8 @@ class Config:
         self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")
         self.LOGIN_RATE_LIMIT_PER_EMAIL = env_str("LOGIN_RATE_LIMIT_PER_EMAIL", "5/minute")
         self.OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 10)
+        # Finished background jobs and their files (exports) are purged after this; backups are kept.
+        self.BACKGROUND_JOB_RETENTION_DAYS = env_int("BACKGROUND_JOB_RETENTION_DAYS", 14)
 
         # Flask-JWT-Extended: HS256 pinned, short-lived access tokens, header only.
         self.JWT_ALGORITHM = "HS256"

@@ -155,6 +155,18 @@ def delete(job: BackgroundJob) -> None:
 events.subscribe(BackgroundJobDeleted, lambda evt: files.remove(evt.artifact_key))
 
 
+def purge_finished(older_than: datetime, keep_kinds=("backup",)) -> int:
+    """Delete jobs (and their files) of every organization that finished before
+    `older_than`, except the kinds kept until deleted by hand. The caller commits."""
+    stale = db.session.scalars(
+        select(BackgroundJob).where(BackgroundJob.status.in_(FINISHED), BackgroundJob.finished_at < older_than,
+                                    BackgroundJob.kind.not_in(keep_kinds))
+        .execution_options(all_tenants=True)).all()
+    for job in stale:
+        delete(job)
+    return len(stale)
+
+
 # --- the worker side (each call commits on its own) -----------------------
 
 def _apply(job_id: str, where, **values) -> BackgroundJob | None:

@@ -1,8 +1,14 @@
 """The admin jobs API (SPEC §6) without a worker: jobs stay queued until we
 move them by hand, so every rule can be checked in any state."""
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import update
+
+from models.db import utcnow
 from models.ops import background_job, files
+from models.ops.background_job import BackgroundJob
+from tasks.maintenance import purge_expired
 from tests.background_fixtures import finish_with_file, start_job
 
 URL = "/api/v1/admin/jobs"
@@ -102,3 +108,19 @@ def test_without_jobs_background_one_sees_only_the_jobs_one_started(client, auth
     assert get(client, auth.a, role="admin").get_json()["meta"]["total"] == 2  # admins see everyone's
     for role in ("technician", "customer"):
         assert get(client, auth.a, role=role).status_code == 403
+
+
+def test_housekeeping_purges_old_finished_jobs_and_their_files_but_keeps_backups(client, auth, db):
+    old_export, old_backup = start_job(auth.a, kind="export"), start_job(auth.a, kind="backup")
+    recent = start_job(auth.b, kind="export")
+    keys = {job_id: finish_with_file(job_id) for job_id in (old_export, old_backup, recent)}
+    unfinished = start_job(auth.a)
+    with db.engine.begin() as conn:
+        conn.execute(update(BackgroundJob).where(BackgroundJob.id.in_([old_export, old_backup, unfinished]))
+                     .values(finished_at=utcnow() - timedelta(days=60), created_at=utcnow() - timedelta(days=60)))
+
+    assert purge_expired.run()["background_jobs"] == 1
+    assert background_job.load(old_export) is None and not files.path_of(keys[old_export]).exists()
+    for kept in (old_backup, recent, unfinished):
+        assert background_job.load(kept) is not None
+    assert files.path_of(keys[old_backup]).is_file() and files.path_of(keys[recent]).is_file()
