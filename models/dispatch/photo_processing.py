@@ -3,7 +3,7 @@
 `store_upload` (web request) measures the upload against the size limit,
 identifies the real type from the bytes (JPEG, PNG or WebP, parsed by Pillow;
 never the client's name or Content-Type), writes the original under
-STORAGE_DIR and enqueues `media.process_photo`. It reads headers only and
+STORAGE_DIR and starts a `photo` background job (`media.process_photo`). It reads headers only and
 decodes no pixels: the pixel limit is the worker's business.
 
 `process` (the `media` worker) refuses images over the pixel limit before
@@ -29,7 +29,7 @@ from models.dispatch.photo import JobPhoto
 from models.dispatch.photo_exif import EXIF_ERRORS, capture_metadata
 from models.errors import PayloadTooLarge, UnsupportedMediaType
 from models.identity.organization import Organization
-from models.ops import files, outbox
+from models.ops import background_job, files
 from models.ops.files import path_of
 from models.tenancy import get_or_404
 
@@ -83,7 +83,8 @@ def store_upload(job: Job, upload, uploaded_by: int | None) -> JobPhoto:
                      size_bytes=size, storage_key=key, status="processing")
     db.session.add(photo)
     db.session.flush()
-    outbox.enqueue("media.process_photo", photo.id, job.organization_id)
+    background_job.start("photo", "media.process_photo", {"photo_id": photo.id, "job_id": job.id},
+                         created_by=uploaded_by, organization_id=job.organization_id)
     return photo
 
 

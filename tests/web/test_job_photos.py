@@ -20,7 +20,8 @@ from models.dispatch.job import Job
 from models.dispatch.job_commands import create_job
 from models.dispatch.photo import JobPhoto
 from models.dispatch.technician import Technician
-from models.ops import files
+from models.ops import background_job, files
+from models.ops.background_job import BackgroundJob
 from tasks.media import process_photo
 from tests.conftest import wait_for
 from web.schemas.photos import AttachmentSchema
@@ -205,6 +206,16 @@ def test_a_bomb_fails_without_harming_the_worker_which_then_processes_a_photo(ap
             assert AttachmentSchema().dump(photo)["urls"] == {"original": None, "web": None, "thumb": None}
         assert photo.size_bytes < 100_000
 
+    # The uploader sees each refusal as a failed `photo` background job, with the reason.
+    def failed_photo_jobs():
+        listing = client.get("/api/v1/admin/jobs?kind=photo", headers=headers).get_json()["data"]
+        failed = [j for j in listing if j["status"] == "failed"]
+        return failed if len(failed) == 2 else None
+
+    photo_jobs = wait_for(failed_photo_jobs)
+    assert all("decompression bomb" in j["error"] for j in photo_jobs)
+    assert {j["params"]["photo_id"] for j in photo_jobs} == {bomb["id"] for bomb in bombs}
+
     # The same worker (module-scoped, the only one consuming) carries on with the next photo.
     normal = accepted(upload(client, auth.a, job_id, gps_jpeg()))
     assert processed(app, normal["id"]).status == "ready"
@@ -341,8 +352,13 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(gps_jpeg())
         photo = JobPhoto(job_id=job_id, filename="direct.jpg", content_type="image/jpeg", size_bytes=1,
-                         storage_key=key)  # no task enqueued: the task runs here, eagerly, with its retries
+                         storage_key=key)
         _db.session.add(photo)
+        _db.session.flush()
+        # no task enqueued: the task runs here, eagerly, with its retries
+        processing = BackgroundJob(id=f"photo-{photo.id}", kind="photo", task_name=process_photo.name,
+                                   params={"photo_id": photo.id}, status="queued", progress=0, attempts=0)
+        _db.session.add(processing)
         _db.session.commit()
         photo_id = photo.id
 
@@ -350,10 +366,12 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
         raise failure
 
     monkeypatch.setattr(photo_processing, "_write_atomically", broken)
-    result = process_photo.apply(args=(photo_id, auth.a.org_id))
+    result = process_photo.apply(args=(processing.id,), task_id=processing.id)
     assert result.failed()
     photo = load_photo(app, photo_id)
     assert photo.status == "failed" and reason in photo.error
+    with app.app_context():
+        assert background_job.load(processing.id).status == "failed"
 
 
 def test_an_upload_whose_transaction_rolls_back_leaves_no_file(app, auth):
