@@ -1,12 +1,14 @@
 """Routes that exist only in the test app, to drive failure paths no real
 endpoint can be made to take on demand."""
 from flask import Blueprint, abort, g
+from sqlalchemy import create_engine, text
 
 from models import events
 from models.db import db
 from models.identity.sessions import SessionsEnded
 from models.identity.user import create_user
 from models.ops import outbox
+from scripts.services import free_port
 from web.auth import public, signed_in
 
 blp = Blueprint("test_support", __name__, url_prefix="/api/v1/_test")
@@ -16,6 +18,16 @@ blp = Blueprint("test_support", __name__, url_prefix="/api/v1/_test")
 @public
 def boom():
     raise RuntimeError("an unexpected bug")
+
+
+@blp.get("/database-down")
+@public
+def database_down():
+    """Queries a database server that is not there (a real connection failure)."""
+    engine = create_engine(f"postgresql+psycopg2://postgres@127.0.0.1:{free_port()}/gone",
+                           connect_args={"connect_timeout": 2})
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 @blp.post("/write-then-fail")

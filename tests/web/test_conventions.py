@@ -58,6 +58,12 @@ def test_unexpected_error_is_a_500_envelope_without_internals(client):
     assert "unexpected bug" not in json.dumps(error)
 
 
+def test_an_unreachable_database_is_a_503_to_retry_not_a_500(client):
+    r = client.get("/api/v1/_test/database-down")
+    assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+    assert error_of(r)["code"] == "SERVICE_UNAVAILABLE" and "127.0.0.1" not in json.dumps(error_of(r))
+
+
 def test_validation_errors_map_fields_to_messages(client):
     r = client.post("/api/v1/auth/register", json={"organization_name": "", "email": "not-an-email",
                                                     "password": "short", "is_admin": True})

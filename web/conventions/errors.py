@@ -3,6 +3,7 @@
 import logging
 
 from flask import jsonify
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from models import errors as domain
@@ -78,11 +79,29 @@ def handle_domain_error(error: domain.DomainError):
 
 
 def handle_unexpected(error: Exception):
-    db.session.rollback()
+    _rollback_quietly()
     log.exception("unhandled error")
     return error_response(500, "Something went wrong on our side; it has been logged")
 
 
+def handle_database_unreachable(error: OperationalError):
+    """The database is down or dropped the connection: a dependency failure (503,
+    retry later), not a bug. Integrity and programming errors stay 500s."""
+    _rollback_quietly()
+    log.error("database unreachable: %s", error)
+    response = error_response(503, "The database is unavailable; try again shortly")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _rollback_quietly():
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: nothing to roll back
+        log.warning("rollback failed", exc_info=True)
+
+
 def install(app):
     app.register_error_handler(domain.DomainError, handle_domain_error)
+    app.register_error_handler(OperationalError, handle_database_unreachable)
     app.register_error_handler(Exception, handle_unexpected)
