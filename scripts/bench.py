@@ -10,20 +10,25 @@ a dispatcher in through the API, then:
           GET /jobs (first page, filtered, deep page), GET /jobs/{id}, PUT /jobs/{id}/status;
           client i talks to web process i % N;
   events  --clients Socket.IO clients (split evenly over the web processes),
-          --changes status changes (round-robin over them), delay to each client.
+          --changes status changes (round-robin over them), delay to each client;
+  export  organization A topped up to --export-rows jobs, a real worker process
+          (prefork), an export of all of them: time and worker peak RSS (bench_exports).
 Prints the figures beside the budgets and writes them as JSON (--out).
 Everything started is stopped, and the database dropped (unless --keep), on exit or Ctrl-C."""
 import argparse
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import bench_events
+import bench_exports
 import bench_http
 import bench_report
 import bench_setup as setup
@@ -44,7 +49,11 @@ def parse_args(argv):
     p.add_argument("--client-processes", type=int, default=4, help="processes holding them (default 4)")
     p.add_argument("--changes", type=int, default=50, help="status changes during the event test (default 50)")
     p.add_argument("--gap", type=float, default=0.2, help="seconds between those changes (default 0.2)")
-    p.add_argument("--only", choices=("http", "events"), help="run one part only")
+    p.add_argument("--export-rows", type=int, default=1_000_000,
+                   help="jobs exported by the export part; organization A is topped up to this many (default 1000000)")
+    p.add_argument("--export-format", choices=("csv", "jsonl"), default="csv",
+                   help="format of that export (default csv)")
+    p.add_argument("--only", choices=("http", "events", "export"), help="run one part only")
     p.add_argument("--redis", default="auto", help="auto (127.0.0.1:6379 db 12, else embedded), embedded, or a URL")
     p.add_argument("--get", action="append", metavar="PATH", help="measure GET PATH instead of the job scenarios")
     p.add_argument("--no-diagnostics", action="store_true", help="skip query counts and EXPLAIN ANALYZE")
@@ -193,7 +202,9 @@ def main(argv=None):
             log(f"database kept: {database_url}")
         else:
             cleanup.add("drop the database", drop)
-        env = setup.process_env(database_url, redis_url)
+        storage = tempfile.mkdtemp(prefix="fieldops-bench-storage-")  # the export's file lands here
+        cleanup.add("remove the storage dir", lambda: shutil.rmtree(storage, ignore_errors=True))
+        env = setup.process_env(database_url, redis_url, STORAGE_DIR=storage)
         log(f"database {database_url.rsplit('/', 1)[-1]}, redis {redis_url}; migrating")
         setup.migrate(env)
         app = setup.make_app(env)
@@ -208,7 +219,7 @@ def main(argv=None):
         results["rss"]["at_start"] = servers.rss_mb()
         token = login(servers.url)
         log(f"{bench_report.web_label(len(servers))}: {servers.describe()}; RSS {rss_text(results['rss']['at_start'])}")
-        if not args.no_diagnostics and not args.get:
+        if not args.no_diagnostics and not args.get and args.only in (None, "http"):
             import bench_diag
 
             specs = scenarios(args, ids, pool)
@@ -221,15 +232,18 @@ def main(argv=None):
                 log(f"{d['name']}: {d['status']}, {d['queries']} queries, {d['in_process_ms']} ms in process; "
                     f"slowest SQL {[p.get('execution_ms') for p in d['slowest']]} ms")
             pool = pool[:-1]
-        if args.only != "events":
+        if args.only in (None, "http"):
             run_http(args, servers, token, ids, pool, results, database_url)
-        if args.only != "http":
+        if args.only in (None, "events"):
             results["events"] = bench_events.run(
                 servers.urls, token, clients=args.clients, jobs=event_jobs, processes=args.client_processes,
                 gap=args.gap, log=log, on_connected=lambda: {"rss_with_clients": servers.rss_mb()},
                 cpu=servers.cpu_seconds)
             results["rss"]["after_events"] = servers.rss_mb()
-        results["budgets"] = bench_report.budget_rows(results)
+        if args.only in (None, "export"):  # last: its extra jobs would change the figures above
+            results["export"] = bench_exports.run(app, env, cleanup, servers.url, token, org_a, rows=args.export_rows,
+                                                  fmt=args.export_format, log=log, api=api)
+        results["budgets"] = bench_report.budget_rows(results) + bench_exports.budget_rows(results)
         bench_report.print_table(results)
         out = Path(os.environ.get("BENCH_CALLER_DIR", ".")) / args.out
         out.write_text(json.dumps(results, indent=2, default=str))

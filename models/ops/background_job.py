@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import events
@@ -56,7 +56,7 @@ class BackgroundJob(TenantScoped, db.Model):
     worker: Mapped[str | None] = mapped_column(String(200))
     artifact_key: Mapped[str | None] = mapped_column(String(300))  # relative to STORAGE_DIR
     artifact_name: Mapped[str | None] = mapped_column(String(200))  # the download's file name
-    artifact_bytes: Mapped[int | None] = mapped_column(Integer)
+    artifact_bytes: Mapped[int | None] = mapped_column(BigInteger)
 
     @property
     def finished(self) -> bool:

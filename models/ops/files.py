@@ -26,12 +26,34 @@ def writing(key: str):
     under the real name. Yields the partial file's path."""
     final = path_of(key)
     final.parent.mkdir(parents=True, exist_ok=True)
+    _discard_partials_of_dead_writers(final)
     partial = final.with_name(f".{final.name}.{os.getpid()}.part")
     try:
         yield partial
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _discard_partials_of_dead_writers(final: Path) -> None:
+    """A process killed while writing (SIGKILL, OOM) leaves its `.<name>.<pid>.part`;
+    the next writer of the same file (a redelivered task) removes those whose
+    process is gone. Same-host pids: with storage shared between hosts, a stray
+    partial stays until someone deletes it, harmless beside the real file."""
+    for partial in final.parent.glob(f".{final.name}.*.part"):
+        pid = partial.name[len(final.name) + 2:-len(".part")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        pass
+    return True
 
 
 def remove(key: str | None) -> None:

@@ -37,7 +37,7 @@ def upgrade():
     sa.Column('worker', sa.String(length=200), nullable=True),
     sa.Column('artifact_key', sa.String(length=300), nullable=True),
     sa.Column('artifact_name', sa.String(length=200), nullable=True),
-    sa.Column('artifact_bytes', sa.Integer(), nullable=True),
+    sa.Column('artifact_bytes', sa.BigInteger(), nullable=True),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_background_jobs_created_by_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_background_jobs_organization_id_organizations'), ondelete='CASCADE'),

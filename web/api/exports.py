@@ -1,0 +1,47 @@
+"""Data exports (SPEC §6): start one (202, then watch it under /admin/jobs and
+download its file there), and see what can be exported."""
+from flask import g
+from flask.views import MethodView
+
+from models.db import db
+from models.errors import PermissionDenied
+from models.identity.permissions import grants
+from models.ops import background_job, exports
+from web.auth import requires
+from web.conventions.background import STARTED_DOC, StartedSchema, accepted
+from web.conventions.envelope import Blueprint
+from web.schemas.exports import ExportRequestSchema, ExportResourceSchema
+
+blp = Blueprint("exports", __name__, url_prefix="/api/v1/admin/exports",
+                description="Data exports: CSV or JSON lines files made in the background")
+
+
+def _readable(spec: exports.ExportSpec) -> bool:
+    return grants(g.permissions, spec.permission)
+
+
+@blp.route("")
+class Exports(MethodView):
+    @requires("exports:create")
+    @blp.arguments(ExportRequestSchema)
+    @blp.response(202, StartedSchema, **STARTED_DOC)
+    def post(self, body):
+        """Export a resource's rows (`jobs`, `customers`, `technicians`, `projects`, `users`) as `csv` or
+        `jsonl`, narrowed by its filters. Poll `status_url`; the finished job has a `download_url`
+        (`<resource>-<YYYY-MM-DD>.<format>`). Exporting a resource also needs the right to read it."""
+        spec = exports.get(body["resource"])
+        if not _readable(spec):
+            raise PermissionDenied(f"Your role lacks the permission: {spec.permission}", required=[spec.permission])
+        job = background_job.start("export", "exports.run", body, created_by=g.user.id,
+                                   organization_id=g.user.organization_id)
+        db.session.commit()
+        return accepted(job)
+
+
+@blp.route("/resources")
+class ExportResources(MethodView):
+    @requires("exports:create")
+    @blp.response(200, ExportResourceSchema(many=True))
+    def get(self):
+        """What the caller may export: each resource's columns, formats and filters."""
+        return [spec for spec in exports.resources() if _readable(spec)]

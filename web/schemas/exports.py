@@ -1,0 +1,113 @@
+"""Exports (SPEC §6): the request that starts one, its filters checked against the
+resource's declaration (models.ops.exports) before any job exists, and the
+catalog of what can be exported."""
+from datetime import date
+
+import marshmallow as ma
+
+from models.ops import exports
+from web.schemas.common import InputSchema
+
+TYPE_NAMES = {int: "integer", str: "string", bool: "boolean", date: "date"}
+
+
+class ValueList(ma.fields.Field):
+    """A list of values, as a JSON list or a comma list (`"pending,assigned"`), each loaded by `inner`."""
+
+    def __init__(self, inner: ma.fields.Field, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = inner
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = [item.strip() for item in value.split(",") if item.strip()] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items:
+            raise ma.ValidationError("must be a non-empty list of values (or a comma-separated string)")
+        loaded, errors = [], {}
+        for index, item in enumerate(items):
+            try:
+                loaded.append(self.inner.deserialize(item))
+            except ma.ValidationError as error:
+                errors[index] = error.messages
+        if errors:
+            raise ma.ValidationError(errors)
+        return loaded
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else [self.inner._serialize(item, attr, obj) for item in value]
+
+
+def _value_field(spec_filter: exports.Filter) -> ma.fields.Field:
+    if spec_filter.type is date:
+        return ma.fields.Date()
+    if spec_filter.type is bool:
+        return ma.fields.Boolean()
+    if spec_filter.type is int:  # ids
+        return ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    if spec_filter.choices:
+        return ma.fields.String(validate=ma.validate.OneOf(spec_filter.choices))
+    return ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+
+
+def _field(spec_filter: exports.Filter) -> ma.fields.Field:
+    inner = _value_field(spec_filter)
+    field = ValueList(inner) if spec_filter.many else inner
+    field.metadata["description"] = spec_filter.description
+    return field
+
+
+_filter_schemas: dict[str, ma.Schema] = {}
+
+
+def filters_schema(spec: exports.ExportSpec) -> ma.Schema:
+    """The resource's filters as an input schema: unknown names and bad values are errors."""
+    if spec.resource not in _filter_schemas:
+        fields = {name: _field(spec_filter) for name, spec_filter in spec.filters.items()}
+        name = f"{spec.resource.title().replace('_', '')}ExportFiltersSchema"
+        _filter_schemas[spec.resource] = InputSchema.from_dict(fields, name=name)()
+    return _filter_schemas[spec.resource]
+
+
+class ExportRequestSchema(InputSchema):
+    resource = ma.fields.String(required=True,
+                                validate=ma.validate.OneOf([spec.resource for spec in exports.resources()]))
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(exports.FORMATS))
+    filters = ma.fields.Dict(keys=ma.fields.String(), load_default=dict, metadata={
+        "description": "the resource's filters (GET /admin/exports/resources lists them); list filters take a "
+                       "JSON list or a comma list", "example": {"status": ["pending", "assigned"],
+                                                                "date_from": "2024-01-01"}})
+
+    @ma.post_load
+    def checked_filters(self, data, **kwargs):
+        """Kept as JSON the task reads back (dates as YYYY-MM-DD, lists as lists)."""
+        schema = filters_schema(exports.get(data["resource"]))
+        try:
+            data["filters"] = schema.dump(schema.load(data["filters"]))
+        except ma.ValidationError as error:
+            raise ma.ValidationError({"filters": error.messages}) from None
+        return data
+
+
+class ExportFilterSchema(ma.Schema):
+    name = ma.fields.String(metadata={"example": "status"})
+    type = ma.fields.String(metadata={"enum": list(TYPE_NAMES.values())})
+    many = ma.fields.Boolean(metadata={"description": "takes a list of values (any of them matches)"})
+    choices = ma.fields.List(ma.fields.String(), allow_none=True)
+    description = ma.fields.String()
+
+
+class ExportResourceSchema(ma.Schema):
+    """Dumps an ExportSpec: its columns (the file's header, in order), formats and filters."""
+
+    resource = ma.fields.String(metadata={"example": "jobs"})
+    description = ma.fields.String()
+    formats = ma.fields.List(ma.fields.String())
+    columns = ma.fields.List(ma.fields.String())
+    filters = ma.fields.List(ma.fields.Nested(ExportFilterSchema))
+
+    @ma.pre_dump
+    def described(self, spec: exports.ExportSpec, **kwargs):
+        return {"resource": spec.resource, "description": spec.description, "formats": list(exports.FORMATS),
+                "columns": spec.headers,
+                "filters": [{"name": name, "type": TYPE_NAMES[f.type], "many": f.many,
+                             "choices": list(f.choices) if f.choices else None, "description": f.description}
+                            for name, f in spec.filters.items()]}
