@@ -12,7 +12,8 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from models import context
+from models import context, events
+from models.ops.restore import OrganizationRestored
 
 log = logging.getLogger(__name__)
 
@@ -76,3 +77,16 @@ def _bump_generations(session):
 @event.listens_for(Session, "after_rollback")
 def _forget_writes(session):
     session.info.pop(_TOUCHED, None)
+
+
+def _forget_restored(evt: OrganizationRestored) -> None:
+    """A restore rewrote the organization's rows without the ORM: recount its lists."""
+    try:
+        redis = current_app.extensions["redis"]
+        for table in CACHED_TABLES.intersection(evt.tables):
+            redis.incr(_generation_key(table, evt.organization_id))
+    except Exception:
+        log.warning("could not invalidate cached counts", exc_info=True)
+
+
+events.subscribe(OrganizationRestored, _forget_restored)

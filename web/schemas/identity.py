@@ -134,7 +134,7 @@ class RoleUpdateSchema(InputSchema):
 
 class AuditListArgsSchema(ListArgsSchema, InputSchema):
     actor_id = ma.fields.Integer()
-    action = CommaList(choices=("create", "update", "delete"))
+    action = CommaList(choices=("create", "update", "delete", "restore"))
     entity_type = Str()
     entity_id = Str()
     date_from = ma.fields.DateTime()

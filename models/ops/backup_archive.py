@@ -1,0 +1,237 @@
+"""The backup archive: an uncompressed tar holding `manifest.json` first, then one
+gzip-compressed JSON-lines member per table, `<table>.jsonl.gz`, parents first.
+
+Each line is one row, every column by name, values lossless in JSON: datetimes
+ISO 8601 in UTC with their offset, dates and times ISO, Decimals as strings,
+bytes as base64, JSON columns as JSON. Lines are canonical (sorted keys), so
+equal rows give equal lines whenever they are written.
+
+The manifest names the format and version, the organization, when and at which
+schema revision the backup was taken, and per member its table, row count and
+the SHA-256 of its bytes. The manifest's own SHA-256 is kept in the backup's
+BackgroundJob row, so neither a member nor the manifest can change unnoticed."""
+import base64
+import gzip
+import hashlib
+import io
+import json
+import tarfile
+import uuid
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from sqlalchemy import Table
+
+from models.db import as_utc
+from models.errors import Conflict
+
+FORMAT = "fieldops-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNK = 1 << 16
+
+
+class ArchiveRejected(Conflict):
+    """The archive cannot be trusted or does not fit this database; nothing was changed."""
+
+
+# --- values ----------------------------------------------------------------
+
+def encode_value(value):
+    if isinstance(value, datetime):
+        return as_utc(value).astimezone(timezone.utc).isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (bytes, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def row_line(row) -> str:
+    """One row (a mapping of column name to database value) as its canonical line."""
+    return json.dumps({name: encode_value(value) for name, value in row.items()}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False)
+
+
+_DECODERS = {datetime: datetime.fromisoformat, date: date.fromisoformat, time: time.fromisoformat,
+             Decimal: Decimal, bytes: base64.b64decode, uuid.UUID: uuid.UUID}
+
+
+def _decoder(column):
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return None
+    return _DECODERS.get(kind)
+
+
+class RowDecoder:
+    """Turns a line's values back into what the column takes."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.decoders = {column.name: _decoder(column) for column in table.columns}
+
+    def __call__(self, data: dict) -> dict:
+        unknown = set(data) - set(self.decoders)
+        if unknown:
+            raise ArchiveRejected(f"The archive's {self.table.name} rows have columns this database does not "
+                                  f"have: {', '.join(sorted(unknown))}")
+        return {name: value if value is None or self.decoders[name] is None else self.decoders[name](value)
+                for name, value in data.items()}
+
+
+# --- writing ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Member:
+    table: str
+    rows: int
+    sha256: str
+    path: Path
+
+    @property
+    def file(self) -> str:
+        return f"{self.table}.jsonl.gz"
+
+    def describe(self) -> dict:
+        return {"table": self.table, "file": self.file, "rows": self.rows, "sha256": self.sha256}
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_member(directory: Path, table: str, lines: Iterable[str]) -> Member:
+    path = directory / f"{table}.jsonl.gz"
+    rows = 0
+    with gzip.GzipFile(path, "wb", mtime=0) as stream:
+        for line in lines:
+            stream.write(line.encode("utf-8") + b"\n")
+            rows += 1
+    return Member(table, rows, _sha256_of(path), path)
+
+
+def write_archive(path: Path, manifest: dict, members: list[Member], mtime: float) -> str:
+    """Write the tar; returns the SHA-256 of the manifest's bytes."""
+    manifest_bytes = json.dumps({**manifest, "members": [m.describe() for m in members]}, indent=2,
+                                sort_keys=True).encode("utf-8")
+
+    def entry(name: str, size: int) -> tarfile.TarInfo:
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = size, int(mtime), 0o644
+        return info
+
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        tar.addfile(entry(MANIFEST, len(manifest_bytes)), io.BytesIO(manifest_bytes))
+        for member in members:
+            with open(member.path, "rb") as stream:
+                tar.addfile(entry(member.file, member.path.stat().st_size), stream)
+    return hashlib.sha256(manifest_bytes).hexdigest()
+
+
+# --- reading ---------------------------------------------------------------
+
+class _HashingReader:
+    def __init__(self, raw):
+        self.raw, self.digest = raw, hashlib.sha256()
+
+    def read(self, size=-1):
+        chunk = self.raw.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+class Archive:
+    """An archive opened for a restore: `verify()` first, then `rows(table)`."""
+
+    def __init__(self, path: Path):
+        if not path.is_file():
+            raise ArchiveRejected("The backup's archive file is missing from storage")
+        try:
+            self.tar = tarfile.open(path, "r:")
+            self.manifest_bytes = self._open(MANIFEST).read()
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ArchiveRejected(f"The archive is not readable: {exc}") from exc
+        self.manifest: dict = {}
+
+    def close(self) -> None:
+        self.tar.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _open(self, name: str):
+        try:
+            stream = self.tar.extractfile(name)
+        except KeyError:
+            stream = None
+        if stream is None:
+            raise ArchiveRejected(f"The archive has no {name}")
+        return stream
+
+    def verify(self, *, manifest_sha256: str, organization_id: int, schema_revision: str | None,
+               tables: list[str]) -> dict:
+        """Check everything before anything is touched: the manifest is the one written
+        with the backup, it is this organization's, taken at this schema revision,
+        holds exactly these tables, and every member matches its SHA-256."""
+        if hashlib.sha256(self.manifest_bytes).hexdigest() != manifest_sha256:
+            raise ArchiveRejected("The archive's manifest was altered after the backup was taken")
+        try:
+            manifest = json.loads(self.manifest_bytes)
+        except ValueError as exc:
+            raise ArchiveRejected(f"The archive's manifest is not valid JSON: {exc}") from exc
+        if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+            raise ArchiveRejected(f"Unknown archive format {manifest.get('format')!r} "
+                                  f"version {manifest.get('format_version')!r}")
+        if manifest["organization"]["id"] != organization_id:
+            raise ArchiveRejected("The archive belongs to another organization")
+        if manifest["schema_revision"] != schema_revision:
+            raise ArchiveRejected(f"The archive was taken at schema revision {manifest['schema_revision']}, "
+                                  f"the database is at {schema_revision}; restore it on a matching schema")
+        members = {member["table"]: member for member in manifest["members"]}
+        if set(members) != set(tables):
+            raise ArchiveRejected(f"The archive's tables ({', '.join(sorted(members))}) differ from the ones "
+                                  f"a backup holds now ({', '.join(sorted(tables))})")
+        for member in members.values():
+            stream = self._open(member["file"])
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: stream.read(CHUNK), b""):
+                digest.update(chunk)
+            if digest.hexdigest() != member["sha256"]:
+                raise ArchiveRejected(f"The archive's {member['file']} does not match its checksum")
+        self.manifest = manifest
+        return manifest
+
+    def rows(self, table: str) -> Iterator[dict]:
+        """The table's rows, values as stored in the archive (see RowDecoder). The member is
+        checked again as it streams: a change since verify() raises at its end."""
+        member = next(m for m in self.manifest["members"] if m["table"] == table)
+        raw = _HashingReader(self._open(member["file"]))
+        count = 0
+        try:
+            with io.TextIOWrapper(gzip.GzipFile(fileobj=raw, mode="rb"), encoding="utf-8") as lines:
+                for line in lines:
+                    count += 1
+                    yield json.loads(line)
+        except (OSError, EOFError, zlib.error, ValueError) as exc:
+            raise ArchiveRejected(f"The archive's {member['file']} is not readable: {exc}") from exc
+        while raw.read(CHUNK):
+            pass
+        if raw.digest.hexdigest() != member["sha256"] or count != member["rows"]:
+            raise ArchiveRejected(f"The archive's {member['file']} changed while it was being restored")

@@ -1,0 +1,260 @@
+"""Backup and restore end to end (SPEC §6): started over HTTP, run by a real Celery
+worker, watched through the admin jobs API, checked against the database."""
+import hashlib
+import io
+import json
+import tarfile
+
+import pytest
+from sqlalchemy import delete, select
+
+from models.dispatch import Customer
+from models.ops import files
+from models.ops.background_job import BackgroundJob
+from models.ops.backup_tables import backed_up_tables
+from tests.conftest import wait_for
+from tests.dispatch_fixtures import Board, created
+from tests.factories import PASSWORD
+
+SYSTEM, JOBS = "/api/v1/admin/system", "/api/v1/admin/jobs"
+FINISHED = ("succeeded", "failed", "cancelled")
+
+
+def run(client, tenant, path, body=None, kind="backup"):
+    """Start a backup or restore as the tenant's admin and wait for it: the job's detail."""
+    r = client.post(f"{SYSTEM}/{path}", headers=tenant.headers(), json=body)
+    assert r.status_code == 202, r.get_json()
+    job_id = r.get_json()["data"]["job_id"]
+    assert r.headers["Location"] == f"{JOBS}/{job_id}"
+
+    def status():
+        rows = client.get(JOBS, headers=tenant.headers(), query_string={"kind": kind, "per_page": 100})
+        return next(row for row in rows.get_json()["data"] if row["id"] == job_id)["status"] in FINISHED
+
+    wait_for(status, timeout=30)
+    return client.get(f"{JOBS}/{job_id}", headers=tenant.headers()).get_json()["data"]
+
+
+def backup(client, tenant):
+    job = run(client, tenant, "backup")
+    assert job["status"] == "succeeded", job
+    return job
+
+
+def restore(client, tenant, backup_id, dry_run=False):
+    return run(client, tenant, "restore", {"backup_id": backup_id, "dry_run": dry_run}, kind="restore")
+
+
+def dump(db, org_id):
+    """Every backed-up row of the organization, every column, in primary-key order."""
+    db.session.rollback()
+    with db.engine.connect() as conn:
+        return {table.name: [dict(row._mapping) for row in conn.execute(
+            select(table.table).where(table.scope(org_id)).order_by(*table.key_columns))]
+            for table in backed_up_tables()}
+
+
+def differences(now, expected) -> list:
+    """Where two dumps differ, down to the column (empty when they are equal)."""
+    found = []
+    for table, rows in expected.items():
+        if len(now[table]) != len(rows):
+            found.append(f"{table}: {len(now[table])} rows instead of {len(rows)}")
+            continue
+        for got, want in zip(now[table], rows):
+            found += [f"{table} {want.get('id')}.{name}: {got.get(name)!r} instead of {value!r}"
+                      for name, value in want.items() if got.get(name) != value]
+    return found
+
+
+def dispatch_data(client, tenant):
+    """Customers, a project, a technician working a job (technicians.current_job_id points
+    back at jobs), a note and status history: what the restore has to put back."""
+    board = Board(client, tenant)
+    first, spare = board.customer("ABC Corp"), board.customer("Spare Parts Ltd", city="Boston")
+    project = board.project(first["id"])
+    technician = board.technician("John Smith")
+    job = board.job(first["id"], project_id=project["id"])
+    board.job(first["id"], title="Boiler check", value=99.99)
+    assert board.assign(job["id"], technician["id"]).status_code == 200
+    assert board.move(job["id"], "in_progress").status_code == 200
+    note = client.post(f"/api/v1/jobs/{job['id']}/notes", headers=board.headers, json={"body": "Gate code 4411"})
+    assert note.status_code == 201
+    return board, {"customer": first, "job": job, "spare": spare, "technician": technician}
+
+
+def change_everything(db, board, made):
+    assert board.client.patch(f"/api/v1/jobs/{made['job']['id']}", headers=board.headers,
+                              json={"title": "Renamed", "priority": "low"}).status_code == 200
+    with db.engine.begin() as conn:
+        conn.execute(delete(Customer).where(Customer.id == made["spare"]["id"]))
+    board.technician("Late Hire", skills=["Plumbing"])
+
+
+def test_restore_puts_the_organizations_data_back_exactly_and_leaves_others_alone(client, auth, db, worker):
+    board, made = dispatch_data(client, auth.a)
+    dispatch_data(client, auth.b)
+    before, other_before = dump(db, auth.a.org_id), dump(db, auth.b.org_id)
+    assert {"organizations", "users", "roles", "customers", "projects", "technicians", "technician_skills",
+            "jobs", "job_notes", "job_status_history"} <= set(before)
+    assert not {"auth_sessions", "refresh_tokens", "background_jobs", "audit_log", "outbox_messages",
+                "idempotency_records"} & set(before)
+    assert any(row["current_job_id"] for row in before["technicians"])
+
+    taken = backup(client, auth.a)
+    assert taken["result"]["tables"]["jobs"] == 2 and taken["result"]["tables"]["technician_skills"] == 2
+
+    change_everything(db, board, made)
+    hired = created(client.post("/api/v1/users", headers=auth.a.headers(), json={
+        "email": "newbie@alpha.test", "name": "Newbie", "password": PASSWORD, "role": "dispatcher"}))
+    newbie = client.post("/api/v1/auth/login", json={"email": "newbie@alpha.test", "password": PASSWORD})
+    newbie_headers = {"Authorization": f"Bearer {newbie.get_json()['data']['access_token']}"}
+    board.job(made["customer"]["id"], title="Booked after the backup")
+    assert client.get("/api/v1/jobs", headers=auth.a.headers()).get_json()["meta"]["total"] == 3  # total cached
+    assert dump(db, auth.a.org_id) != before
+
+    done = restore(client, auth.a, taken["id"])
+    assert done["status"] == "succeeded", done
+    assert done["result"]["tables"]["customers"]["insert"] == 1
+    assert done["result"]["signed_out_users"] == [hired["id"]]
+    assert differences(dump(db, auth.a.org_id), before) == []
+    assert differences(dump(db, auth.b.org_id), other_before) == []
+    assert client.get("/api/v1/jobs", headers=auth.a.headers()).get_json()["meta"]["total"] == 2  # recounted
+
+    # The admin who restored is still signed in; the user who did not exist then is gone.
+    assert client.get("/api/v1/auth/me", headers=auth.a.headers()).status_code == 200
+    assert client.get("/api/v1/auth/me", headers=newbie_headers).status_code == 401
+    # New rows get fresh ids, and the audit log says who restored which backup.
+    board.technician("After Restore")
+    entries = client.get("/api/v1/admin/audit-log", headers=auth.a.headers(),
+                         query_string={"entity_type": "Backup"}).get_json()["data"]
+    assert [(e["entity_id"], e["actor_id"]) for e in entries] == [(taken["id"], auth.a.user_ids["admin"])]
+
+
+def test_a_dry_run_reports_what_would_change_and_changes_nothing(client, auth, db, worker):
+    board, made = dispatch_data(client, auth.a)
+    taken = backup(client, auth.a)
+    change_everything(db, board, made)
+    changed = dump(db, auth.a.org_id)
+
+    done = restore(client, auth.a, taken["id"], dry_run=True)
+    assert done["status"] == "succeeded", done
+    tables = done["result"]["tables"]
+    assert done["result"]["dry_run"] is True
+    assert tables["customers"] == {"rows_in_backup": 2, "rows_now": 1, "insert": 1, "update": 0, "delete": 0}
+    assert tables["jobs"] == {"rows_in_backup": 2, "rows_now": 2, "insert": 0, "update": 1, "delete": 0}
+    assert tables["technicians"]["delete"] == 1 and tables["technician_skills"]["delete"] == 1
+    assert tables["organizations"]["update"] == 0
+    assert differences(dump(db, auth.a.org_id), changed) == []
+
+
+def flip_a_byte_in_a_member(path):
+    with tarfile.open(path) as tar:
+        member = tar.getmember("jobs.jsonl.gz")
+        offset = member.offset_data + member.size // 2
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def edit_the_manifest(path):
+    with tarfile.open(path) as tar:
+        members = [(info, tar.extractfile(info).read()) for info in tar.getmembers()]
+    with tarfile.open(path, "w") as tar:
+        for info, content in members:
+            if info.name == "manifest.json":
+                manifest = json.loads(content)
+                manifest["organization"]["slug"] = "someone-else"
+                content = json.dumps(manifest).encode()
+                info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+
+
+@pytest.mark.parametrize("tamper, complaint", [(flip_a_byte_in_a_member, "jobs.jsonl.gz does not match its checksum"),
+                                                (edit_the_manifest, "manifest was altered")])
+def test_a_tampered_archive_is_refused_and_nothing_changes(client, auth, db, worker, tamper, complaint):
+    board, made = dispatch_data(client, auth.a)
+    taken = backup(client, auth.a)
+    change_everything(db, board, made)
+    changed = dump(db, auth.a.org_id)
+    db.session.rollback()
+    tamper(files.path_of(db.session.get(BackgroundJob, taken["id"]).artifact_key))
+
+    done = restore(client, auth.a, taken["id"])
+    assert done["status"] == "failed"
+    assert complaint in done["error"]
+    assert differences(dump(db, auth.a.org_id), changed) == []
+
+
+def test_backups_are_listed_newest_first_and_download_as_a_valid_archive(client, auth, db, worker):
+    Board(client, auth.a).customer()
+    first, second = backup(client, auth.a), backup(client, auth.a)
+    listing = client.get(f"{SYSTEM}/backups", headers=auth.a.headers())
+    assert listing.status_code == 200 and listing.get_json()["meta"]["total"] == 2
+    rows = listing.get_json()["data"]
+    assert [row["id"] for row in rows] == [second["id"], first["id"]]
+    row = rows[0]
+    assert row["status"] == "succeeded" and row["created_by"] == auth.a.user_ids["admin"]
+    assert row["tables"]["customers"] == 1 and row["tables"]["organizations"] == 1 and row["schema_revision"]
+    assert row["file_name"].startswith("backup-alpha-") and row["file_name"].endswith("Z.tar")
+
+    download = client.get(row["download_url"], headers=auth.a.headers())
+    assert download.status_code == 200 and download.headers["Content-Length"] == str(row["size"])
+    with tarfile.open(fileobj=io.BytesIO(download.data)) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+        assert manifest["organization"]["id"] == auth.a.org_id
+        assert manifest["schema_revision"] == row["schema_revision"]
+        for member in manifest["members"]:
+            content = tar.extractfile(member["file"]).read()
+            assert hashlib.sha256(content).hexdigest() == member["sha256"]
+            assert member["rows"] == row["tables"][member["table"]]
+    assert client.get(f"{SYSTEM}/backups", headers=auth.b.headers()).get_json()["meta"]["total"] == 0
+
+
+def test_a_restore_that_would_delete_the_restoring_admin_is_refused(client, auth, db, worker):
+    taken = backup(client, auth.a)
+    created(client.post("/api/v1/users", headers=auth.a.headers(), json={
+        "email": "late-admin@alpha.test", "name": "Late Admin", "password": PASSWORD, "role": "admin"}))
+    login = client.post("/api/v1/auth/login", json={"email": "late-admin@alpha.test", "password": PASSWORD})
+    late_admin = {"Authorization": f"Bearer {login.get_json()['data']['access_token']}"}
+    before = dump(db, auth.a.org_id)
+
+    r = client.post(f"{SYSTEM}/restore", headers=late_admin, json={"backup_id": taken["id"]})
+    assert r.status_code == 202
+    job_id = r.get_json()["data"]["job_id"]
+    wait_for(lambda: client.get(f"{JOBS}/{job_id}", headers=late_admin).get_json()["data"]["status"] in FINISHED)
+    done = client.get(f"{JOBS}/{job_id}", headers=late_admin).get_json()["data"]
+    assert done["status"] == "failed" and "delete your own account" in done["error"]
+    assert differences(dump(db, auth.a.org_id), before) == []
+
+
+def stored_job(db, tenant, kind, status):
+    """A finished background job row, written directly (no task runs for it)."""
+    job = BackgroundJob(id=f"{kind}-{status}-{tenant.slug}", organization_id=tenant.org_id, kind=kind,
+                        task_name=f"{kind}.test", status=status, params={}, created_by=tenant.user_ids["admin"])
+    db.session.add(job)
+    db.session.commit()
+    return job.id
+
+
+def test_restore_takes_only_a_succeeded_backup_of_the_callers_organization(client, auth, db):
+    others = stored_job(db, auth.b, "backup", "succeeded")
+    export = stored_job(db, auth.a, "export", "succeeded")
+    failed = stored_job(db, auth.a, "backup", "failed")
+
+    def ask(backup_id):
+        return client.post(f"{SYSTEM}/restore", headers=auth.a.headers(), json={"backup_id": backup_id})
+
+    assert ask(others).status_code == 404
+    not_a_backup = ask(export)
+    assert not_a_backup.status_code == 422 and "backup_id" in not_a_backup.get_json()["error"]["details"]
+    assert ask(failed).status_code == 409
+    assert client.post(f"{SYSTEM}/restore", headers=auth.a.headers(), json={"dry_run": True}).status_code == 422
+
+
+@pytest.mark.parametrize("role", ["dispatcher", "technician"])
+def test_only_admins_back_up_and_restore(client, auth, db, role):
+    headers = auth.a.headers(role)
+    assert client.post(f"{SYSTEM}/backup", headers=headers).status_code == 403
+    assert client.get(f"{SYSTEM}/backups", headers=headers).status_code == 403
+    assert client.post(f"{SYSTEM}/restore", headers=headers, json={"backup_id": "x"}).status_code == 403

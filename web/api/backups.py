@@ -1,0 +1,72 @@
+"""Backups and restores of the caller's organization (SPEC §6). Both run in the
+background: the 202 answer names the job to poll under /admin/jobs, and a
+backup's archive is downloaded there (`download_url`)."""
+from flask import g
+from flask.views import MethodView
+
+from models.db import db
+from models.ops import backups
+from models.ops.background_job import BackgroundJob
+from web.auth import requires
+from web.conventions.background import STARTED_DOC, StartedSchema, accepted
+from web.conventions.envelope import Blueprint
+from web.conventions.listing import paginate
+from web.schemas.backups import BackupListArgsSchema, BackupSchema, RestoreRequestSchema
+
+blp = Blueprint("backups", __name__, url_prefix="/api/v1/admin/system",
+                description="Organization backups and restores")
+
+SORTABLE = {"created_at": BackgroundJob.created_at}
+
+
+@blp.route("/backup")
+class Backup(MethodView):
+    @requires("system:backup")
+    @blp.response(202, StartedSchema, **STARTED_DOC)
+    def post(self):
+        """Back up the organization: an archive with one gzip-compressed JSON-lines file per table
+        and a manifest (row counts, SHA-256 of each file, schema revision). Sessions, background
+        jobs, the outbox, idempotency records and the audit log are not part of it."""
+        job = backups.start_backup(g.user.id, g.user.organization_id)
+        db.session.commit()
+        return accepted(job)
+
+
+@blp.route("/backups")
+class Backups(MethodView):
+    @requires("system:backup")
+    @blp.arguments(BackupListArgsSchema, location="query")
+    @blp.paginated(BackupSchema)
+    def get(self, args):
+        """The organization's backups, newest first (filter: status)."""
+        stmt = backups.backups()
+        if args.get("status"):
+            stmt = stmt.where(BackgroundJob.status.in_(args["status"]))
+        return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at",
+                        tiebreaker=BackgroundJob.id.desc())
+
+
+@blp.route("/restore")
+class Restore(MethodView):
+    @requires("system:restore")
+    @blp.arguments(RestoreRequestSchema)
+    @blp.response(202, StartedSchema, **STARTED_DOC)
+    @blp.doc(responses={
+        "404": {"description": "No backup with this id in the organization"},
+        "409": {"description": "The backup has not succeeded, or a restore is already under way"},
+        "422": {"description": "`backup_id` names a background job that is not a backup"}})
+    def post(self, body):
+        """Restore the organization from a backup. The job first checks the archive (the manifest
+        recorded with the backup, each file's SHA-256, the organization, the schema revision) and
+        fails, changing nothing, if any check fails. `dry_run: true` then reports per table the rows
+        in the backup, the rows now, and the rows it would insert, update and delete (by primary key)
+        in the job's `result`, and changes nothing. Otherwise the organization's rows are replaced in
+        one transaction, ids preserved; a failure rolls everything back.
+
+        Users are updated in place, so everyone in the backup stays signed in, except users whose
+        password, activation or deletion the restore changes (signed out, as such an edit would) and
+        users added after the backup (removed). A restore that would remove the caller's own account
+        is refused. The audit log is kept as it is and records the restore (action `restore`)."""
+        job = backups.start_restore(body["backup_id"], body["dry_run"], g.user.id, g.user.organization_id)
+        db.session.commit()
+        return accepted(job)
