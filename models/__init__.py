@@ -4,3 +4,4 @@ from models.db import db  # noqa: F401
 from models.identity import AuthSession, Organization, RefreshToken, Role, User  # noqa: F401
 from models.ops import BackgroundJob, IdempotencyRecord, OutboxMessage  # noqa: F401
 from models.dispatch import Customer, Job, JobNote, JobStatusHistory, Project, Technician  # noqa: F401
+from models.analytics import DispatchDailyMetric  # noqa: F401
