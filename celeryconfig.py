@@ -41,11 +41,15 @@ task_routes = {
     "media.*": {"queue": "media"},
     "notifications.*": {"queue": "notifications"},
     "maintenance.*": {"queue": "maintenance"},
+    "analytics.*": {"queue": "maintenance"},
+    "backups.*": {"queue": "maintenance"},
 }
 
 beat_schedule = {
     "relay-outbox": {"task": "maintenance.relay_outbox", "schedule": 10.0},
     "purge-expired": {"task": "maintenance.purge_expired", "schedule": 60.0 * 60},
+    # Yesterday and today of every organization; a run not started within its period is dropped.
+    "refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 15 * 60.0, "options": {"expires": 15 * 60}},
 }
 
 worker_send_task_events = True  # Flower shows live task state

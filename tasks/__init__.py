@@ -11,7 +11,9 @@ from flask import Flask
 from models.ops import outbox
 from tasks.base import FlaskTask
 
-TASK_MODULES = ("tasks.maintenance", "tasks.dispatch", "tasks.media")
+# tasks.inspection has no tasks: it hooks beat so health can tell when beat last ran.
+TASK_MODULES = ("tasks.maintenance", "tasks.dispatch", "tasks.media", "tasks.exports", "tasks.backups",
+                "tasks.analytics", "tasks.inspection")
 
 
 def make_celery(app: Flask, broker_url: str) -> Celery:
