@@ -9,7 +9,9 @@ body reads the job's params, calls `background_job.report(job_id, percent, msg)`
 as it goes (which raises `Cancelled` once a cancel is asked for) and returns the
 job's `result` (a JSON-able dict). The base class does the rest: running (with
 worker and attempt count), succeeded, failed with the error, queued again while
-a retry waits, cancelled. A duplicate delivery of a finished job does nothing."""
+a retry waits, cancelled. A duplicate delivery of a finished job does nothing,
+and a delivery another one has superseded cannot end the job (see `attempt`
+in models.ops.background_job)."""
 import logging
 
 from celery import Task
@@ -44,30 +46,42 @@ class TrackedTask(FlaskTask):
     def _tracked(self, job_id, *args, **kwargs):
         job = background_job.begin(job_id, worker=self.request.hostname or "local")
         if job is None:
-            return None  # finished already, cancelled, or deleted: nothing to do
+            return None  # finished already, cancelled, deleted, or being run by another delivery
+        attempt = job.attempts
+        self.request.background_job = (job_id, attempt)  # this delivery, for retry()
         with context.acting_as(organization_id=job.organization_id, user_id=job.created_by):
             try:
                 result = self.run(job_id, *args, **kwargs)
-            except Retry as retry:
-                db.session.rollback()
-                background_job.requeue(job_id, _describe(retry.exc) if retry.exc else "transient error")
-                raise
-            except (Ignore, Reject):
-                raise
+            except (Retry, Ignore, Reject):
+                raise  # a retry was recorded by retry() below
             except Cancelled:
                 db.session.rollback()
-                background_job.end_cancelled(job_id)
+                background_job.end_cancelled(job_id, attempt)
                 return None
             except SoftTimeLimitExceeded:
                 db.session.rollback()
-                background_job.fail(job_id, f"Took longer than the {self.soft_time_limit or 'configured'} s limit")
+                background_job.fail(job_id, f"Took longer than the {self.soft_time_limit or 'configured'} s limit",
+                                    attempt)
                 raise
             except Exception as exc:
                 db.session.rollback()
-                background_job.fail(job_id, _describe(exc))
+                background_job.fail(job_id, _describe(exc), attempt)
                 raise
-        background_job.succeed(job_id, result)
+        background_job.succeed(job_id, result, attempt)
         return result
+
+    def retry(self, args=None, kwargs=None, exc=None, throw=True, eta=None, countdown=None, max_retries=None,
+              **options):
+        """Mark the job queued again *before* the retry message is published, so the
+        next delivery (which may start at once) never finds it still `running`."""
+        limit = self.max_retries if max_retries is None else max_retries
+        delivery = getattr(self.request, "background_job", None)
+        if delivery is not None and (limit is None or self.request.retries < limit):
+            db.session.rollback()
+            job_id, attempt = delivery
+            background_job.requeue(job_id, _describe(exc) if exc else "transient error", attempt)
+        return super().retry(args=args, kwargs=kwargs, exc=exc, throw=throw, eta=eta, countdown=countdown,
+                             max_retries=max_retries, **options)
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,7 +1,10 @@
 """Start background jobs for tests the way an endpoint does: a row plus its task in the outbox."""
+import uuid
+
 from models import context
 from models.db import db
 from models.ops import background_job, files
+from models.ops.background_job import BackgroundJob
 from tests.tasks.sample_tasks import COUNT_TO
 
 
@@ -10,6 +13,16 @@ def start_job(tenant, role="admin", kind="test", **params) -> str:
         job = background_job.start(kind, COUNT_TO, params, created_by=tenant.user_ids[role],
                                    organization_id=tenant.org_id)
         db.session.commit()
+    return job.id
+
+
+def unpublished_job(tenant, role="admin") -> str:
+    """A queued job whose task was never published: no worker will touch it."""
+    job = BackgroundJob(id=str(uuid.uuid4()), organization_id=tenant.org_id, kind="test", task_name=COUNT_TO,
+                        params={}, created_by=tenant.user_ids[role], status="queued", progress=0, attempts=0,
+                        lost_deliveries=0)
+    db.session.add(job)
+    db.session.commit()
     return job.id
 
 

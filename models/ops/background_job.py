@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, select, true, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import events
@@ -28,9 +28,9 @@ from models.tenancy import TenantScoped
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 UNFINISHED = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled")
-# A message redelivered this many times (its worker died each time: OOM, SIGKILL)
-# is given up rather than allowed to take workers down forever.
-MAX_DELIVERIES = 5
+# A job whose worker died this many times (OOM, SIGKILL) is given up rather than
+# allowed to take workers down forever. Retries (the task ran and asked for one) do not count.
+MAX_LOST_DELIVERIES = 3
 SEE_ALL = "jobs:background"
 
 
@@ -52,7 +52,8 @@ class BackgroundJob(TenantScoped, db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)  # deliveries, retries included
+    lost_deliveries: Mapped[int] = mapped_column(Integer, default=0, nullable=False)  # its worker died
     worker: Mapped[str | None] = mapped_column(String(200))
     artifact_key: Mapped[str | None] = mapped_column(String(300))  # relative to STORAGE_DIR
     artifact_name: Mapped[str | None] = mapped_column(String(200))  # the download's file name
@@ -106,7 +107,7 @@ def start(kind: str, task_name: str, params: dict, created_by: int | None, organ
     The task receives the job id as its only argument."""
     job = BackgroundJob(id=str(uuid.uuid4()), organization_id=organization_id, kind=kind, task_name=task_name,
                         params=params, created_by=created_by, status="queued", progress=0, attempts=0,
-                        message="Waiting for a worker")
+                        lost_deliveries=0, message="Waiting for a worker")
     db.session.add(job)
     _changed(job)  # announced before the task is published, so `queued` comes before `running`
     outbox.enqueue(task_name, job.id, task_id=job.id)
@@ -188,20 +189,25 @@ def load(job_id: str) -> BackgroundJob | None:
 
 
 def begin(job_id: str, worker: str) -> BackgroundJob | None:
-    """Claim a job for this delivery of its task. None when there is nothing to do:
-    the job is finished (a duplicate delivery), cancelled, deleted, or has been
-    delivered MAX_DELIVERIES times already (then it ends `failed`)."""
+    """Claim a job for this delivery of its task; the row returned carries this
+    delivery's `attempts`, the fence its later updates pass. None when there is
+    nothing to do: the job is finished (a duplicate delivery), cancelled, deleted,
+    claimed by a concurrent delivery, or its workers were lost MAX_LOST_DELIVERIES
+    times (then it ends `failed`)."""
     job = load(job_id)
     if job is None or job.finished:
         return None
     if job.cancel_requested:
         end_cancelled(job_id)
         return None
-    if job.attempts >= MAX_DELIVERIES:
-        fail(job_id, f"Gave up after {job.attempts} attempts; the worker was lost each time")
+    lost = job.status == "running"  # the last delivery never reported back: its worker died
+    if lost and job.lost_deliveries + 1 >= MAX_LOST_DELIVERIES:
+        fail(job_id, f"Gave up after {job.attempts} attempts: its worker was lost each time "
+                     "(killed, or out of memory)")
         return None
-    return _apply(job_id, BackgroundJob.status.in_(UNFINISHED), status="running", worker=worker,
-                  started_at=job.started_at or utcnow(), attempts=BackgroundJob.attempts + 1,
+    return _apply(job_id, (BackgroundJob.status == job.status) & (BackgroundJob.attempts == job.attempts),
+                  status="running", worker=worker, started_at=job.started_at or utcnow(), attempts=job.attempts + 1,
+                  lost_deliveries=job.lost_deliveries + lost,
                   message="Started" if job.attempts == 0 else f"Started again (attempt {job.attempts + 1})")
 
 
@@ -217,21 +223,30 @@ def attach_artifact(job_id: str, key: str, filename: str, size: int) -> None:
     _apply(job_id, BackgroundJob.status == "running", artifact_key=key, artifact_name=filename, artifact_bytes=size)
 
 
-def succeed(job_id: str, result: dict | None, message: str = "Done") -> None:
-    _apply(job_id, BackgroundJob.status == "running", status="succeeded", progress=100, result=result,
-           message=message, finished_at=utcnow())
+# The ends of a delivery. `attempt` (from begin) fences out a delivery that another
+# one has superseded (a retry picked up early, a redelivery after a lost worker):
+# only the latest delivery may end the job.
+
+def _delivery(attempt: int | None):
+    return BackgroundJob.attempts == attempt if attempt is not None else true()
 
 
-def fail(job_id: str, error: str) -> None:
-    _apply(job_id, BackgroundJob.status.in_(UNFINISHED), status="failed", error=error[:4000],
+def succeed(job_id: str, result: dict | None, attempt: int | None = None) -> None:
+    _apply(job_id, (BackgroundJob.status == "running") & _delivery(attempt), status="succeeded", progress=100,
+           result=result, message="Done", finished_at=utcnow())
+
+
+def fail(job_id: str, error: str, attempt: int | None = None) -> None:
+    _apply(job_id, BackgroundJob.status.in_(UNFINISHED) & _delivery(attempt), status="failed", error=error[:4000],
            message="Failed", finished_at=utcnow())
 
 
-def requeue(job_id: str, reason: str) -> None:
+def requeue(job_id: str, reason: str, attempt: int | None = None) -> None:
     """A retry is scheduled: the job waits in the queue again."""
-    _apply(job_id, BackgroundJob.status == "running", status="queued", message=f"Retrying: {reason}"[:500])
+    _apply(job_id, (BackgroundJob.status == "running") & _delivery(attempt), status="queued",
+           message=f"Retrying: {reason}"[:500])
 
 
-def end_cancelled(job_id: str) -> None:
-    _apply(job_id, BackgroundJob.status.in_(UNFINISHED), status="cancelled", message="Cancelled",
-           finished_at=utcnow())
+def end_cancelled(job_id: str, attempt: int | None = None) -> None:
+    _apply(job_id, BackgroundJob.status.in_(UNFINISHED) & _delivery(attempt), status="cancelled",
+           message="Cancelled", finished_at=utcnow())

@@ -1,11 +1,9 @@
 """A BackgroundJob follows its task through a real Celery worker: running with
 its worker and attempt count, progress, succeeded with the result, failed with
 the error, retried a finite number of times, cancelled while running."""
-from sqlalchemy import update
-
 from models.ops import background_job
-from models.ops.background_job import MAX_DELIVERIES, BackgroundJob
-from tests.background_fixtures import start_job
+from models.ops.background_job import MAX_LOST_DELIVERIES
+from tests.background_fixtures import start_job, unpublished_job
 from tests.conftest import wait_for
 
 URL = "/api/v1/admin/jobs"
@@ -58,11 +56,26 @@ def test_cancelling_a_running_job_stops_it_within_seconds(client, auth, db, work
 
 
 def test_a_job_whose_worker_keeps_dying_is_given_up(db, auth):
-    """Redelivered after MAX_DELIVERIES lost workers (OOM, SIGKILL), it fails instead of looping."""
-    job_id = start_job(auth.a)
-    with db.engine.begin() as conn:
-        conn.execute(update(BackgroundJob).where(BackgroundJob.id == job_id)
-                     .values(status="running", attempts=MAX_DELIVERIES))
+    """Each delivery that finds the job still `running` knows its worker died (OOM,
+    SIGKILL); after MAX_LOST_DELIVERIES it fails instead of taking workers down forever."""
+    job_id = unpublished_job(auth.a)
+    assert background_job.begin(job_id, worker="w@test") is not None  # ...and the worker dies
+    for lost in range(MAX_LOST_DELIVERIES - 1):
+        assert background_job.begin(job_id, worker="w@test") is not None  # redelivered; dies again
     assert background_job.begin(job_id, worker="w@test") is None
     job = background_job.load(job_id)
-    assert job.status == "failed" and "worker was lost" in job.error
+    assert job.status == "failed" and "worker was lost" in job.error and job.attempts == MAX_LOST_DELIVERIES
+
+
+def test_only_the_latest_delivery_can_end_a_job(db, auth):
+    """A retry (or a redelivery) picked up while the previous delivery is still
+    winding down: the old one's late outcome is fenced out."""
+    job_id = unpublished_job(auth.a)
+    first = background_job.begin(job_id, worker="w1@test").attempts
+    second = background_job.begin(job_id, worker="w2@test").attempts
+    background_job.requeue(job_id, "ConnectionError", attempt=first)
+    background_job.fail(job_id, "too late", attempt=first)
+    assert background_job.load(job_id).status == "running"
+    background_job.succeed(job_id, {"ok": True}, attempt=second)
+    job = background_job.load(job_id)
+    assert job.status == "succeeded" and job.worker == "w2@test" and job.error is None

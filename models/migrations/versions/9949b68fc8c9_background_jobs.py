@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('cancel_requested_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('lost_deliveries', sa.Integer(), nullable=False),
     sa.Column('worker', sa.String(length=200), nullable=True),
     sa.Column('artifact_key', sa.String(length=300), nullable=True),
     sa.Column('artifact_name', sa.String(length=200), nullable=True),
