@@ -51,6 +51,7 @@ def test_cancelling_a_running_job_stops_it_within_seconds(client, auth, db, work
     wait_for(lambda: background_job.load(job_id).progress > 0)
     r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
     assert r.status_code == 200 and r.get_json()["data"]["cancel_requested"] is True
+    assert r.get_json()["data"]["status"] == "running"  # it stops itself, at its next report
     job = poll(client, auth.a, job_id, timeout=5)
     assert job["status"] == "cancelled" and job["progress"] < 100 and job["result"] is None
 
@@ -79,3 +80,13 @@ def test_only_the_latest_delivery_can_end_a_job(db, auth):
     background_job.succeed(job_id, {"ok": True}, attempt=second)
     job = background_job.load(job_id)
     assert job.status == "succeeded" and job.worker == "w2@test" and job.error is None
+
+
+def test_cancelling_a_job_its_live_worker_no_longer_has_ends_it_at_once(client, auth, db, worker):
+    """Marked running by a worker that is up but does not hold it (its pool process
+    died and the message is waiting out the broker's visibility timeout)."""
+    job_id = unpublished_job(auth.a)
+    background_job.begin(job_id, worker=worker.hostname)
+    assert client.get(f"{URL}/{job_id}", headers=auth.a.headers()).get_json()["data"]["celery_state"] == "LOST"
+    r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
+    assert r.status_code == 200 and r.get_json()["data"]["status"] == "cancelled"

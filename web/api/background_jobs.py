@@ -83,10 +83,15 @@ class BackgroundJobCancel(MethodView):
     @blp.doc(responses={"409": {"description": "Already finished"}})
     def post(self, job_id):
         """Cancel: a queued job at once; a running one stops at its next progress
-        report, within seconds (`cancel_requested` is true until it has)."""
+        report, within seconds (`cancel_requested` is true until it has); one marked
+        running that its worker no longer has (`celery_state` LOST) at once."""
         job = background_job.cancel(_visible(job_id))
         db.session.commit()
-        return _detail(job)
+        detail = _detail(job)
+        if detail.celery_state == "LOST":  # its worker is up but no longer has it: nobody will stop it
+            background_job.end_cancelled(job.id)
+            detail = _detail(background_job.load(job.id))
+        return detail
 
 
 @blp.route("/<string:job_id>/download")
