@@ -87,7 +87,8 @@ def test_cancelling_a_job_its_live_worker_no_longer_has_ends_it_at_once(client, 
     died and the message is waiting out the broker's visibility timeout)."""
     job_id = unpublished_job(auth.a)
     background_job.begin(job_id, worker=worker.hostname)
-    assert client.get(f"{URL}/{job_id}", headers=auth.a.headers()).get_json()["data"]["celery_state"] == "LOST"
+    wait_for(lambda: client.get(f"{URL}/{job_id}", headers=auth.a.headers()).get_json()["data"]["celery_state"]
+             == "LOST", timeout=10, interval=0.2)
 
     def cancel():  # asked again if the worker was too slow to answer (celery_state unknown)
         r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
