@@ -134,6 +134,9 @@ class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
 
 class JobStatusHistory(TenantScoped, db.Model):
     __tablename__ = "job_status_history"
+    # The dispatch rollup counts cancellations per day from here.
+    __table_args__ = (db.Index("ix_job_status_history_org_to_status_created", "organization_id", "to_status",
+                            "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True, nullable=False)

@@ -1,4 +1,5 @@
-"""dispatch daily metrics: the first rollup table (models.analytics)
+"""dispatch daily metrics: the first rollup table (models.analytics), and the
+status-history index its cancellation count reads
 
 Revision ID: 7936c3cbc008
 Revises: 9949b68fc8c9
@@ -30,7 +31,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dispatch_daily_metrics')),
     sa.UniqueConstraint('organization_id', 'day', name=op.f('uq_dispatch_daily_metrics_organization_id_day'))
     )
+    op.create_index('ix_job_status_history_org_to_status_created', 'job_status_history',
+                    ['organization_id', 'to_status', 'created_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_job_status_history_org_to_status_created', table_name='job_status_history')
     op.drop_table('dispatch_daily_metrics')
