@@ -135,11 +135,17 @@ def cancel(job: BackgroundJob) -> BackgroundJob:
     `cancelled` at its next progress report (within seconds)."""
     if job.finished:
         raise Conflict(f"Background job {job.id} is already {job.status}", status=job.status)
-    if job.status == "queued":
-        job.status, job.finished_at, job.message = "cancelled", utcnow(), "Cancelled before it started"
-    else:
-        job.message = "Cancelling"
-    job.cancel_requested_at = job.cancel_requested_at or utcnow()
+    now = utcnow()
+    values = ({"status": "cancelled", "finished_at": now, "message": "Cancelled before it started"}
+              if job.status == "queued" else {"message": "Cancelling"})
+    # Only from the state we saw: a worker may have started or finished it meanwhile.
+    changed = db.session.execute(
+        update(BackgroundJob).where(BackgroundJob.id == job.id, BackgroundJob.status == job.status)
+        .values(cancel_requested_at=job.cancel_requested_at or now, **values)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(job)
+    if changed.rowcount == 0:
+        return cancel(job)  # judged again from what it is now
     _changed(job)
     events.record(BackgroundJobCancelled(job.id))
     return job
