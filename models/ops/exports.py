@@ -22,39 +22,26 @@ count and rows from one snapshot, memory flat in the row count. The file goes to
 half file) and downloads as `<resource>-<YYYY-MM-DD>.<ext>` (the organization's
 date when it was asked for).
 
-Formats. CSV is for spreadsheets: UTF-8 with a BOM (Excel reads it as UTF-8),
-a header row, RFC 4180 quoting, and text cells starting with = + - @ tab or
-carriage return prefixed with a single quote (OWASP's CSV-injection advice), so
-`=HYPERLINK(...)` shows as text instead of running; a phone number `+1555...`
-shows as `'+1555...` for the same reason. JSONL is for programs: one JSON object
-per row, values exact and typed (numbers, booleans, null, ISO 8601 times), not
-neutralised: JSON strings are never evaluated, and a quote prepended to data a
-program reads would corrupt it (a spreadsheet import of JSON goes through a
-parser that types cells as text)."""
-import csv
+Formats and cells: models.ops.export_formats."""
 import importlib.util
-import json
 import pkgutil
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, DateTime, String, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import DateTime, func, select
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 
 from models.db import as_utc, db
 from models.identity.organization import Organization
 from models.ops import background_job, files
+from models.ops.export_formats import WRITERS, selected
 
 FORMATS = ("csv", "jsonl")
 CHUNK_ROWS = 5_000  # rows per fetch from the cursor and per write: memory stays a few MB
 PROGRESS_SECONDS = 1.0  # progress (and the cancel check that comes with it) at most this often, after the first chunk
-FORMULA_START = frozenset("=+-@\t\r")  # a CSV text cell starting with one of these gets a leading '
 
 
 # --- the registry --------------------------------------------------------------
@@ -128,7 +115,7 @@ class ExportSpec:
         return select(func.count(key)).where(*self.conditions(filters))
 
     def rows_query(self, filters: dict):
-        stmt = select(*(_selected(expr) for _, expr in self.columns)).select_from(self.model)
+        stmt = select(*(selected(expr) for _, expr in self.columns)).select_from(self.model)
         for target, onclause in self.joins:
             stmt = stmt.outerjoin(target, onclause)
         return stmt.where(*self.conditions(filters)).order_by(*self.model.__mapper__.primary_key)
@@ -168,82 +155,6 @@ def resources() -> list[ExportSpec]:
 def get(resource: str) -> ExportSpec:
     _discover()
     return _specs[resource]
-
-
-# --- cells ---------------------------------------------------------------------
-
-class utc_iso_text(FunctionElement):
-    """A timestamp as the API writes it (ISO 8601, UTC, `Z`), formatted by the
-    database: parsing timestamps into Python objects only to format them again
-    cost more than any other column of a large export."""
-    type = String()
-    inherit_cache = True
-
-
-@compiles(utc_iso_text, "postgresql")
-def _utc_iso_text_postgresql(element, compiler, **kw):
-    [column] = element.clauses.clauses
-    value = compiler.process(column, **kw)
-    if getattr(column.type, "timezone", False):
-        value = f"({value} AT TIME ZONE 'UTC')"
-    return f"to_char({value}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-
-@compiles(utc_iso_text, "sqlite")
-def _utc_iso_text_sqlite(element, compiler, **kw):
-    """SQLite holds UTC times as text, `YYYY-MM-DD HH:MM:SS.ffffff`."""
-    return f"(replace({compiler.process(element.clauses.clauses[0], **kw)}, ' ', 'T') || 'Z')"
-
-
-def _selected(expr):
-    return utc_iso_text(expr) if isinstance(expr.type, DateTime) else expr
-
-
-def _csv_writer(out, spec: ExportSpec):
-    """Numbers, dates and None the csv module writes as they should be; timestamps
-    come as text from the database; text cells are neutralised (in the worker, not
-    in the database everyone shares) and booleans written as JSON writes them."""
-    writer = csv.writer(out)
-    writer.writerow(spec.headers)
-    texts = [i for i, (_, expr) in enumerate(spec.columns) if isinstance(expr.type, String)]
-    flags = [i for i, (_, expr) in enumerate(spec.columns) if isinstance(expr.type, Boolean)]
-
-    def write(rows):
-        cells = []
-        for row in rows:
-            row = list(row)
-            for i in texts:  # inline: a function call per cell would double the cost of this loop
-                text = row[i]
-                if text and text[0] in FORMULA_START:
-                    row[i] = "'" + text
-            for i in flags:
-                if row[i] is not None:
-                    row[i] = "true" if row[i] else "false"
-            cells.append(row)
-        writer.writerows(cells)
-
-    return write
-
-
-def _json_value(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"cannot export a {type(value).__name__}")
-
-
-def _jsonl_writer(out, spec: ExportSpec):
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_value).encode
-    headers = spec.headers
-
-    def write(rows):
-        out.write("".join([encode(dict(zip(headers, row))) + "\n" for row in rows]))
-
-    return write
-
-
-WRITERS = {"csv": (_csv_writer, "utf-8-sig"), "jsonl": (_jsonl_writer, "utf-8")}
 
 
 # --- one export ------------------------------------------------------------------
