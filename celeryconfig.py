@@ -20,8 +20,7 @@ task_time_limit = 30 * 60
 task_soft_time_limit = 25 * 60
 
 broker_transport_options = {
-    # Longer than any countdown/ETA we use, or Redis redelivers the message early.
-    "visibility_timeout": 2 * 60 * 60,
+    # visibility_timeout comes from BROKER_VISIBILITY_TIMEOUT (web/config.py), in make_celery.
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     # Publishing after a request's commit must not hang when Redis is down:

@@ -24,6 +24,8 @@ def make_celery(app: Flask, broker_url: str) -> Celery:
     celery.conf.update(
         broker_url=broker_url,
         result_backend=broker_url,
+        broker_transport_options={**celery.conf.broker_transport_options,
+                                  "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"]},
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
     )
     for module in TASK_MODULES:

@@ -91,6 +91,9 @@ class Config:
         self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")
         self.LOGIN_RATE_LIMIT_PER_EMAIL = env_str("LOGIN_RATE_LIMIT_PER_EMAIL", "5/minute")
         self.OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 10)
+        # Redis redelivers a task whose worker died (machine crash) after this many seconds; it must
+        # exceed the longest task and retry countdown, or a slow task is handed out twice.
+        self.BROKER_VISIBILITY_TIMEOUT = env_int("BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60)
         # Finished background jobs and their files (exports) are purged after this; backups are kept.
         self.BACKGROUND_JOB_RETENTION_DAYS = env_int("BACKGROUND_JOB_RETENTION_DAYS", 14)
 

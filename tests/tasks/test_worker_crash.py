@@ -1,0 +1,56 @@
+"""A whole worker machine dies mid-export (SPEC §6): parent and pool processes
+SIGKILLed together, so nobody hands the message back. The Redis broker keeps it
+unacknowledged; a worker started after BROKER_VISIBILITY_TIMEOUT takes it up
+again and the export finishes once.
+
+A module of its own: its workers must be the only consumers of the queue."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT, _process_env, _stop, wait_for
+from tests.dispatch_fixtures import Board
+from tests.export_fixtures import bulk_jobs, export_files, finished, listed, start
+
+ROWS = 100_000  # several seconds of work: time to see it under way and kill it
+VISIBILITY_SECONDS = 3
+
+
+def start_worker(app, name):
+    """A real worker in a session of its own (so its whole process group can be killed)."""
+    hostname = f"{name}-{os.getpid()}@test"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=prefork", "--concurrency=1",
+         "--loglevel=WARNING", "-Q", "exports", "--hostname", hostname, "--without-mingle", "--without-gossip"],
+        env=_process_env(app, BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS)), cwd=ROOT, start_new_session=True)
+    celery = app.extensions["celery"]
+    wait_for(lambda: proc.poll() is None and celery.control.inspect([hostname], timeout=0.5).ping(), 60)
+    return proc
+
+
+def test_an_export_whose_worker_machine_died_finishes_once_on_a_new_worker(client, auth, db, app):
+    bulk_jobs(db, auth.a.org_id, Board(client, auth.a).customer("Acme")["id"], ROWS)
+    first = start_worker(app, "doomed")
+    try:
+        job_id = start(client, auth.a).get_json()["data"]["job_id"]
+        wait_for(lambda: listed(client, auth.a, job_id)["progress"] > 0, timeout=60)
+        os.killpg(first.pid, signal.SIGKILL)  # the machine is gone: parent and pool process at once
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            _stop(first)
+    assert listed(client, auth.a, job_id)["status"] == "running"  # as far as anyone can tell
+
+    time.sleep(VISIBILITY_SECONDS + 1)  # the broker holds the message until its visibility timeout passes
+    second = start_worker(app, "replacement")
+    try:
+        job = finished(client, auth.a, job_id, timeout=90)
+    finally:
+        _stop(second)
+    assert job["status"] == "succeeded" and job["attempts"] == 2, job
+    assert job["worker"].startswith("replacement-") and job["result"]["rows"] == ROWS
+    download = client.get(job["download_url"], headers=auth.a.headers())
+    assert download.data.count(b"\r\n") == ROWS + 1  # the header and every row, once
+    assert export_files(app, auth.a.org_id, job_id) == [f"{job_id}.csv"]  # the dead writer's partial is gone
