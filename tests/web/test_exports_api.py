@@ -71,3 +71,17 @@ def test_the_catalog_lists_each_resource_with_its_columns_formats_and_filters(cl
     assert client.get(f"{EXPORTS}/resources", headers=auth.a.headers("technician")).status_code == 403
 
 
+
+
+def test_a_start_retried_with_its_idempotency_key_starts_one_job(client, auth):
+    """A dispatcher on a flaky connection presses Export, the answer is lost, the app retries."""
+    def press():
+        return client.post(EXPORTS, headers=auth.a.headers("dispatcher", **{"Idempotency-Key": "export-1"}),
+                           json={"resource": "jobs", "format": "csv"})
+
+    first, retry = press(), press()
+    assert first.status_code == retry.status_code == 202
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json()["data"]["job_id"] == first.get_json()["data"]["job_id"]
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert client.get(JOBS, headers=auth.a.headers()).get_json()["meta"]["total"] == 1
