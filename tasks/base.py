@@ -31,19 +31,16 @@ class FlaskTask(Task):
 
     def __call__(self, *args, **kwargs):
         if has_app_context():
-            return self.run(*args, **kwargs)
+            return self.run_in_app(*args, **kwargs)
         with self.app.flask_app.app_context():
-            return self.run(*args, **kwargs)
+            return self.run_in_app(*args, **kwargs)
+
+    def run_in_app(self, *args, **kwargs):
+        return self.run(*args, **kwargs)
 
 
 class TrackedTask(FlaskTask):
-    def __call__(self, job_id, *args, **kwargs):
-        if has_app_context():
-            return self._tracked(job_id, *args, **kwargs)
-        with self.app.flask_app.app_context():
-            return self._tracked(job_id, *args, **kwargs)
-
-    def _tracked(self, job_id, *args, **kwargs):
+    def run_in_app(self, job_id, *args, **kwargs):
         job = background_job.begin(job_id, worker=self.request.hostname or "local")
         if job is None:
             return None  # finished already, cancelled, deleted, or being run by another delivery
