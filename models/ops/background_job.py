@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, select, true, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql import Select
 
 from models import events
 from models.db import db, utcnow
@@ -114,7 +115,7 @@ def start(kind: str, task_name: str, params: dict, created_by: int | None, organ
     return job
 
 
-def visible(user_id: int, permissions) -> "select":
+def visible(user_id: int, permissions) -> Select:
     """The jobs a user may see: all of the organization's with `jobs:background`,
     else the ones they started."""
     stmt = select(BackgroundJob)
@@ -130,14 +131,20 @@ def get_visible(job_id: str, user_id: int, permissions) -> BackgroundJob:
     return job
 
 
-def cancel(job: BackgroundJob) -> BackgroundJob:
+def cancel(job: BackgroundJob, abandoned: bool = False) -> BackgroundJob:
     """A queued job is cancelled at once; a running one is asked to stop and ends
-    `cancelled` at its next progress report (within seconds)."""
+    `cancelled` at its next progress report (within seconds), unless it is
+    `abandoned` (marked running, but its worker no longer has it: nobody would
+    stop it), which is cancelled at once too."""
     if job.finished:
         raise Conflict(f"Background job {job.id} is already {job.status}", status=job.status)
     now = utcnow()
-    values = ({"status": "cancelled", "finished_at": now, "message": "Cancelled before it started"}
-              if job.status == "queued" else {"message": "Cancelling"})
+    if job.status == "queued":
+        values = {"status": "cancelled", "finished_at": now, "message": "Cancelled before it started"}
+    elif abandoned:
+        values = {"status": "cancelled", "finished_at": now, "message": "Cancelled; its worker had lost it"}
+    else:
+        values = {"message": "Cancelling"}
     # Only from the state we saw: a worker may have started or finished it meanwhile.
     changed = db.session.execute(
         update(BackgroundJob).where(BackgroundJob.id == job.id, BackgroundJob.status == job.status)
@@ -145,7 +152,7 @@ def cancel(job: BackgroundJob) -> BackgroundJob:
         .execution_options(synchronize_session=False))
     db.session.refresh(job)
     if changed.rowcount == 0:
-        return cancel(job)  # judged again from what it is now
+        return cancel(job, abandoned)  # judged again from what it is now
     _changed(job)
     events.record(BackgroundJobCancelled(job.id))
     return job

@@ -85,13 +85,11 @@ class BackgroundJobCancel(MethodView):
         """Cancel: a queued job at once; a running one stops at its next progress
         report, within seconds (`cancel_requested` is true until it has); one marked
         running that its worker no longer has (`celery_state` LOST) at once."""
-        job = background_job.cancel(_visible(job_id))
+        job = _visible(job_id)
+        detail = _detail(job) if job.status == "running" else None  # only a running job needs Celery's view
+        background_job.cancel(job, abandoned=detail is not None and detail.celery_state == "LOST")
         db.session.commit()
-        detail = _detail(job)
-        if detail.celery_state == "LOST":  # its worker is up but no longer has it: nobody will stop it
-            background_job.end_cancelled(job.id)
-            detail = _detail(background_job.load(job.id))
-        return detail
+        return _detail(job) if detail is None or job.finished else detail
 
 
 @blp.route("/<string:job_id>/download")
