@@ -65,16 +65,26 @@ def broker_client(celery) -> redis.Redis:
     return _client_for(celery.conf.broker_url)
 
 
-def redis_status(client: redis.Redis) -> dict:
+def timed(check) -> dict:
+    """Run a probe: `{ok: true, latency_ms}`, or `{ok: false, error}` instead of raising."""
     started = time.perf_counter()
     try:
-        client.ping()
-        latency = (time.perf_counter() - started) * 1000
+        check()
+    except Exception as exc:
+        return {"ok": False, "error": describe_failure(exc)}
+    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def redis_status(client: redis.Redis) -> dict:
+    status = timed(client.ping)
+    if not status["ok"]:
+        return status
+    try:
         memory = client.info("memory")
     except Exception as exc:
         return {"ok": False, "error": describe_failure(exc)}
-    return {"ok": True, "latency_ms": round(latency, 2), "used_memory_bytes": memory.get("used_memory"),
-            "used_memory_human": memory.get("used_memory_human"), "maxmemory_bytes": memory.get("maxmemory") or None}
+    return {**status, "used_memory_bytes": memory.get("used_memory"), "used_memory_human": memory.get(
+        "used_memory_human"), "maxmemory_bytes": memory.get("maxmemory") or None}
 
 
 def queue_lengths(client: redis.Redis, celery) -> list[dict] | None:

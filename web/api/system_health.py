@@ -4,7 +4,6 @@ overall verdict. Always 200 (the `status` field carries the verdict): a probe
 that fails says so in its own section. The Celery and Redis probes live in
 tasks.inspection; this module adds the database, disk and outbox and judges."""
 import shutil
-import time
 from pathlib import Path
 
 from flask import current_app
@@ -27,15 +26,9 @@ OUTBOX_BACKLOG_SECONDS = 60.0
 
 
 def _database() -> dict:
-    started = time.perf_counter()
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as exc:
-        return {"ok": False, "backend": db.engine.dialect.name, "error": inspection.describe_failure(exc)}
-    finally:
-        db.session.rollback()
-    return {"ok": True, "backend": db.engine.dialect.name,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+    status = inspection.timed(lambda: db.session.execute(text("SELECT 1")))
+    db.session.rollback()
+    return {**status, "backend": db.engine.dialect.name}
 
 
 def _outbox() -> dict | None:
