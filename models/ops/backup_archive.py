@@ -68,7 +68,7 @@ _DECODERS = {datetime: datetime.fromisoformat, date: date.fromisoformat, time: t
 def _decoder(column):
     try:
         kind = column.type.python_type
-    except NotImplementedError:
+    except NotImplementedError:  # SQLAlchemy's answer for types with no Python type: values stay as JSON gave them
         return None
     return _DECODERS.get(kind)
 
