@@ -7,6 +7,7 @@ Escape hatches are explicit execution options: `all_tenants=True`,
 `include_deleted=True`.
 """
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import DateTime, ForeignKey, event, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
@@ -29,6 +30,16 @@ class SoftDeletable:
         self.deleted_at = utcnow()
 
 
+# The criteria are built once and reused: building them per statement (lambda analysis)
+# cost more than the rest of a small query's ORM overhead.
+_NOT_DELETED = with_loader_criteria(SoftDeletable, lambda cls: cls.deleted_at.is_(None), include_aliases=True)
+
+
+@lru_cache(maxsize=4096)
+def _of_organization(org_id: int):
+    return with_loader_criteria(TenantScoped, lambda cls: cls.organization_id == org_id, include_aliases=True)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_statement(state):
     if not (state.is_select or state.is_update or state.is_delete):
@@ -38,13 +49,9 @@ def _scope_statement(state):
     options = state.execution_options
     org_id = context.current().organization_id
     if org_id is not None and not options.get("all_tenants", False):
-        state.statement = state.statement.options(
-            with_loader_criteria(TenantScoped, lambda cls: cls.organization_id == org_id, include_aliases=True)
-        )
+        state.statement = state.statement.options(_of_organization(org_id))
     if not options.get("include_deleted", False):
-        state.statement = state.statement.options(
-            with_loader_criteria(SoftDeletable, lambda cls: cls.deleted_at.is_(None), include_aliases=True)
-        )
+        state.statement = state.statement.options(_NOT_DELETED)
 
 
 @event.listens_for(Session, "before_flush")
