@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import DateTime, ForeignKey, String, select, update
+from sqlalchemy import DateTime, ForeignKey, String, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import events
@@ -146,19 +146,29 @@ def end_idle_sessions(idle_for: timedelta) -> int:
     return len(idle)
 
 
-def load_active_user(user_id: int, session_id: str):
-    """The user behind an access token and their role's permissions, in one query:
-    `(user, permissions)`, or None when the user is gone or inactive or the session
-    revoked. `user` is a read-only row of the user's columns (no ORM object to
-    build on every request); load the User entity where one must be changed."""
-    row = db.session.execute(
+def _active_user_statement():
+    return (
         select(*User.__table__.columns, Role.permissions.label("role_permissions"))
         .join(AuthSession, AuthSession.user_id == User.id)
         .outerjoin(Role, (Role.organization_id == User.organization_id) & (Role.name == User.role))
         .where(
-            User.id == user_id, User.is_active.is_(True), User.deleted_at.is_(None),
-            AuthSession.id == session_id, AuthSession.revoked_at.is_(None),
+            User.id == bindparam("user_id"), User.is_active.is_(True), User.deleted_at.is_(None),
+            AuthSession.id == bindparam("session_id"), AuthSession.revoked_at.is_(None),
         )
-        .execution_options(all_tenants=True)
-    ).first()
+    )
+
+
+_ACTIVE_USER = _active_user_statement()
+
+
+def load_active_user(user_id: int, session_id: str):
+    """The user behind an access token and their role's permissions, in one query:
+    `(user, permissions)`, or None when the user is gone or inactive or the session
+    revoked. `user` is a read-only row of the user's columns (no ORM object to
+    build on every request); load the User entity where one must be changed.
+
+    Runs on every authenticated request, so it is one prebuilt Core statement on the
+    session's connection: its filters are all explicit, and the ORM's per-statement
+    work (tenancy criteria, entity loading) would cost more than the query itself."""
+    row = db.session.connection().execute(_ACTIVE_USER, {"user_id": user_id, "session_id": session_id}).first()
     return (row, row.role_permissions or []) if row else None
