@@ -32,22 +32,25 @@ def cache_counts_of(model) -> None:
 
 def cached_count(table: str, query_identity: str, compute) -> int:
     """`query_identity` names the exact query (endpoint, caller, filters): equal identities
-    in one organization and generation have equal totals."""
+    in one organization and generation have equal totals. A hit costs one Redis round trip:
+    the total is stored with the generation it was counted in, and read beside the current one."""
     org_id = context.current().organization_id
+    generation_key = _generation_key(table, org_id)
+    key = f"listcount:{table}:{org_id}:{hashlib.sha1(query_identity.encode()).hexdigest()}"
     try:
         redis = current_app.extensions["redis"]
-        generation = int(redis.get(_generation_key(table, org_id)) or 0)
-        fingerprint = hashlib.sha1(query_identity.encode()).hexdigest()
-        key = f"listcount:{table}:{org_id}:{generation}:{fingerprint}"
-        hit = redis.get(key)
-        if hit is not None:
-            return int(hit)
+        generation, stored = redis.mget(generation_key, key)
+        generation = int(generation or 0)
+        if stored is not None:
+            counted_in, _, total = stored.decode().partition(":")
+            if int(counted_in) == generation:
+                return int(total)
     except Exception:  # Redis unavailable: correctness first, count in the database
         log.warning("count cache unavailable", exc_info=True)
         return compute()
     total = compute()
     try:
-        redis.set(key, total, ex=TTL_SECONDS)
+        redis.set(key, f"{generation}:{total}", ex=TTL_SECONDS)
     except Exception:
         log.warning("count cache unavailable", exc_info=True)
     return total
