@@ -1,16 +1,16 @@
 from flask import g
 from flask.views import MethodView
 from sqlalchemy import case, select
-from sqlalchemy.orm import joinedload
 
 from models.db import db
 from models.dispatch import Customer, Job
 from models.dispatch import job_commands as commands
 from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible
+from models.dispatch.job_list import list_items
 from web.auth import requires, requires_any
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint
-from web.conventions.listing import paginate
+from web.conventions.listing import MAPPINGS, paginate
 from web.schemas.jobs import (
     AssignSchema,
     HistoryEntrySchema,
@@ -41,7 +41,6 @@ FILTERS = {
     "date_from": lambda v: Job.scheduled_date >= v,
     "date_to": lambda v: Job.scheduled_date <= v,
 }
-LIST_LOADS = (joinedload(Job.customer), joinedload(Job.technician))
 count_cache.cache_counts_of(Job)  # the dispatch board's hot path (SPEC §10)
 
 
@@ -58,10 +57,10 @@ class Jobs(MethodView):
         """Jobs the caller may see (technicians: their own). Filters: status, priority (comma lists),
         technician_id, customer_id, project_id, date_from, date_to (scheduled date); q searches title,
         address and customer name; sort by created_at, scheduled_date, priority, status, title, value."""
-        stmt = visible(select(Job), g.user.id, g.permissions)
+        stmt = visible(list_items(), g.user.id, g.permissions)
         stmt = stmt.where(*(FILTERS[name](args[name]) for name in FILTERS if name in args))
         return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at", tiebreaker=Job.id.desc(),
-                        search=SEARCH, options=LIST_LOADS)
+                        search=SEARCH, items=MAPPINGS)
 
     @requires("jobs:write")
     @blp.arguments(JobInputSchema)

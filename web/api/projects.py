@@ -1,15 +1,13 @@
 from flask.views import MethodView
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from models.db import db
 from models.dispatch import Job, Project
+from models.dispatch.job_list import list_items
 from models.dispatch.project import ProjectProgress, create_project, progress_query, update_project, with_progress
 from models.errors import NotFound
 from models.tenancy import get_or_404
 from web.auth import requires
 from web.conventions.envelope import Blueprint
-from web.conventions.listing import paginate
+from web.conventions.listing import ROWS, paginate
 from web.schemas.projects import (
     ProjectDetailSchema,
     ProjectInputSchema,
@@ -32,11 +30,10 @@ def _with_progress(project_id: int) -> ProjectProgress:
 
 
 def _detail(project_id: int) -> ProjectProgress:
-    jobs = db.session.scalars(
-        select(Job).where(Job.project_id == project_id)
-        .options(joinedload(Job.customer), joinedload(Job.technician))
+    jobs = db.session.execute(
+        list_items().where(Job.project_id == project_id)
         .order_by(Job.scheduled_date.is_(None), Job.scheduled_date, Job.id)
-    ).all()
+    ).mappings().all()
     detail = _with_progress(project_id)
     detail.jobs = list(jobs)
     return detail
@@ -55,7 +52,7 @@ class Projects(MethodView):
         if "customer_id" in args:
             stmt = stmt.where(Project.customer_id == args["customer_id"])
         page = paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=Project.id,
-                        search=(Project.name,), scalars=False)
+                        search=(Project.name,), items=ROWS)
         page.items = with_progress(page.items)
         return page
 

@@ -88,25 +88,35 @@ def apply_sort(stmt, sort: str | None, sortable: dict, default: str, tiebreaker)
 
 # Past this many rows, OFFSET walks ids only (index-only) and the page's rows are fetched by id.
 DEFERRED_JOIN_OFFSET = 1000
+ENTITIES, ROWS, MAPPINGS = "entities", "rows", "mappings"
 
 
 def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(), options=(),
-             scalars=True) -> Page:
+             items=ENTITIES) -> Page:
     """Run a filtered select as one page: one COUNT (cached for tables in
     count_cache.CACHED_TABLES) and one page query (two for deep pages).
 
-    `options` (eager loads) apply to the page query only, so the count stays lean."""
+    `stmt` selects one entity (items=ENTITIES), or rows (ROWS: tuples whose first element
+    is the entity or its id; MAPPINGS: dict-like rows with an "id"). `options` (eager loads) apply to the
+    page query only, so the count stays lean."""
     stmt = apply_search(stmt, args.get("q"), search)
     total = _count(stmt, args)
     stmt = apply_sort(stmt, args.get("sort"), sortable, default_sort, tiebreaker)
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
-    if scalars and offset > DEFERRED_JOIN_OFFSET:
-        return Page(items=_deferred_page(stmt, offset, per_page, options), total=total, current_page=page,
-                    per_page=per_page)
-    stmt = stmt.options(*options).limit(per_page).offset(offset)
-    result = db.session.scalars(stmt).unique() if scalars else db.session.execute(stmt)
-    return Page(items=list(result.all()), total=total, current_page=page, per_page=per_page)
+    stmt = stmt.options(*options)
+    if offset > DEFERRED_JOIN_OFFSET:
+        rows = _deferred_page(stmt, offset, per_page, items)
+    else:
+        rows = _fetch(stmt.limit(per_page).offset(offset), items)
+    return Page(items=rows, total=total, current_page=page, per_page=per_page)
+
+
+def _fetch(stmt, items: str) -> list:
+    if items == ENTITIES:
+        return list(db.session.scalars(stmt).unique().all())
+    result = db.session.execute(stmt)
+    return list(result.mappings().all() if items == MAPPINGS else result.all())
 
 
 def _count(stmt, args: dict) -> int:
@@ -125,11 +135,18 @@ def _count(stmt, args: dict) -> int:
     return count_cache.cached_count(table, identity, compute)
 
 
-def _deferred_page(stmt, offset: int, limit: int, options) -> list:
+def _deferred_page(stmt, offset: int, limit: int, items: str) -> list:
     entity = stmt.column_descriptions[0]["entity"]
     ids = db.session.scalars(stmt.with_only_columns(entity.id).offset(offset).limit(limit)).all()
     if not ids:
         return []
-    rows = db.session.scalars(select(entity).where(entity.id.in_(ids)).options(*options)).unique().all()
-    by_id = {row.id: row for row in rows}
+    page_rows = _fetch(stmt.where(entity.id.in_(ids)).order_by(None), items)
+    by_id = {_id_of(row, items): row for row in page_rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _id_of(row, items: str) -> int:
+    if items == ENTITIES:
+        return row.id
+    first = row["id"] if items == MAPPINGS else row[0]
+    return getattr(first, "id", first)  # ROWS: the entity, or its id column

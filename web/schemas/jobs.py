@@ -10,14 +10,16 @@ Str, Int = ma.fields.String, ma.fields.Integer
 
 
 class JobListItemSchema(ma.Schema):
+    """Dumps rows of models.dispatch.job_list.list_items()."""
+
     id = Int()
     title = Str()
     customer_id = Int()
-    customer_name = Str(attribute="customer.name")
+    customer_name = Str(allow_none=True)
     status = Str()
     priority = Str()
     technician_id = Int(allow_none=True)
-    technician_name = ma.fields.Function(lambda job: job.technician.name if job.technician else None)
+    technician_name = Str(allow_none=True)
     scheduled_date = ma.fields.Date(allow_none=True)
     location = Str(attribute="address", allow_none=True)
     estimated_duration = Int(allow_none=True)
