@@ -6,9 +6,12 @@ organization B with --other-jobs, starts the real web process
 (`python -m web.server`; --web-processes N of them, each on its own port, sharing
 database, Redis and Socket.IO channel, as deployed behind a load balancer), signs
 a dispatcher in through the API, then:
-  http    closed-loop load from a separate process (keep-alive connections) on
-          GET /jobs (first page, filtered, deep page), GET /jobs/{id}, PUT /jobs/{id}/status;
-          client i talks to web process i % N;
+  http    load from a separate process (keep-alive connections) on GET /jobs (first
+          page, filtered, deep page), GET /jobs/{id}, PUT /jobs/{id}/status: each with 1
+          client (unloaded latency) and --concurrency closed-loop clients (saturation
+          throughput); the job lists also at a fixed --rate, open loop (latency at the
+          budgeted load: SPEC §10 pairs p50/p99 with >= 300 req/s); client i talks to
+          web process i % N;
   events  --clients Socket.IO clients (split evenly over the web processes),
           --changes status changes (round-robin over them), delay to each client;
   export  organization A topped up to --export-rows jobs, a real worker process
@@ -45,6 +48,10 @@ def parse_args(argv):
     p.add_argument("--web-processes", type=int, default=1,
                    help="web processes, each on its own port; the load generator spreads clients over them (default 1)")
     p.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients (default 8)")
+    p.add_argument("--rate", type=float, default=300,
+                   help="open-loop request rate for the job lists' latency (default 300 req/s, the SPEC's)")
+    p.add_argument("--rate-connections", type=int, default=16,
+                   help="connections the open-loop load may use at once (default 16)")
     p.add_argument("--clients", type=int, default=500, help="Socket.IO clients (default 500)")
     p.add_argument("--client-processes", type=int, default=4, help="processes holding them (default 4)")
     p.add_argument("--changes", type=int, default=50, help="status changes during the event test (default 50)")
@@ -167,14 +174,21 @@ def run_http(args, servers, token, ids, pool, results, database_url):
         result["web_cpu_ms_per_request"] = round((servers.cpu_seconds() - cpu) * 1000 / result["sent_total"], 2)
         result["db_cpu_ms_per_request"] = round(
             setup.cpu_delta(db_cpu, setup.backend_cpu(database_url)) * 1000 / result["sent_total"], 2)
+        loads = [alone, result]
+        if spec["name"] in bench_report.LIST_SCENARIOS and args.rate:
+            result["at_rate"] = load(dict(spec, seconds=args.seconds, warmup=args.warmup, rate=args.rate,
+                                          concurrency=max(args.rate_connections, len(servers))))
+            loads.append(result["at_rate"])
         served[0] += 1  # the preflight
-        count(alone, result)
+        count(*loads)
         result.update(check=check, served_so_far=sum(served), single_client=alone, **servers.rss_mb())
         out[spec["name"]] = result
         log(f"{spec['name']}: {args.concurrency} clients: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
             f"{result['rps']} req/s, errors {result['errors'] or 'none'}; 1 client: p50 {alone['p50_ms']} ms, "
             f"p99 {alone['p99_ms']} ms, {alone['rps']} req/s; CPU per request: web {result['web_cpu_ms_per_request']} ms, "
-            f"PostgreSQL {result['db_cpu_ms_per_request']} ms; web RSS {rss_text(result)}")
+            f"PostgreSQL {result['db_cpu_ms_per_request']} ms; web RSS {rss_text(result)}"
+            + (f"; at {args.rate:g} req/s: p50 {result['at_rate']['p50_ms']} ms, p99 {result['at_rate']['p99_ms']} ms, "
+               f"{result['at_rate']['rps']} req/s" if "at_rate" in result else ""))
         if min(served) >= 10_000 and "after_10k_requests" not in results["rss"]:
             results["rss"]["after_10k_requests"] = {**requests(), **servers.rss_mb()}
     if min(served) < 10_000 and out.get("jobs_first_page", {}).get("requests"):
