@@ -1,8 +1,8 @@
 """scripts/bench: delay from a job's status change to its `job.status.updated`
 event at each of many connected Socket.IO clients.
 
-Clients live in a few spawned processes (`client_group`), one python-socketio
-Client (websocket transport, its own threads) each. With several web processes
+Clients live in a few spawned processes (`client_group`), each an asyncio loop of
+python-socketio AsyncClients (websocket transport). With several web processes
 client i connects to server i % N and change k is sent to server k % N. The
 parent connects them, moves jobs through the API, then collects every client's
 arrival times."""
@@ -10,7 +10,6 @@ import http.client
 import json
 import multiprocessing
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -23,48 +22,60 @@ def client_group(base_urls: list[str], first: int, token: str, count: int, pipe)
     """Runs in its own process: connect `count` clients (numbered from `first`; client i to
     base_urls[i % N]), record arrivals until told to stop.
     Ctrl-C is the parent's to handle: it stops us."""
+    import asyncio
     import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        asyncio.run(_client_group(base_urls, first, token, count, pipe))
+    except (KeyboardInterrupt, EOFError, BrokenPipeError):
+        pass
+
+
+async def _client_group(base_urls: list[str], first: int, token: str, count: int, pipe) -> None:
+    """The clients are asyncio ones (python-socketio AsyncClient) sharing one event loop: a
+    thread per connection would make the load generator, not the server, the slowest part
+    of each delivery on a 2-core machine."""
+    import asyncio
 
     import socketio
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
     clients, arrivals, errors, by_server = [], [], [], [0] * len(base_urls)
+    connecting = asyncio.Semaphore(16)
 
-    def make(i):
+    async def make(i):
         received = []
-        client = socketio.Client(reconnection=False)
+        client = socketio.AsyncClient(reconnection=False)
         client.on(EVENT, lambda data: received.append(
             (data.get("job_id"), data.get("new_status"), data.get("timestamp"), time.time())))
+        server = (first + i) % len(base_urls)
         for attempt in range(3):
             try:
-                client.connect(base_urls[(first + i) % len(base_urls)], auth={"token": token},
-                               transports=["websocket"], wait_timeout=30)
-                return client, received, (first + i) % len(base_urls)
+                async with connecting:
+                    await client.connect(base_urls[server], auth={"token": token}, transports=["websocket"],
+                                         wait_timeout=30)
+                return client, received, server
             except Exception as error:  # refused or timed out: try again, then report
                 if attempt == 2:
                     errors.append(f"{type(error).__name__}: {error}"[:200])
-                time.sleep(0.5 * (attempt + 1))
+                await asyncio.sleep(0.5 * (attempt + 1))
         return None, received, None
 
+    loop = asyncio.get_running_loop()
     try:
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            for client, received, server in pool.map(make, range(count)):
-                if client is not None:
-                    by_server[server] += 1
-                    clients.append(client)
-                    arrivals.append(received)
+        for client, received, server in await asyncio.gather(*(make(i) for i in range(count))):
+            if client is not None:
+                by_server[server] += 1
+                clients.append(client)
+                arrivals.append(received)
         pipe.send({"connected": len(clients), "by_server": by_server, "errors": errors[:5], "failed": len(errors),
                    "seconds": round(time.perf_counter() - started, 1)})
-        pipe.recv()  # "stop"
+        await loop.run_in_executor(None, pipe.recv)  # "stop"
         pipe.send({"arrivals": [list(r) for r in arrivals],
                    "still_connected": sum(1 for c in clients if c.connected)})
-    except (KeyboardInterrupt, EOFError, BrokenPipeError):
-        pass
     finally:
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            list(pool.map(lambda c: c.disconnect(), clients))
+        await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
 
 
 def _put_status(base_url: str, token: str, job_id: int, status: str):
