@@ -137,7 +137,7 @@ def run(spec: dict) -> dict:
     workers = [Worker(spec, i, barrier, clock, tickets) for i in range(concurrency)]
     for worker in workers:
         worker.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     clock["measure_from"] = start + spec.get("warmup", 2)
     clock["stop_at"] = clock["measure_from"] + spec["seconds"]
     barrier.wait()
@@ -158,6 +158,8 @@ def run(spec: dict) -> dict:
     return {"name": spec["name"], "requests": len(latencies), "sent_total": sum(w.sent for w in workers),
             "seconds": round(measured, 2), "rps": round(done / measured, 1) if measured > 0 else None,
             "unserved": sum(w.unserved for w in workers),
+            "load_generator_cpu_ms_per_request": round((time.process_time() - cpu_start) * 1000
+                                                       / max(1, sum(w.sent for w in workers)), 2),
             "p50_ms": percentile(latencies, 50), "p90_ms": percentile(latencies, 90),
             "p99_ms": percentile(latencies, 99), "max_ms": percentile(latencies, 100), "errors": errors,
             "samples": [s for w in workers for s in w.samples][:5], "concurrency": concurrency, "rate": rate,
