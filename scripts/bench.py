@@ -45,8 +45,9 @@ def parse_args(argv):
     p.add_argument("--other-jobs", type=int, default=10_000, help="jobs of the other organization (default 10000)")
     p.add_argument("--seconds", type=float, default=10, help="measured seconds per HTTP scenario (default 10)")
     p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario (default 2)")
-    p.add_argument("--web-processes", type=int, default=1,
-                   help="web processes, each on its own port; the load generator spreads clients over them (default 1)")
+    p.add_argument("--web-processes", type=int, default=2,
+                   help="web processes, each on its own port; the load generator spreads clients over them "
+                        "(default 2: one per core of the 2-core reference machine, as deployed)")
     p.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients (default 8)")
     p.add_argument("--rate", type=float, default=300,
                    help="open-loop request rate for the job lists' latency (default 300 req/s, the SPEC's)")
