@@ -86,7 +86,7 @@ def apply_sort(stmt, sort: str | None, sortable: dict, default: str, tiebreaker)
     return stmt.order_by(*order, tiebreaker)
 
 
-# Past this many rows, OFFSET walks ids only (index-only) and the page's rows are fetched by id.
+# Past this many rows, OFFSET walks ids only (index-only) and only the page's rows are read.
 DEFERRED_JOIN_OFFSET = 1000
 ENTITIES, ROWS, MAPPINGS = "entities", "rows", "mappings"
 
@@ -94,10 +94,10 @@ ENTITIES, ROWS, MAPPINGS = "entities", "rows", "mappings"
 def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(), options=(),
              items=ENTITIES) -> Page:
     """Run a filtered select as one page: one COUNT (cached for tables in
-    count_cache.CACHED_TABLES) and one page query (two for deep pages).
+    count_cache.CACHED_TABLES) and one page query.
 
-    `stmt` selects one entity (items=ENTITIES), or rows (ROWS: tuples whose first element
-    is the entity or its id; MAPPINGS: dict-like rows with an "id"). `options` (eager loads) apply to the
+    `stmt` selects one entity (items=ENTITIES) or rows of its columns and others (ROWS:
+    tuples, MAPPINGS: dict-like rows). `options` (eager loads) apply to the
     page query only, so the count stays lean."""
     stmt = apply_search(stmt, args.get("q"), search)
     total = _count(stmt, args)
@@ -136,17 +136,8 @@ def _count(stmt, args: dict) -> int:
 
 
 def _deferred_page(stmt, offset: int, limit: int, items: str) -> list:
+    """One statement: the page's ids come from a subquery that walks ids only, then only
+    those rows are read, in the same order."""
     entity = stmt.column_descriptions[0]["entity"]
-    ids = db.session.scalars(stmt.with_only_columns(entity.id).offset(offset).limit(limit)).all()
-    if not ids:
-        return []
-    page_rows = _fetch(stmt.where(entity.id.in_(ids)).order_by(None), items)
-    by_id = {_id_of(row, items): row for row in page_rows}
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def _id_of(row, items: str) -> int:
-    if items == ENTITIES:
-        return row.id
-    first = row["id"] if items == MAPPINGS else row[0]
-    return getattr(first, "id", first)  # ROWS: the entity, or its id column
+    page_ids = stmt.with_only_columns(entity.id).offset(offset).limit(limit).subquery()
+    return _fetch(stmt.where(entity.id.in_(select(page_ids.c.id))), items)
