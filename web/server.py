@@ -6,6 +6,7 @@ import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # before every other import
 
+import gc  # noqa: E402
 import os  # noqa: E402
 
 from web import create_app  # noqa: E402
@@ -14,6 +15,10 @@ from web.extensions import socketio  # noqa: E402
 
 def main() -> None:
     app = create_app()
+    # The ~200k objects of the loaded app never die: freezing them spares every full
+    # collection from walking them (60-70 ms each, a stall of every request in flight).
+    gc.collect()
+    gc.freeze()
     socketio.run(app, host=os.environ.get("HOST", "0.0.0.0"), port=app.config["PORT"],
                  log_output=False, use_reloader=False)
 
