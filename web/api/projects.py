@@ -1,4 +1,5 @@
 from flask.views import MethodView
+
 from models.db import db
 from models.dispatch import Job, Project
 from models.dispatch.job_list import list_items

@@ -91,20 +91,18 @@ DEFERRED_JOIN_OFFSET = 1000
 ENTITIES, ROWS, MAPPINGS = "entities", "rows", "mappings"
 
 
-def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(), options=(),
+def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(),
              items=ENTITIES) -> Page:
     """Run a filtered select as one page: one COUNT (cached for tables in
     count_cache.CACHED_TABLES) and one page query.
 
     `stmt` selects one entity (items=ENTITIES) or rows of its columns and others (ROWS:
-    tuples, MAPPINGS: dict-like rows). `options` (eager loads) apply to the
-    page query only, so the count stays lean."""
+    tuples, MAPPINGS: dict-like rows)."""
     stmt = apply_search(stmt, args.get("q"), search)
     total = _count(stmt, args)
     stmt = apply_sort(stmt, args.get("sort"), sortable, default_sort, tiebreaker)
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
-    stmt = stmt.options(*options)
     if offset > DEFERRED_JOIN_OFFSET:
         rows = _deferred_page(stmt, offset, per_page, items)
     else:
