@@ -1,6 +1,9 @@
 """Jobs as the dispatch console and the technician app use them (SPEC §5, seed 000)."""
 import pytest
+from sqlalchemy import text
+
 from models.dispatch.job import TRANSITIONS
+from web.conventions import count_cache
 from tests.conftest import count_queries
 from tests.dispatch_fixtures import Board
 
@@ -146,6 +149,23 @@ def test_cached_totals_follow_every_change(board):
     assert board.get("/api/v1/jobs?status=scheduled").get_json()["meta"]["total"] == 1
     board.client.delete(f"/api/v1/jobs/{jobs[1]['id']}", headers=board.headers)
     assert board.get("/api/v1/jobs").get_json()["meta"]["total"] == 2
+
+
+def test_an_aged_total_is_recounted_by_one_caller_while_the_others_answer_with_it(board, db, redis_client,
+                                                                                   monkeypatch):
+    customer = board.customer()
+    jobs = [board.job(customer["id"], f"Job {i}") for i in range(3)]
+    assert board.get("/api/v1/jobs").get_json()["meta"]["total"] == 3
+    with db.engine.begin() as conn:  # bulk SQL: no ORM write, so no new generation; only the TTL catches it
+        conn.execute(text("UPDATE jobs SET deleted_at = CURRENT_TIMESTAMP WHERE id = :id"), {"id": jobs[0]["id"]})
+    assert board.get("/api/v1/jobs").get_json()["meta"]["total"] == 3  # still fresh
+
+    monkeypatch.setattr(count_cache, "TTL_SECONDS", 0)  # every stored total is now too old
+    [key] = [k for k in redis_client.keys("listcount:jobs:*") if not k.endswith(b":recount")]
+    redis_client.set(key + b":recount", 1)  # another request is already recounting it
+    assert board.get("/api/v1/jobs").get_json()["meta"]["total"] == 3
+    redis_client.delete(key + b":recount")
+    assert board.get("/api/v1/jobs").get_json()["meta"]["total"] == 2  # this one recounts
 
 
 def test_deep_pages_keep_order_and_shape(board, monkeypatch):
