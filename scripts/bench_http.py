@@ -19,7 +19,8 @@ A spec:
 With several "base_urls" (one per web process) thread i talks to server i % N only, as a load
 balancer with connection affinity would spread the clients.
 Returns {"requests", "seconds", "rps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "errors", "samples",
-"sent_by_server"}."""
+"sent_by_server", "rate", "unserved" (open loop: dropped, see OPEN_LOOP_GRACE_SECONDS),
+"load_generator_cpu_ms_per_request"}."""
 import http.client
 import json
 import queue
