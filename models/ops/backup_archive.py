@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import Table
+from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Table, Time, Uuid
 
 from models.db import as_utc
 from models.errors import Conflict
@@ -61,16 +61,16 @@ def row_line(row) -> str:
                       separators=(",", ":"), ensure_ascii=False)
 
 
-_DECODERS = {datetime: datetime.fromisoformat, date: date.fromisoformat, time: time.fromisoformat,
-             Decimal: Decimal, bytes: base64.b64decode, uuid.UUID: uuid.UUID}
+# By the column's SQLAlchemy type, the inverse of encode_value; other values stay as JSON gave them.
+_DECODERS = ((DateTime, datetime.fromisoformat), (Date, date.fromisoformat), (Time, time.fromisoformat),
+             (LargeBinary, base64.b64decode), (Uuid, uuid.UUID))
 
 
 def _decoder(column):
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:  # SQLAlchemy's answer for types with no Python type: values stay as JSON gave them
-        return None
-    return _DECODERS.get(kind)
+    kind = getattr(column.type, "impl_instance", column.type)  # a TypeDecorator stores what its impl takes
+    if isinstance(kind, Numeric) and kind.asdecimal:  # Float is a Numeric without Decimals
+        return Decimal
+    return next((decode for sql_type, decode in _DECODERS if isinstance(kind, sql_type)), None)
 
 
 class RowDecoder:
