@@ -2,7 +2,7 @@
 Column names follow the API's field names."""
 from sqlalchemy import func, select
 
-from models.dispatch import job as jobs, project as projects, technician as technicians
+from models.dispatch import job_list, project as projects, technician as technicians
 from models.dispatch.customer import Customer
 from models.dispatch.job import Job
 from models.dispatch.project import Project
@@ -25,15 +25,7 @@ register(ExportSpec(
     ],
     joins=[(Customer, Customer.id == Job.customer_id), (Project, Project.id == Job.project_id),
            (Technician, Technician.id == Job.technician_id)],
-    filters={
-        "status": any_of(Job.status, jobs.STATUSES),
-        "priority": any_of(Job.priority, jobs.PRIORITIES),
-        "technician_id": equal_to(Job.technician_id),
-        "customer_id": equal_to(Job.customer_id),
-        "project_id": equal_to(Job.project_id),
-        "date_from": on_or_after(Job.scheduled_date, "scheduled on or after"),
-        "date_to": on_or_before(Job.scheduled_date, "scheduled on or before"),
-    },
+    filters=job_list.FILTERS,
 ))
 
 register(ExportSpec(

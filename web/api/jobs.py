@@ -6,7 +6,7 @@ from models.db import db
 from models.dispatch import Customer, Job
 from models.dispatch import job_commands as commands
 from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible
-from models.dispatch.job_list import list_items
+from models.dispatch.job_list import FILTERS, list_items
 from web.auth import requires, requires_any
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint
@@ -32,15 +32,6 @@ SORTABLE = {"created_at": Job.created_at, "updated_at": Job.updated_at, "schedul
             "priority": PRIORITY_RANK, "status": Job.status, "title": Job.title, "value": Job.value}
 SEARCH = (Job.title, Job.address,
           lambda pattern: Job.customer_id.in_(select(Customer.id).where(Customer.name.ilike(pattern, escape="\\"))))
-FILTERS = {
-    "status": lambda v: Job.status.in_(v),
-    "priority": lambda v: Job.priority.in_(v),
-    "technician_id": lambda v: Job.technician_id == v,
-    "customer_id": lambda v: Job.customer_id == v,
-    "project_id": lambda v: Job.project_id == v,
-    "date_from": lambda v: Job.scheduled_date >= v,
-    "date_to": lambda v: Job.scheduled_date <= v,
-}
 count_cache.cache_counts_of(Job)  # the dispatch board's hot path (SPEC §10)
 
 
@@ -58,7 +49,7 @@ class Jobs(MethodView):
         technician_id, customer_id, project_id, date_from, date_to (scheduled date); q searches title,
         address and customer name; sort by created_at, scheduled_date, priority, status, title, value."""
         stmt = visible(list_items(), g.user.id, g.permissions)
-        stmt = stmt.where(*(FILTERS[name](args[name]) for name in FILTERS if name in args))
+        stmt = stmt.where(*(FILTERS[name].condition(args[name]) for name in FILTERS if name in args))
         return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at", tiebreaker=Job.id.desc(),
                         search=SEARCH, items=MAPPINGS)
 
