@@ -49,3 +49,13 @@ class UnsupportedMediaType(DomainError):
 
 class DependencyUnavailable(DomainError):
     code = "SERVICE_UNAVAILABLE"
+
+
+class RateLimited(DomainError):
+    """Too much of something at once; answered 429 with `Retry-After: retry_after` seconds."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: int, **details):
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = max(1, int(retry_after))

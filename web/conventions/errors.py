@@ -27,6 +27,7 @@ STATUS_BY_DOMAIN_ERROR = (
     (domain.DependencyUnavailable, 503),
     (domain.PayloadTooLarge, 413),
     (domain.UnsupportedMediaType, 415),
+    (domain.RateLimited, 429),
 )
 
 
@@ -75,7 +76,10 @@ def handle_http_exception(error: HTTPException):
 def handle_domain_error(error: domain.DomainError):
     db.session.rollback()
     status = next((code for cls, code in STATUS_BY_DOMAIN_ERROR if isinstance(error, cls)), 400)
-    return error_response(status, error.message, code=error.code, details=error.details)
+    response = error_response(status, error.message, code=error.code, details=error.details)
+    if isinstance(error, domain.RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def handle_unexpected(error: Exception):
