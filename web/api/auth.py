@@ -9,7 +9,7 @@ from models.identity import accounts, sessions
 from models.identity.organization import Organization
 from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in
 from web.conventions.envelope import Blueprint
-from web.extensions import limiter
+from web.conventions.limits import limit
 from web.schemas.identity import (
     LoginSchema,
     MeSchema,
@@ -46,7 +46,7 @@ def _start_session(user):
 @blp.route("/register")
 class Register(MethodView):
     @public
-    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
+    @limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
     @blp.arguments(RegisterSchema)
     @blp.response(201, RegistrationSchema)
     def post(self, body):
@@ -63,8 +63,8 @@ class Register(MethodView):
 @blp.route("/login")
 class Login(MethodView):
     @public
-    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
-    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_EMAIL"], key_func=_login_email_key)
+    @limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
+    @limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_EMAIL"], key_func=_login_email_key)
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
     def post(self, body):
