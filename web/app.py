@@ -27,13 +27,15 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     from web import auth, docs
     from web.api import MODULES, health
     from web.cli import register_commands
-    from web.conventions import caching, errors, idempotency, request_context
+    from web.conventions import caching, errors, idempotency, input_guard, request_context, routing, strict_json
     from web.conventions.logging import configure_logging
     from web.conventions.paths import CanonicalPathMiddleware
     from web.extensions import api, compress, cors, db, jwt, limiter, migrate, socketio
 
     config = config or Config()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.json = strict_json.JSONProvider(app)
+    app.url_map.converters["int"] = routing.IdConverter
     app.config.from_object(config)
     configure_logging(app.config["LOG_LEVEL"])
 
@@ -50,6 +52,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     # Order matters: hooks run in registration order before the view and in
     # reverse order after it (all before Flask-Compress, registered above).
     request_context.install(app)
+    input_guard.install(app)
     auth.install(app, jwt)
     idempotency.install(app)
     caching.install(app)

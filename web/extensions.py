@@ -9,14 +9,20 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 
 from models.db import db  # noqa: F401  (defined in the domain, bound here)
-from web.conventions import errors
+from web.conventions import errors, openapi
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest's Api with our error envelope for every HTTPException."""
+    """flask-smorest's Api with our error envelope, for every HTTPException and in the document."""
+
+    ERROR_SCHEMA = openapi.ErrorEnvelopeSchema
 
     def handle_http_exception(self, error):
         return errors.handle_http_exception(error)
+
+    def _register_responses(self):
+        super()._register_responses()
+        openapi.register_components(self.spec)
 
 
 api = Api()

@@ -7,10 +7,26 @@ import eventlet  # noqa: E402
 eventlet.monkey_patch()  # before every other import
 
 import gc  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
+
+import eventlet.wsgi  # noqa: E402
 
 from web import create_app  # noqa: E402
 from web.extensions import socketio  # noqa: E402
+
+
+def _uri_too_long_response() -> bytes:
+    """eventlet answers a request line over its limit (8 KiB) itself, before the app runs:
+    make that answer our error envelope too, like every other error."""
+    body = json.dumps({"success": False, "error": {
+        "code": "URI_TOO_LONG", "message": "The request line (method, path and query) is longer "
+                                           "than 8 KiB", "details": {}}}).encode()
+    return (b"HTTP/1.1 414 Request-URI Too Long\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+eventlet.wsgi.RESPONSE_414 = _uri_too_long_response()
 
 
 def main() -> None:

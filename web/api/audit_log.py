@@ -18,6 +18,8 @@ FILTERS = {
     "date_to": lambda v: AuditLogEntry.created_at <= v,
 }
 
+SEARCH = (AuditLogEntry.entity_type, AuditLogEntry.entity_id, AuditLogEntry.action, AuditLogEntry.request_id)
+
 
 @blp.route("")
 class AuditLog(MethodView):
@@ -25,7 +27,10 @@ class AuditLog(MethodView):
     @blp.arguments(AuditListArgsSchema, location="query")
     @blp.paginated(AuditEntrySchema)
     def get(self, args):
-        """Every write, newest first (filters: actor_id, action, entity_type, entity_id, date_from, date_to)."""
+        """Every write, newest first.
+
+        Filters: actor_id, action, entity_type, entity_id, date_from, date_to; `q` searches the
+        entity type and id, the action and the request id."""
         stmt = select(AuditLogEntry).where(*(FILTERS[name](args[name]) for name in FILTERS if name in args))
         return paginate(stmt, args, sortable={"created_at": AuditLogEntry.created_at}, default_sort="-created_at",
-                        tiebreaker=AuditLogEntry.id.desc())
+                        tiebreaker=AuditLogEntry.id.desc(), search=SEARCH)

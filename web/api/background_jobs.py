@@ -24,6 +24,8 @@ watches_jobs = requires_any("jobs:background", "exports:create", "system:backup"
 FILTERS = {"kind": lambda v: BackgroundJob.kind.in_(v), "status": lambda v: BackgroundJob.status.in_(v)}
 SORTABLE = {"created_at": BackgroundJob.created_at, "finished_at": BackgroundJob.finished_at,
             "status": BackgroundJob.status, "kind": BackgroundJob.kind}
+SEARCH = (BackgroundJob.id, BackgroundJob.kind, BackgroundJob.message, BackgroundJob.error,
+          BackgroundJob.artifact_name)
 
 
 def _visible(job_id: str) -> BackgroundJob:
@@ -52,11 +54,13 @@ class BackgroundJobs(MethodView):
     @blp.arguments(BackgroundJobListArgsSchema, location="query")
     @blp.paginated(BackgroundJobSchema)
     def get(self, args):
-        """Newest first. Filters: kind, status (comma lists)."""
+        """The background jobs the caller may see, newest first.
+
+        Filters: kind, status (comma lists); `q` searches the id, kind, message, error and file name."""
         stmt = background_job.visible(g.user.id, g.permissions)
         stmt = stmt.where(*(FILTERS[name](args[name]) for name in FILTERS if args.get(name)))
         return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at",
-                        tiebreaker=BackgroundJob.id.desc())
+                        tiebreaker=BackgroundJob.id.desc(), search=SEARCH)
 
 
 @blp.route("/<string:job_id>")

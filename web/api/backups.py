@@ -38,12 +38,12 @@ class Backups(MethodView):
     @blp.arguments(BackupListArgsSchema, location="query")
     @blp.paginated(BackupSchema)
     def get(self, args):
-        """The organization's backups, newest first (filter: status)."""
+        """The organization's backups, newest first (filter: status; `q` searches the id and file name)."""
         stmt = backups.backups()
         if args.get("status"):
             stmt = stmt.where(BackgroundJob.status.in_(args["status"]))
         return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at",
-                        tiebreaker=BackgroundJob.id.desc())
+                        tiebreaker=BackgroundJob.id.desc(), search=(BackgroundJob.id, BackgroundJob.artifact_name))
 
 
 @blp.route("/restore")

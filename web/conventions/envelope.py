@@ -1,4 +1,4 @@
-"""The success envelope (SPEC §2), applied by the Blueprint every resource uses.
+"""The success envelope (docs/api.md), applied by the Blueprint every resource uses.
 
 `@blp.response(200, UserSchema)`: the view returns a user; the client gets
 `{"success": true, "data": {...}}` and the OpenAPI document shows exactly that.
@@ -12,6 +12,7 @@ import marshmallow as ma
 from flask import Response
 from flask_smorest.utils import unpack_tuple_response
 
+from web.conventions import bodies, openapi, strict_json
 from web.conventions.listing import Page
 
 _envelopes: dict[tuple, type] = {}
@@ -45,6 +46,37 @@ def envelope_schema(schema, *, page: bool = False) -> type:
 
 
 class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint with our envelope, body rules (web.conventions.bodies) and
+    the operation docs that follow from each view's declaration (web.conventions.openapi)."""
+
+    ARGUMENTS_PARSER = strict_json.Parser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_conventions_doc)
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
+        self._rule_being_added = rule
+        return super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
+        rule = (self.url_prefix or "") + self._rule_being_added
+        for method, doc in self._docs[endpoint].items():
+            if method == "parameters":
+                continue
+            function = getattr(obj, method) if isinstance(obj, type) else obj
+            doc["conventions"] = openapi.operation_doc(method, function, rule)
+            if "manual_doc" in doc:
+                doc["manual_doc"] = openapi.normalize_manual(doc["manual_doc"])
+
+    @staticmethod
+    def _prepare_conventions_doc(doc, doc_info, *, method, **kwargs):
+        return openapi.complete(doc, doc_info["conventions"], method)
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        return bodies.checked(super().arguments(schema, location=location, **kwargs), location)
+
     def response(self, status_code, schema=None, **kwargs):
         if schema is None:
             return super().response(status_code, None, **kwargs)

@@ -3,7 +3,7 @@
 import logging
 
 from flask import jsonify
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from models import errors as domain
@@ -98,6 +98,18 @@ def handle_database_unreachable(error: OperationalError):
     return response
 
 
+def handle_data_the_database_refused(error: DataError | IntegrityError):
+    """Input that passed validation but not the database (a value out of a column's range, a
+    row that a concurrent request made conflicting): the client's to fix, never a 500.
+    Validation should have caught it, so it is logged for a schema to catch it next time."""
+    _rollback_quietly()
+    log.warning("database refused the request's data: %s", error.orig)
+    if isinstance(error, IntegrityError):
+        return error_response(409, "This conflicts with existing data (a duplicate, or a row that was just "
+                                   "changed or removed); reload and try again")
+    return error_response(422, "A value is out of range or not of the expected type")
+
+
 def _rollback_quietly():
     try:
         db.session.rollback()
@@ -108,4 +120,6 @@ def _rollback_quietly():
 def install(app):
     app.register_error_handler(domain.DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_unreachable)
+    app.register_error_handler(DataError, handle_data_the_database_refused)
+    app.register_error_handler(IntegrityError, handle_data_the_database_refused)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,58 @@
+"""Request JSON, parsed strictly and shallowly: one parser for webargs (every schema'd body)
+and for Flask's `request.get_json` (everything else).
+
+Nesting deeper than MAX_DEPTH is refused as malformed (400), before recursive code
+(schemas, the NUL-byte scan) could exhaust the stack; no body of ours nests past a few levels."""
+import json
+
+from flask.json.provider import DefaultJSONProvider
+from webargs.flaskparser import FlaskParser, is_json_request
+from webargs import core
+
+MAX_DEPTH = 32
+
+
+def _depth_exceeded(value) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def loads(text):
+    """json.loads, or JSONDecodeError (a ValueError) for what it cannot or must not hold."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        value = None
+        too_deep = True
+    else:
+        too_deep = _depth_exceeded(value)
+    if too_deep:
+        # a non-empty doc: webargs reads an empty one as "no body"
+        raise json.JSONDecodeError(f"nested deeper than {MAX_DEPTH} levels", "(too deep)", 0)
+    return value
+
+
+class JSONProvider(DefaultJSONProvider):
+    def loads(self, s, **kwargs):
+        return loads(s)
+
+
+class Parser(FlaskParser):
+    """webargs' Flask parser reading bodies with `loads` (it would call json.loads itself)."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        data = req.get_data(cache=True)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(f"Bytes decoding error : {exc.reason}", str(exc.object), exc.start) from exc
+        return loads(text)
