@@ -20,9 +20,13 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error):
         return errors.handle_http_exception(error)
 
+    def _init_spec(self, *, extra_plugins=None, **options):
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), openapi.SchemaRulesPlugin()], **options)
+
     def _register_responses(self):
         super()._register_responses()
         openapi.register_components(self.spec)
+        self.ma_plugin.converter.add_attribute_function(openapi.input_constraints)
 
 
 api = Api()

@@ -4,7 +4,7 @@ from sqlalchemy.orm import selectinload
 
 from models.db import db
 from models.dispatch.technician import Technician, TechnicianSkill, bounding_box
-from models.errors import ValidationFailed
+from models.errors import Conflict
 from models.identity import User
 from models.tenancy import get_or_404
 
@@ -17,7 +17,7 @@ def _check_user(user_id: int | None) -> None:
     get_or_404(User, user_id, "User")
     taken = db.session.scalar(select(Technician.id).where(Technician.user_id == user_id))
     if taken is not None:
-        raise ValidationFailed("That user is already a technician", user_id=[f"linked to technician {taken}"])
+        raise Conflict("That user is already a technician", user_id=[f"linked to technician {taken}"])
 
 
 def create_technician(fields: dict) -> Technician:

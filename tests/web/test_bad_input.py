@@ -96,6 +96,16 @@ def test_no_body_at_all_reads_as_an_empty_object(client, auth):
     assert r.status_code == 202
 
 
+def test_json_numbers_are_numbers_not_strings(client, auth, board):
+    customer = board.customer()
+    for field, value in (("customer_id", str(customer["id"])), ("estimated_duration", "60"), ("value", "10.5"),
+                         ("estimated_duration", True), ("value", False)):
+        body = {"title": "Typed", "customer_id": customer["id"], field: value}
+        assert field in error_of(client.post("/api/v1/jobs", headers=auth.a.headers("owner"), json=body), 422)[
+            "details"]
+    assert board.get("/api/v1/jobs").get_json()["meta"]["total"] == 0
+
+
 def test_booleans_are_true_or_false_only(client, auth):
     headers = auth.a.headers("owner")
     for value in (0, 1, "true", "yes", None):

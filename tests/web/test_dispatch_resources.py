@@ -97,7 +97,7 @@ def test_technician_location_and_status_updates(board, auth, client):
     assert patched.get_json()["data"]["status"] == "on_break" and patched.get_json()["data"]["skills"] == ["Solar"]
     duplicate_link = board.client.post("/api/v1/technicians", headers=board.headers,
                                        json={"name": "Dup", "user_id": auth.a.user_ids["technician"]})
-    assert duplicate_link.status_code == 422
+    assert duplicate_link.status_code == 409  # a conflict with the existing link, not a malformed field
     foreign_user = board.client.post("/api/v1/technicians", headers=board.headers,
                                      json={"name": "Spy", "user_id": auth.b.user_ids["technician"]})
     assert foreign_user.status_code == 404

@@ -5,7 +5,7 @@ from tests.export_fixtures import EXPORTS, JOB_COLUMNS, JOBS, start
 
 
 def test_a_started_export_is_a_queued_job_with_its_filters_as_the_task_reads_them(client, auth):
-    r = start(client, auth.a, by="dispatcher", status="pending,assigned", date_from="2024-01-01", technician_id="7")
+    r = start(client, auth.a, by="dispatcher", status="pending,assigned", date_from="2024-01-01", technician_id=7)
     assert r.status_code == 202
     job = client.get(r.headers["Location"], headers=auth.a.headers("dispatcher")).get_json()["data"]
     assert job["kind"] == "export" and job["status"] == "queued" and job["created_by"] == auth.a.user_ids["dispatcher"]

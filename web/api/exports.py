@@ -10,7 +10,7 @@ from models.ops import background_job, exports
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint
-from web.schemas.exports import ExportRequestSchema, ExportResourceSchema
+from web.schemas.exports import ExportRequestSchema, ExportResourceSchema, request_schemas
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/admin/exports",
                 description="Data exports: CSV or JSON lines files made in the background")
@@ -24,6 +24,7 @@ def _readable(spec: exports.ExportSpec) -> bool:
 class Exports(MethodView):
     @requires("exports:create")
     @blp.arguments(ExportRequestSchema)
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {"oneOf": request_schemas()}}}})
     @blp.response(202, StartedSchema, **STARTED_DOC)
     def post(self, body):
         """Export a resource's rows (`jobs`, `customers`, `technicians`, `projects`, `users`) as `csv` or

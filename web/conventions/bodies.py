@@ -3,14 +3,15 @@
 - A JSON route reads only JSON: a body of another media type (form, text, XML, or none
   declared) is 415 UNSUPPORTED_MEDIA_TYPE, not a confusing "field missing". No body at
   all reads as `{}`, so optional-only bodies may be left out.
-- A PATCH must change something: an empty one is 422, not a silent 200.
+- A PATCH must change something: an empty one is 422, not a silent 200
+  (web.schemas.common.PatchSchema).
 - JSON is parsed strictly (web.conventions.json): NaN and Infinity are not numbers, and
   nesting deeper than MAX_DEPTH is refused with 400, before any schema sees it."""
 from functools import wraps
 
 from flask import request
 
-from models.errors import UnsupportedMediaType, ValidationFailed
+from models.errors import UnsupportedMediaType
 
 
 def _has_body() -> bool:
@@ -24,20 +25,20 @@ def require_json():
             content_type=request.mimetype or None)
 
 
+def requires_a_body(schema) -> bool:
+    """Whether a JSON body must be sent: when some field is required, or some field must be."""
+    instance = schema() if isinstance(schema, type) else schema
+    return bool(getattr(instance, "OPENAPI_MIN_PROPERTIES", 0)) or any(
+        field.required for field in instance.fields.values())
+
+
 def checked(parse_decorator, location: str):
     """Wrap flask-smorest's `arguments` decorator with the rules above."""
     if location != "json":
         return parse_decorator
 
     def decorator(view):
-        @wraps(view)
-        def nonempty_patch(*args, **kwargs):
-            if request.method == "PATCH" and args and args[-1] == {}:
-                raise ValidationFailed("Send at least one field to change",
-                                       _schema=["an empty PATCH changes nothing"])
-            return view(*args, **kwargs)
-
-        parsed = parse_decorator(nonempty_patch)
+        parsed = parse_decorator(view)
 
         @wraps(parsed)
         def json_only(*args, **kwargs):

@@ -75,6 +75,8 @@ class Blueprint(flask_smorest.Blueprint):
         return openapi.complete(doc, doc_info["conventions"], method)
 
     def arguments(self, schema, *, location="json", **kwargs):
+        if location == "json" and "required" not in kwargs:  # no body reads as {} (web.conventions.bodies)
+            kwargs["required"] = bodies.requires_a_body(schema)
         return bodies.checked(super().arguments(schema, location=location, **kwargs), location)
 
     def response(self, status_code, schema=None, **kwargs):

@@ -1,6 +1,7 @@
 """Pagination, sorting, free-text search and multi-value filters (SPEC §2), once."""
 import json
 import math
+import re
 from dataclasses import dataclass
 
 import marshmallow as ma
@@ -14,29 +15,54 @@ from web.conventions import count_cache
 MAX_PER_PAGE = 100
 
 
+def _list_of(item_pattern: str) -> str:
+    return f"^{item_pattern}(,{item_pattern})*$"
+
+
+class CommaList(ma.fields.String):
+    """`status=pending,assigned` -> ["pending", "assigned"]: values separated by commas, no
+    blanks, each one of `choices` when given (the document carries the same rule as a pattern)."""
+
+    def __init__(self, choices=None, **kwargs):
+        self.choices = tuple(choices) if choices is not None else None
+        item = f"({'|'.join(re.escape(choice) for choice in self.choices)})" if self.choices else r"[^,\x00]+"
+        metadata = {"description": "comma-separated" + (f"; each one of: {', '.join(self.choices)}"
+                                                        if self.choices else " values"), **kwargs.pop("metadata", {})}
+        super().__init__(validate=ma.validate.Regexp(_list_of(item), error=self._error()), metadata=metadata,
+                         **kwargs)
+
+    def _error(self) -> str:
+        allowed = f"; allowed: {', '.join(self.choices)}" if self.choices else ""
+        return "use comma-separated values without blanks" + allowed
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        super()._deserialize(value, attr, data, **kwargs)  # a string
+        return value.split(",")
+
+    def _validate(self, value):
+        super()._validate(",".join(value))
+
+
+class Sort(ma.fields.String):
+    """`sort=name` or `sort=-created_at,name`: each of `names`, `-` for descending."""
+
+    def __init__(self, *names: str, **kwargs):
+        self.names = names
+        field = f"-?({'|'.join(re.escape(name) for name in names)})"
+        super().__init__(validate=ma.validate.Regexp(_list_of(field), error=f"sort by {', '.join(names)} "
+                                                                            "(-field for descending)"),
+                         metadata={"description": f"field or -field, comma-separated; fields: {', '.join(names)}"},
+                         **kwargs)
+
+
 class ListArgsSchema(ma.Schema):
-    """Query parameters every list endpoint accepts; resources subclass it to add filters."""
+    """Query parameters every list endpoint accepts; resources subclass it to add filters and
+    declare `sort = Sort(...)` with the fields they sort by."""
 
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
-    sort = ma.fields.String(metadata={"description": "field or -field, comma-separated"})
+    sort = Sort("created_at")
     q = ma.fields.String(validate=ma.validate.Length(max=200), metadata={"description": "free-text search"})
-
-
-class CommaList(ma.fields.Field):
-    """`status=pending,assigned` -> ["pending", "assigned"], each checked against `choices`."""
-
-    def __init__(self, choices=None, **kwargs):
-        super().__init__(**kwargs)
-        self.choices = choices
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        items = [item.strip() for item in str(value).split(",") if item.strip()]
-        if self.choices is not None:
-            bad = [item for item in items if item not in self.choices]
-            if bad:
-                raise ma.ValidationError(f"unknown value(s): {', '.join(bad)}; allowed: {', '.join(self.choices)}")
-        return items
 
 
 @dataclass

@@ -8,7 +8,10 @@ write (Idempotency-Key, Idempotent-Replayed), 201/202 (Location). `operation_doc
 into the operation's responses, parameters and headers, and gives it an operationId; views
 add only what is theirs alone, such as `conflicts("...")`."""
 import marshmallow as ma
+from apispec import BasePlugin
 from flask_smorest import Blueprint as SmorestBlueprint
+
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text holds no NUL; such input is refused (422)
 
 ERROR_CODES = ("BAD_REQUEST", "MALFORMED_JSON", "UNAUTHORIZED", "TOKEN_INVALID", "TOKEN_EXPIRED", "TOKEN_REVOKED",
                "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT", "INVALID_TRANSITION", "VERSION_CONFLICT",
@@ -63,13 +66,15 @@ HEADERS = {
 
 PARAMETERS = {
     "IdempotencyKey": {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {
-        "type": "string", "maxLength": 255}, "description": "Retry-safe writes: the same key and body within 24 h "
+        "type": "string", "maxLength": 255, "pattern": NO_NUL}, "description": "Retry-safe writes: the same key and body within 24 h "
                                                            "replay the first answer (docs/api.md#idempotency)"},
-    "IfNoneMatch": {"in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"},
+    "IfNoneMatch": {"in": "header", "name": "If-None-Match", "required": False, "schema": {
+        "type": "string", "pattern": NO_NUL},
                     "description": "An ETag from an earlier answer: 304 when nothing changed"},
     "XRequestID": {"in": "header", "name": "X-Request-ID", "required": False, "schema": {
-        "type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"}, "description": "Your id for this request, "
-                                                                                   "echoed back and logged"},
+        "type": "string", "pattern": NO_NUL}, "description": "Your id for this request, echoed back and logged "
+                                                            "when it is 1-64 of A-Z a-z 0-9 . _ : - (else we "
+                                                            "make one)"},
 }
 
 # name -> (status, description, schema, extra headers)
@@ -97,6 +102,31 @@ ERROR_RESPONSES = {
 
 MUTATING = ("post", "put", "patch", "delete")
 BODY_LOCATIONS = ("json", "files", "form")
+
+
+def input_constraints(converter, field, ret=None, **kwargs) -> dict:
+    """apispec attribute function: what web.schemas.common.InputSchema refuses in every request
+    field, said in the document: strings without NUL, integers within 32 bits."""
+    from web.schemas.common import INT32, InputSchema
+
+    ret = ret or {}
+    owner = field.parent.parent if isinstance(field.parent, ma.fields.Field) else field.parent
+    if not isinstance(owner, InputSchema):
+        return {}
+    if isinstance(field, ma.fields.String) and not isinstance(field, ma.fields.Email) and "pattern" not in ret:
+        return {"pattern": NO_NUL}
+    if isinstance(field, ma.fields.Integer):
+        return {"minimum": ret.get("minimum", -INT32 - 1), "maximum": ret.get("maximum", INT32)}
+    return {}
+
+
+class SchemaRulesPlugin(BasePlugin):
+    """Schema-level rules a schema class declares: `OPENAPI_MIN_PROPERTIES` (PATCH bodies)."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        minimum = getattr(schema, "OPENAPI_MIN_PROPERTIES", None)
+        return {"minProperties": minimum} if minimum else None
 
 
 def register_components(spec) -> None:

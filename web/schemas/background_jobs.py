@@ -3,7 +3,7 @@ endpoint that starts one."""
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
-from web.conventions.listing import CommaList, ListArgsSchema
+from web.conventions.listing import CommaList, ListArgsSchema, Sort
 from web.schemas.common import InputSchema, UTCDateTime
 
 STATUS_URL = "/api/v1/admin/jobs/{id}"
@@ -46,6 +46,7 @@ class BackgroundJobDetailSchema(BackgroundJobSchema):
 
 
 class BackgroundJobListArgsSchema(ListArgsSchema, InputSchema):
+    sort = Sort("created_at", "finished_at", "status", "kind")
     kind = CommaList()
     status = CommaList(choices=STATUSES)
 

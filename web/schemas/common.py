@@ -1,7 +1,7 @@
 """Schema base classes and fields shared by every resource."""
 import math
 from collections.abc import Mapping
-from datetime import timezone
+from datetime import datetime, timezone
 
 import marshmallow as ma
 
@@ -9,12 +9,22 @@ from models.db import as_utc
 
 
 class UTCDateTime(ma.fields.DateTime):
-    """ISO 8601 in UTC with a `Z` (SPEC §2)."""
+    """ISO 8601 in UTC with a `Z` (docs/api.md). Read: any offset (none means UTC), held in
+    UTC, since the database takes offsets only up to ±15:59. A moment past the calendar's
+    ends once in UTC is the calendar's end: as a filter bound it selects the same rows."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
         return as_utc(value).astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return as_utc(moment).astimezone(timezone.utc)
+        except OverflowError:
+            edge = datetime.max if moment.year == datetime.max.year else datetime.min
+            return edge.replace(tzinfo=timezone.utc)
 
 
 INT32 = 2**31 - 1  # every integer column of ours is 32-bit
@@ -42,10 +52,22 @@ def _unstorable(data, path=()):
     return None
 
 
+def _type_problem(field, value, from_json: bool) -> str | None:
+    if isinstance(field, ma.fields.Boolean):
+        ok = isinstance(value, bool) if from_json else value in QUERY_BOOLEANS
+        return None if ok else "must be true or false"
+    if from_json and isinstance(field, ma.fields.Integer):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "must be an integer"
+    if from_json and isinstance(field, ma.fields.Number):
+        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "must be a number"
+    return None
+
+
 class InputSchema(ma.Schema):
     """Request bodies and query strings (docs/api.md#requests): unknown fields are errors (no
     mass assignment); what no column can store is refused before it reaches the database;
-    booleans are true or false, nothing else; integers fit our 32-bit columns."""
+    values have their JSON types (true/false, numbers as numbers); integers fit our 32-bit
+    columns."""
 
     class Meta:
         unknown = ma.RAISE
@@ -59,21 +81,20 @@ class InputSchema(ma.Schema):
         return data
 
     @ma.pre_load
-    def strict_booleans(self, data, **kwargs):
-        """A JSON body (a dict) must send true or false; a query string (a multidict of strings)
-        the words `true` or `false`. 0, 1, "yes" or "on" are errors, not guesses."""
+    def strict_types(self, data, **kwargs):
+        """A JSON body (a dict) must send each value as its JSON type: true or false for a
+        boolean, a number for a number (not "7"). A query string (a multidict of strings)
+        spells booleans `true` or `false`. 0, 1, "yes" or "on" are errors, not guesses."""
         if not isinstance(data, Mapping):
             return data
         from_json = isinstance(data, dict)
         for name, field in self.load_fields.items():
             key = field.data_key or name
-            if isinstance(field, ma.fields.Boolean) and key in data:
-                value = data[key]
-                if value is None and field.allow_none:
-                    continue
-                ok = isinstance(value, bool) if from_json else value in QUERY_BOOLEANS
-                if not ok:
-                    raise ma.ValidationError("must be true or false", field_name=key)
+            if key not in data or (data[key] is None and field.allow_none):
+                continue
+            problem = _type_problem(field, data[key], from_json)
+            if problem:
+                raise ma.ValidationError(problem, field_name=key)
         return data
 
     @ma.post_load
@@ -83,6 +104,18 @@ class InputSchema(ma.Schema):
                 raise ma.ValidationError(f"must be at most {INT32}" if value > 0 else f"must be at least {-INT32 - 1}",
                                          field_name=self.fields[name].data_key or name if name in self.fields else name)
         return data
+
+
+class PatchSchema(InputSchema):
+    """The body of a PATCH: the fields to change, at least one (the document says
+    `minProperties: 1`); an empty PATCH changes nothing and is refused, not ignored."""
+
+    OPENAPI_MIN_PROPERTIES = 1
+
+    @ma.validates_schema
+    def changes_something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("send at least one field to change")
 
 
 def Password(**kwargs):
@@ -95,8 +128,15 @@ def Email(**kwargs):
     return ma.fields.Email(validate=ma.validate.Length(max=254), **kwargs)
 
 
-class Money(ma.fields.Field):
-    """A number with two decimals (SPEC §2)."""
+class Money(ma.fields.Number):
+    """A number with two decimals, from 0 to 9,999,999,999.99 (docs/api.md)."""
+
+    MAXIMUM = 9_999_999_999
+    num_type = float
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"minimum": 0, "maximum": self.MAXIMUM, "example": 450.5, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else round(float(value), 2)
@@ -110,8 +150,8 @@ class Money(ma.fields.Field):
             raise ma.ValidationError("must be a number")
         if not math.isfinite(amount):
             raise ma.ValidationError("must be a finite number")
-        if amount < 0 or amount > 9_999_999_999:
-            raise ma.ValidationError("must be between 0 and 9999999999")
+        if amount < 0 or amount > self.MAXIMUM:
+            raise ma.ValidationError(f"must be between 0 and {self.MAXIMUM}")
         return amount
 
 

@@ -1,8 +1,8 @@
 """Customers (seed 000 shapes)."""
 import marshmallow as ma
 
-from web.conventions.listing import ListArgsSchema
-from web.schemas.common import Email, InputSchema, Text, UTCDateTime
+from web.conventions.listing import ListArgsSchema, Sort
+from web.schemas.common import Email, InputSchema, PatchSchema, Text, UTCDateTime
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
@@ -28,9 +28,10 @@ class CustomerInputSchema(InputSchema):
     city = Text(120, allow_none=True)
 
 
-class CustomerUpdateSchema(CustomerInputSchema):
+class CustomerUpdateSchema(PatchSchema, CustomerInputSchema):
     name = Str(validate=ma.validate.Length(min=1, max=200))
 
 
 class CustomerListArgsSchema(ListArgsSchema, InputSchema):
+    sort = Sort("name", "city", "created_at")
     city = Str()

@@ -1,6 +1,7 @@
 """Exports (SPEC §6): the request that starts one, its filters checked against the
 resource's declaration (models.ops.exports) before any job exists, and the
 catalog of what can be exported."""
+import re
 from datetime import date
 
 import marshmallow as ma
@@ -12,14 +13,20 @@ TYPE_NAMES = {int: "integer", str: "string", bool: "boolean", date: "date"}
 
 
 class ValueList(ma.fields.Field):
-    """A list of values, as a JSON list or a comma list (`"pending,assigned"`), each loaded by `inner`."""
+    """A list of string values, as a JSON list or a comma list (`"pending,assigned"`: no blanks),
+    each loaded by `inner`; the document states both forms."""
 
-    def __init__(self, inner: ma.fields.Field, **kwargs):
+    def __init__(self, inner: ma.fields.String, choices=None, **kwargs):
+        item = {"type": "string", "enum": list(choices)} if choices else {
+            "type": "string", "minLength": 1, "maxLength": 200, "pattern": r"^[^\x00]*$"}
+        one = f"({'|'.join(re.escape(choice) for choice in choices)})" if choices else r"[^,\x00]{1,200}"
+        kwargs["metadata"] = {"oneOf": [{"type": "array", "items": item, "minItems": 1},
+                                        {"type": "string", "pattern": f"^{one}(,{one})*$"}], **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
         self.inner = inner
 
     def _deserialize(self, value, attr, data, **kwargs):
-        items = [item.strip() for item in value.split(",") if item.strip()] if isinstance(value, str) else value
+        items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list) or not items:
             raise ma.ValidationError("must be a non-empty list of values (or a comma-separated string)")
         loaded, errors = [], {}
@@ -50,7 +57,7 @@ def _value_field(spec_filter: exports.Filter) -> ma.fields.Field:
 
 def _field(spec_filter: exports.Filter) -> ma.fields.Field:
     inner = _value_field(spec_filter)
-    field = ValueList(inner) if spec_filter.many else inner
+    field = ValueList(inner, spec_filter.choices) if spec_filter.many else inner
     field.metadata["description"] = spec_filter.description
     return field
 
@@ -65,6 +72,18 @@ def filters_schema(spec: exports.ExportSpec) -> ma.Schema:
         name = f"{spec.resource.title().replace('_', '')}ExportFiltersSchema"
         _filter_schemas[spec.resource] = InputSchema.from_dict(fields, name=name)()
     return _filter_schemas[spec.resource]
+
+
+def request_schemas() -> list[type]:
+    """The request body's document: one schema per resource, its filters spelled out (the
+    server checks the filters against the resource named; one flat schema could not say so)."""
+    schemas = []
+    for spec in exports.resources():
+        fields = {"resource": ma.fields.String(required=True, validate=ma.validate.OneOf([spec.resource])),
+                  "format": ma.fields.String(load_default="csv", validate=ma.validate.OneOf(exports.FORMATS)),
+                  "filters": ma.fields.Nested(type(filters_schema(spec)), load_default=dict)}
+        schemas.append(InputSchema.from_dict(fields, name=f"{spec.resource.title().replace('_', '')}ExportRequest"))
+    return schemas
 
 
 class ExportRequestSchema(InputSchema):

@@ -1,10 +1,14 @@
+from zoneinfo import available_timezones
+
 import marshmallow as ma
 
+from models.identity.permissions import ALL, PERMISSIONS
 from models.identity.role import ROLE_NAME_PATTERN
-from web.conventions.listing import CommaList, ListArgsSchema
-from web.schemas.common import Email, InputSchema, Password, UTCDateTime
+from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from web.schemas.common import Email, InputSchema, Password, PatchSchema, UTCDateTime
 
 Str = ma.fields.String
+TIME_ZONES = sorted(available_timezones())
 
 
 # --- output -------------------------------------------------------------------
@@ -87,7 +91,8 @@ class RegisterSchema(InputSchema):
     name = Name(required=True)
     email = Email(required=True)
     password = Password()
-    timezone = Str(load_default="UTC", validate=ma.validate.Length(max=64))
+    timezone = Str(load_default="UTC", validate=ma.validate.OneOf(TIME_ZONES),
+                   metadata={"description": "IANA time zone of the organization: its days, dashboards and rollups"})
 
 
 class LoginSchema(InputSchema):
@@ -107,7 +112,7 @@ class UserCreateSchema(InputSchema):
     phone = Str(allow_none=True, validate=ma.validate.Length(max=40))
 
 
-class UserUpdateSchema(InputSchema):
+class UserUpdateSchema(PatchSchema):
     email = Email()
     name = Name()
     password = Str(load_only=True, validate=ma.validate.Length(min=8, max=128))
@@ -117,19 +122,25 @@ class UserUpdateSchema(InputSchema):
 
 
 class UserListArgsSchema(ListArgsSchema, InputSchema):
+    sort = Sort("name", "email", "role", "created_at", "last_login_at")
     role = CommaList()
     is_active = ma.fields.Boolean()
+
+
+def Permission():
+    return Str(validate=ma.validate.OneOf([ALL, *PERMISSIONS]), metadata={
+        "description": "A permission of the catalogue (GET /admin/roles shows the built-in roles' ones); `*` is all"})
 
 
 class RoleCreateSchema(InputSchema):
     name = Str(required=True, validate=ma.validate.Regexp(ROLE_NAME_PATTERN, error="lowercase letters, digits, _"))
     description = Str(load_default="", validate=ma.validate.Length(max=300))
-    permissions = ma.fields.List(Str(), required=True)
+    permissions = ma.fields.List(Permission(), required=True)
 
 
-class RoleUpdateSchema(InputSchema):
+class RoleUpdateSchema(PatchSchema):
     description = Str(validate=ma.validate.Length(max=300))
-    permissions = ma.fields.List(Str())
+    permissions = ma.fields.List(Permission())
 
 
 class AuditListArgsSchema(ListArgsSchema, InputSchema):
@@ -137,5 +148,5 @@ class AuditListArgsSchema(ListArgsSchema, InputSchema):
     action = CommaList(choices=("create", "update", "delete", "restore"))
     entity_type = Str()
     entity_id = Str()
-    date_from = ma.fields.DateTime()
-    date_to = ma.fields.DateTime()
+    date_from = UTCDateTime()
+    date_to = UTCDateTime()

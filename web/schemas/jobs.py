@@ -2,8 +2,8 @@
 import marshmallow as ma
 
 from models.dispatch import job
-from web.conventions.listing import CommaList, ListArgsSchema
-from web.schemas.common import InputSchema, Latitude, Longitude, Money, Text, UTCDateTime
+from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from web.schemas.common import InputSchema, Latitude, Longitude, Money, PatchSchema, Text, UTCDateTime
 from web.schemas.photos import AttachmentSchema
 
 Str, Int = ma.fields.String, ma.fields.Integer
@@ -91,7 +91,7 @@ class JobInputSchema(InputSchema):
     value = Money(allow_none=True)
 
 
-class JobUpdateSchema(JobInputSchema):
+class JobUpdateSchema(PatchSchema, JobInputSchema):
     title = Str(validate=ma.validate.Length(min=1, max=200))
     customer_id = Int()
     priority = Str(validate=ma.validate.OneOf(job.PRIORITIES))
@@ -99,6 +99,7 @@ class JobUpdateSchema(JobInputSchema):
 
 
 class JobListArgsSchema(ListArgsSchema, InputSchema):
+    sort = Sort("created_at", "updated_at", "scheduled_date", "priority", "status", "title", "value")
     status = CommaList(choices=job.STATUSES)
     priority = CommaList(choices=job.PRIORITIES)
     technician_id = Int()

@@ -55,19 +55,20 @@ class AttachmentSchema(ma.Schema):
 
 
 class PhotoUploadSchema(InputSchema):
-    """multipart/form-data with the image in `file` (or `photo`)."""
+    """multipart/form-data with the image in `file` (`photo` is read as another name for it)."""
 
-    file = Upload(metadata={"description": "The photo: JPEG, PNG or WebP; the type is read from the bytes"})
-    photo = Upload(metadata={"description": "Alternative name for `file`"})
+    file = Upload(required=True, metadata={"description": "The photo: JPEG, PNG or WebP; the type is read from "
+                                                          "the bytes. (`photo` is accepted as this field's name too.)"})
+
+    @ma.pre_load
+    def photo_is_another_name_for_file(self, data, **kwargs):
+        if "photo" in data and "file" not in data:
+            return {"file": data["photo"], **{key: data[key] for key in data if key != "photo"}}
+        if "photo" in data:
+            raise ma.ValidationError("Send one image, in `file` or in `photo`.", field_name="file")
+        return data
 
     @ma.validates_schema
     def one_image(self, data, **kwargs):
-        chosen = [name for name in ("file", "photo") if getattr(data.get(name), "filename", None)]
-        if not chosen:  # absent, or a browser's empty part for "no file selected"
+        if not getattr(data.get("file"), "filename", None):  # a browser's empty part for "no file selected"
             raise ma.ValidationError("Missing data for required field.", field_name="file")
-        if len(chosen) > 1:
-            raise ma.ValidationError("Send one image, in `file` or in `photo`.", field_name="file")
-
-    @ma.post_load
-    def the_image(self, data, **kwargs):
-        return {"file": data.get("file") if getattr(data.get("file"), "filename", None) else data["photo"]}

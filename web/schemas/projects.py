@@ -2,8 +2,8 @@
 import marshmallow as ma
 
 from models.dispatch import project
-from web.conventions.listing import CommaList, ListArgsSchema
-from web.schemas.common import InputSchema, Money, Text
+from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from web.schemas.common import InputSchema, Money, PatchSchema, Text
 from web.schemas.jobs import JobListItemSchema
 
 Str, Int = ma.fields.String, ma.fields.Integer
@@ -38,12 +38,13 @@ class ProjectInputSchema(InputSchema):
     description = Text(10_000, allow_none=True)
 
 
-class ProjectUpdateSchema(ProjectInputSchema):
+class ProjectUpdateSchema(PatchSchema, ProjectInputSchema):
     name = Str(validate=ma.validate.Length(min=1, max=200))
     customer_id = Int()
     status = Str(validate=ma.validate.OneOf(project.STATUSES))
 
 
 class ProjectListArgsSchema(ListArgsSchema, InputSchema):
+    sort = Sort("name", "start_date", "end_date", "status", "created_at")
     status = CommaList(choices=project.STATUSES)
     customer_id = Int()

@@ -2,8 +2,8 @@
 import marshmallow as ma
 
 from models.dispatch import technician
-from web.conventions.listing import CommaList, ListArgsSchema
-from web.schemas.common import Email, InputSchema, Latitude, Longitude, Text, UTCDateTime
+from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from web.schemas.common import Email, InputSchema, Latitude, Longitude, PatchSchema, Text, UTCDateTime
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
@@ -40,28 +40,26 @@ class TechnicianInputSchema(InputSchema):
     user_id = Int(allow_none=True)
 
 
-class TechnicianUpdateSchema(TechnicianInputSchema):
+class TechnicianUpdateSchema(PatchSchema, TechnicianInputSchema):
     name = Str(validate=ma.validate.Length(min=1, max=200))
     skills = ma.fields.List(Text(60))
     status = Str(validate=ma.validate.OneOf(technician.STATUSES))
 
 
+LATITUDE = r"-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]+)?)"
+LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]?[0-9])(\.[0-9]+)?)"
+NEAR = f"^{LATITUDE},{LONGITUDE}$"
+
+
 class TechnicianListArgsSchema(ListArgsSchema, InputSchema):
+    sort = Sort("name", "status", "created_at")
     status = CommaList(choices=technician.STATUSES)
     skill = Str()
     available = ma.fields.Boolean()
-    near = Str(metadata={"description": "lat,lng: nearest first"})
+    near = Str(validate=ma.validate.Regexp(NEAR, error="use near=lat,lng with lat within ±90 and lng within ±180"),
+               metadata={"description": "lat,lng (decimal degrees): nearest first, within radius_km",
+                         "example": "40.7128,-74.0060"})
     radius_km = ma.fields.Float(load_default=50.0, validate=ma.validate.Range(min=0.1, max=20000))
-
-    @ma.validates_schema
-    def _near(self, data, **kwargs):
-        if "near" in data:
-            try:
-                lat, lng = (float(part) for part in data["near"].split(","))
-            except ValueError:
-                raise ma.ValidationError("use near=lat,lng", "near")
-            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-                raise ma.ValidationError("lat must be within ±90 and lng within ±180", "near")
 
 
 class LocationInputSchema(InputSchema):

@@ -1,0 +1,44 @@
+"""schemathesis hooks for scripts/api_fuzz.py (SCHEMATHESIS_HOOKS=scripts.api_fuzz_hooks).
+
+The fuzzer shares one organization and one access token between thousands of cases; three
+kinds of generated request would otherwise change what the later cases are judged against:
+- a repeated `Idempotency-Key` (the fuzzer draws "0" often) is answered, correctly, 422
+  IDEMPOTENCY_KEY_REUSED or with a replay: each valid key gets a unique suffix instead;
+- `POST /auth/logout` ends the session of the token it is sent with: it is sent with a fresh
+  session of a spare user instead;
+- PATCH or DELETE of the fuzzing users themselves (a new password, a deactivation) ends their
+  sessions: those cases target an id no user has instead (404).
+Nothing else is changed: every other case reaches the API as generated."""
+import json
+import os
+import urllib.request
+import uuid
+
+import schemathesis
+
+NOBODY = 2**31 - 1
+PROTECTED = {ident for ident in os.environ.get("FUZZ_PROTECTED_USER_IDS", "").split(",") if ident}
+
+
+def _fresh_token() -> str:
+    request = urllib.request.Request(
+        f"{os.environ['FUZZ_BASE_URL']}/api/v1/auth/login", method="POST",
+        data=json.dumps({"email": os.environ["FUZZ_SPARE_EMAIL"], "password": os.environ["FUZZ_PASSWORD"]}).encode(),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["data"]["access_token"]
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    headers = case.headers if case.headers is not None else {}
+    key = headers.get("Idempotency-Key")
+    if isinstance(key, str) and "\x00" not in key and len(key) <= 255:  # a valid key stays valid
+        headers["Idempotency-Key"] = f"{key[:222]}-{uuid.uuid4().hex}"
+    path, method = case.operation.path, case.method.upper()
+    if path.endswith("/auth/logout") and method == "POST" and "Authorization" in headers:
+        headers["Authorization"] = f"Bearer {_fresh_token()}"
+    if path.endswith("/users/{user_id}") and method in ("PATCH", "DELETE"):
+        if str((case.path_parameters or {}).get("user_id")) in PROTECTED:
+            case.path_parameters["user_id"] = NOBODY
+    case.headers = headers
