@@ -11,6 +11,7 @@ from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
+from web.conventions.work_limits import starts_work
 from web.schemas.backups import BackupListArgsSchema, BackupSchema, RestoreRequestSchema
 
 blp = Blueprint("backups", __name__, url_prefix="/api/v1/admin/system",
@@ -22,6 +23,7 @@ SORTABLE = {"created_at": BackgroundJob.created_at}
 @blp.route("/backup")
 class Backup(MethodView):
     @requires("system:backup")
+    @starts_work
     @blp.response(202, StartedSchema, **STARTED_DOC)
     def post(self):
         """Back up the organization: an archive with one gzip-compressed JSON-lines file per table
@@ -49,6 +51,7 @@ class Backups(MethodView):
 @blp.route("/restore")
 class Restore(MethodView):
     @requires("system:restore")
+    @starts_work
     @blp.arguments(RestoreRequestSchema)
     @blp.response(202, StartedSchema, **STARTED_DOC)
     @blp.doc(responses={
