@@ -69,16 +69,18 @@ def stop_group(proc) -> None:
 
 
 @pytest.fixture(scope="module")
-def flower(app):
+def flower(app, tmp_path_factory):
     """The Procfile's `flower` line, run by a shell as honcho would, in a process group of its own."""
     port = free_port()
     env = flower_env(app, FLOWER_PORT=str(port), FLOWER_BASIC_AUTH=CREDENTIALS)
-    proc = subprocess.Popen(["bash", "-c", procfile_command("flower")], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path_factory.mktemp("flower") / "flower.log"
+    with open(log, "wb") as output:
+        proc = subprocess.Popen(["bash", "-c", procfile_command("flower")], cwd=ROOT, env=env,
+                                start_new_session=True, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
-        assert proc.poll() is None, f"Flower exited during start-up: {proc.stderr.read().decode()[-2000:]}"
+        assert proc.poll() is None, f"Flower exited during start-up: {log.read_text()[-2000:]}"
         try:
             if get(f"{url}/api/workers", CREDENTIALS)[0] == 200:
                 break
