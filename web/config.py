@@ -34,6 +34,12 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_counts(name: str, default: str = "") -> dict[str, int]:
+    """`kind=count` pairs separated by commas (`photo=200,export=3`) as a dict."""
+    pairs = (item.split("=", 1) for item in env_list(name, default))
+    return {kind.strip(): int(count) for kind, count in pairs}
+
+
 def _dev_secret(name: str) -> str:
     """Read or create a development secret under instance/ (race-safe across processes)."""
     path = INSTANCE_DIR / "secrets.json"
@@ -90,6 +96,16 @@ class Config:
         self.REFRESH_TOKEN_TTL_DAYS = env_int("REFRESH_TOKEN_TTL_DAYS", 30)
         self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")
         self.LOGIN_RATE_LIMIT_PER_EMAIL = env_str("LOGIN_RATE_LIMIT_PER_EMAIL", "5/minute")
+        # Starting background work (exports, backups, restores, analytics refreshes) and uploading
+        # photos, per signed-in user and per organization; Flask-Limiter strings. docs/security.md
+        self.WORK_RATE_LIMIT_PER_USER = env_str("WORK_RATE_LIMIT_PER_USER", "10/minute")
+        self.WORK_RATE_LIMIT_PER_ORGANIZATION = env_str("WORK_RATE_LIMIT_PER_ORGANIZATION", "30/minute")
+        self.UPLOAD_RATE_LIMIT_PER_USER = env_str("UPLOAD_RATE_LIMIT_PER_USER", "30/minute")
+        self.UPLOAD_RATE_LIMIT_PER_ORGANIZATION = env_str("UPLOAD_RATE_LIMIT_PER_ORGANIZATION", "120/minute")
+        # Jobs of one kind an organization may have waiting for a worker at once, and the kinds
+        # with their own number (a technician syncs a day of photos in one go).
+        self.QUEUED_JOBS_PER_KIND = env_int("QUEUED_JOBS_PER_KIND", 5)
+        self.QUEUED_JOBS_PER_KIND_EXCEPTIONS = env_counts("QUEUED_JOBS_PER_KIND_EXCEPTIONS", "photo=200")
         self.OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 10)
         # Redis redelivers a task whose worker died (machine crash) after this many seconds; it must
         # exceed the longest task and retry countdown, or a slow task is handed out twice.

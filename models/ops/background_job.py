@@ -23,7 +23,7 @@ from models import events
 from models.db import db, utcnow
 from models.errors import Conflict, NotFound
 from models.identity.permissions import grants
-from models.ops import files, outbox
+from models.ops import files, outbox, work_limits
 from models.tenancy import TenantScoped
 
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
@@ -106,6 +106,7 @@ def _changed(job: BackgroundJob, session=None) -> None:
 def start(kind: str, task_name: str, params: dict, created_by: int | None, organization_id: int) -> BackgroundJob:
     """Record a job and enqueue its task (published after the caller commits).
     The task receives the job id as its only argument."""
+    work_limits.check_queue(kind, organization_id)
     job = BackgroundJob(id=str(uuid.uuid4()), organization_id=organization_id, kind=kind, task_name=task_name,
                         params=params, created_by=created_by, status="queued", progress=0, attempts=0,
                         lost_deliveries=0, message="Waiting for a worker")

@@ -10,7 +10,12 @@ tables stay behind (EXCLUDED, or `info={"backup": False}` on a table).
 A table that stays behind but points at a travelling one makes that one an
 *anchor* (organizations, users): a restore updates anchor rows in place by
 primary key instead of deleting and re-inserting them, so the rows that stay
-behind (sessions, background jobs, the audit log) are not cascaded away."""
+behind (sessions, background jobs, the audit log) are not cascaded away.
+
+Secrets stay behind too: a backup is a file an admin downloads. WITHHELD_COLUMNS
+(and any column declared with `info={"backup": False}`) are neither written nor
+restored; a table that has one is an anchor, so its rows keep their current
+values of it through a restore (see models.ops.restore). docs/security.md"""
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,6 +30,8 @@ ORGANIZATIONS = "organizations"
 # append-only audit history (a restore must not rewrite it).
 EXCLUDED = frozenset({"background_jobs", "outbox_messages", "idempotency_records", "auth_sessions",
                       "refresh_tokens", "audit_log"})
+# Password hashes: an offline guessing target, and the owner's reaches every admin who can download.
+WITHHELD_COLUMNS = frozenset({("users", "password_hash")})
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,20 @@ class BackedUpTable:
     # circular technicians.current_job_id <-> jobs.technician_id, self references,
     # and anchors pointing at rows that are deleted and re-inserted.
     deferred: tuple[Column, ...]
+    withheld: tuple[str, ...] = ()  # names of the columns that do not travel
 
     @property
     def name(self) -> str:
         return self.table.name
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns that travel."""
+        return tuple(column for column in self.table.columns if column.name not in self.withheld)
+
+    def without_withheld(self, row: dict) -> dict:
+        """An archived row without the columns that no longer travel (an archive written before they were withheld)."""
+        return {name: value for name, value in row.items() if name not in self.withheld} if self.withheld else row
 
     @property
     def key_columns(self) -> tuple[Column, ...]:
@@ -57,6 +74,11 @@ class BackedUpTable:
 
 def _travels(table: Table) -> bool:
     return table.name not in EXCLUDED and table.info.get("backup", True)
+
+
+def _withheld(table: Table) -> tuple[str, ...]:
+    return tuple(column.name for column in table.columns
+                 if (table.name, column.name) in WITHHELD_COLUMNS or column.info.get("backup", True) is False)
 
 
 def _scopes(tables) -> dict[str, Callable]:
@@ -88,6 +110,7 @@ def backed_up_tables() -> list[BackedUpTable]:
     scopes = _scopes(tables)
     anchors = {fk.column.table.name for table in tables if table.name not in scopes for fk in table.foreign_keys
                if fk.column.table.name in scopes}
+    anchors |= {table.name for table in tables if table.name in scopes and _withheld(table)}
     cyclic = {id(fkc) for table, fkcs in ordered if table is None for fkc in fkcs}
     result = []
     for table in tables:
@@ -101,5 +124,5 @@ def backed_up_tables() -> list[BackedUpTable]:
                 continue
             if id(fkc) in cyclic or target is table or (anchor and target.name not in anchors):
                 deferred.extend(fkc.columns)
-        result.append(BackedUpTable(table, scopes[table.name], anchor, tuple(deferred)))
+        result.append(BackedUpTable(table, scopes[table.name], anchor, tuple(deferred), _withheld(table)))
     return result

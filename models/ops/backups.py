@@ -6,7 +6,8 @@ models.ops.backup_archive.
 A backup is a BackgroundJob of kind `backup` whose artifact is the archive,
 stored at `backups/<org_id>/<job_id>.tar` and downloaded through the jobs API.
 Its result summarises the manifest: tables with row counts, schema revision,
-size, and the manifest's SHA-256 that a restore checks the archive against."""
+size, and the manifest's SHA-256 that a restore checks the archive against.
+Secrets (password hashes) are not in it: models.ops.backup_tables.WITHHELD_COLUMNS."""
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,7 +82,7 @@ def _snapshot():
 
 
 def _lines(conn, table, organization_id: int):
-    stmt = select(table.table).where(table.scope(organization_id)).order_by(*table.key_columns)
+    stmt = select(*table.columns).where(table.scope(organization_id)).order_by(*table.key_columns)
     for row in conn.execute(stmt.execution_options(yield_per=STREAM_ROWS)):
         yield row_line(row._mapping)
 
@@ -107,7 +108,8 @@ def create(job_id: str) -> dict:
             members.append(write_member(Path(scratch), table.name, _lines(conn, table, org_id)))
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "backup_id": job_id,
                     "organization": {"id": org_id, "slug": org.slug, "name": org.name},
-                    "created_at": taken_at.isoformat().replace("+00:00", "Z"), "schema_revision": revision}
+                    "created_at": taken_at.isoformat().replace("+00:00", "Z"), "schema_revision": revision,
+                    "withheld_columns": {table.name: list(table.withheld) for table in tables if table.withheld}}
         background_job.report(job_id, 92, "Writing the archive")
         with files.writing(key) as partial:
             manifest_sha256 = write_archive(partial, manifest, members, taken_at.timestamp())

@@ -12,18 +12,27 @@ How rows are replaced: the rows of anchor tables (organizations, users: see
 models.ops.backup_tables) are updated in place by primary key, missing ones
 inserted and extra ones deleted, so the sign-ins of users who are in the
 backup survive; every other table's rows are deleted and re-inserted. Users
-whose password, activation or deletion the restore changes are signed out
-(as editing them would), and so are users the restore removes. A restore that
+whose activation or deletion the restore changes are signed out (as editing
+them would), and so are users the restore removes. A restore that
 would remove the account of the admin running it is refused.
+
+Password hashes are not in backups (models.ops.backup_tables.WITHHELD_COLUMNS;
+an older archive's are ignored): a user who exists keeps their current password,
+and a user the restore brings back gets the hash of a random password nobody
+knows, so cannot sign in until an admin sets one (PATCH /users/{id}); the result
+lists them in `password_reset_required`.
 
 Progress is reported only before the write transaction opens: on SQLite a
 report commits on another connection and would wait on our own write lock."""
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import Integer
+from werkzeug.security import generate_password_hash
 
 from models import events
 from models.audit import AuditLogEntry
@@ -57,8 +66,9 @@ def _digest(line: str) -> bytes:
 
 
 def _current(conn, table: BackedUpTable, organization_id: int) -> dict:
-    """The organization's rows of `table` now: primary key (as archived) -> digest of the row's line."""
-    rows = conn.execute(select(table.table).where(table.scope(organization_id)).execution_options(yield_per=BATCH))
+    """The organization's rows of `table` now: primary key (as archived) -> digest of the line the
+    row would have in a backup (its travelling columns)."""
+    rows = conn.execute(select(*table.columns).where(table.scope(organization_id)).execution_options(yield_per=BATCH))
     current = {}
     for row in rows:
         encoded = {name: encode_value(value) for name, value in row._mapping.items()}
@@ -66,28 +76,33 @@ def _current(conn, table: BackedUpTable, organization_id: int) -> dict:
     return current
 
 
+def _rows(archive: Archive, table: BackedUpTable):
+    """The table's archived rows without the withheld columns (an older archive has password hashes)."""
+    return (table.without_withheld(data) for data in archive.rows(table.name))
+
+
 @dataclass
 class TableDiff:
     rows_in_backup: int = 0
     rows_now: int = 0
-    insert: int = 0
     update: int = 0
+    added: set = field(default_factory=set)
     removed: set = field(default_factory=set)
 
     def counts(self) -> dict:
-        return {"rows_in_backup": self.rows_in_backup, "rows_now": self.rows_now, "insert": self.insert,
+        return {"rows_in_backup": self.rows_in_backup, "rows_now": self.rows_now, "insert": len(self.added),
                 "update": self.update, "delete": len(self.removed)}
 
 
 def _compare(archive: Archive, table: BackedUpTable, current: dict) -> TableDiff:
     diff = TableDiff(rows_now=len(current))
     kept = set()
-    for data in archive.rows(table.name):
+    for data in _rows(archive, table):
         diff.rows_in_backup += 1
         key = table.key_of(data)
         kept.add(key)
         if key not in current:
-            diff.insert += 1
+            diff.added.add(key)
         elif current[key] != _digest(row_line(data)):
             diff.update += 1
     diff.removed = set(current) - kept
@@ -131,7 +146,8 @@ def restore(job_id: str) -> dict:
                                   "was taken); ask an admin who is in the backup to restore it")
         result = {"backup_id": job.params["backup_id"], "dry_run": dry_run,
                   "taken_at": archive.manifest["created_at"], "schema_revision": archive.manifest["schema_revision"],
-                  "tables": {name: diff.counts() for name, diff in diffs.items()}}
+                  "tables": {name: diff.counts() for name, diff in diffs.items()},
+                  "password_reset_required": sorted(diffs["users"].added)}
         if dry_run:
             return result
         background_job.report(job_id, 65, "Replacing the organization's data")
@@ -172,7 +188,7 @@ def _replace(archive: Archive, tables: list[BackedUpTable], org_id: int) -> list
         if table.anchor:
             deferred += _upsert(conn, table, anchors[table.name], _current(conn, table, org_id))
         else:
-            deferred += _insert(conn, table, archive.rows(table.name))
+            deferred += _insert(conn, table, _rows(archive, table))
     for table, key, values in deferred:
         conn.execute(update(table.table).where(_key_match(table, key)).values({**_unstamped(table), **values}))
     _move_sequences(conn, tables)
@@ -186,7 +202,7 @@ def _unstamped(table: BackedUpTable) -> dict:
 
 
 def _archived(archive: Archive, table: BackedUpTable) -> dict:
-    return {table.key_of(data): data for data in archive.rows(table.name)}
+    return {table.key_of(data): data for data in _rows(archive, table)}
 
 
 def _without_deferred(table: BackedUpTable, row: dict) -> dict:
@@ -208,10 +224,14 @@ def _insert(conn, table: BackedUpTable, rows) -> list:
 
 
 def _upsert(conn, table: BackedUpTable, archived: dict, current: dict) -> list:
-    """Anchor rows: insert the missing ones and update the ones that differ, in place."""
+    """Anchor rows: insert the missing ones and update the ones that differ, in place (their
+    withheld columns keep their current values)."""
     decode = RowDecoder(table.table)
     rows = {key: decode(data) for key, data in archived.items()}
     missing = [_without_deferred(table, row) for key, row in rows.items() if key not in current]
+    if missing and table.withheld:
+        stand_ins = _stand_ins(table)
+        missing = [{**stand_ins, **row} for row in missing]
     for start in range(0, len(missing), BATCH):
         conn.execute(insert(table.table), missing[start:start + BATCH])
     key_names = {column.name for column in table.key_columns}
@@ -223,6 +243,15 @@ def _upsert(conn, table: BackedUpTable, archived: dict, current: dict) -> list:
     for start in range(0, len(changed), BATCH):
         conn.execute(update(table.table).where(by_key), changed[start:start + BATCH])
     return [found for row in rows.values() for found in _deferred(table, row)]
+
+
+def _stand_ins(table: BackedUpTable) -> dict:
+    """Values for the withheld columns of rows a restore brings back. A user gets the hash of a
+    random password that is thrown away: nobody can sign in as them until an admin sets one."""
+    if table.name == "users":
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        return {"password_hash": generate_password_hash(secrets.token_urlsafe(32), method=method)}
+    return {}
 
 
 def _deferred(table: BackedUpTable, row: dict) -> list:

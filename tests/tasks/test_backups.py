@@ -1,14 +1,17 @@
 """Backup and restore end to end (SPEC §6): started over HTTP, run by a real Celery
 worker, watched through the admin jobs API, checked against the database."""
+import gzip
 import hashlib
 import io
 import json
 import tarfile
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
+from werkzeug.security import generate_password_hash
 
 from models.dispatch import Customer
+from models.identity.user import User
 from models.ops import files
 from models.ops.background_job import BackgroundJob
 from models.ops.backup_tables import backed_up_tables
@@ -258,3 +261,131 @@ def test_only_admins_back_up_and_restore(client, auth, db, role):
     assert client.post(f"{SYSTEM}/backup", headers=headers).status_code == 403
     assert client.get(f"{SYSTEM}/backups", headers=headers).status_code == 403
     assert client.post(f"{SYSTEM}/restore", headers=headers, json={"backup_id": "x"}).status_code == 403
+
+
+# --- passwords are not in backups (docs/security.md) --------------------------
+
+def login(client, email, password):
+    return client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+def bearer(response) -> dict:
+    assert response.status_code == 200, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['data']['access_token']}"}
+
+
+def archive_members(path) -> dict:
+    """Each member of an archive by name: the manifest parsed, the tables as lists of rows."""
+    with tarfile.open(path) as tar:
+        found = {}
+        for info in tar.getmembers():
+            content = tar.extractfile(info).read()
+            found[info.name] = (json.loads(content) if info.name == "manifest.json" else
+                                [json.loads(line) for line in gzip.decompress(content).splitlines()])
+        return found
+
+
+def test_a_backup_holds_no_password_hashes_not_even_the_owners(client, auth, db, worker):
+    taken = backup(client, auth.a)
+    download = client.get(taken["download_url"], headers=auth.a.headers())  # an admin downloads the owner's data
+    assert download.status_code == 200
+    with tarfile.open(fileobj=io.BytesIO(download.data)) as tar:
+        everything = b"".join(gzip.decompress(tar.extractfile(m).read()) if m.name.endswith(".gz")
+                              else tar.extractfile(m).read() for m in tar.getmembers())
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+        users = [json.loads(line) for line in gzip.decompress(tar.extractfile("users.jsonl.gz").read()).splitlines()]
+
+    assert {user["email"] for user in users} >= {"owner@alpha.test", auth.a.email("admin")}
+    assert all("password_hash" not in user for user in users)
+    db.session.rollback()
+    hashes = db.session.scalars(select(User.password_hash).where(User.organization_id == auth.a.org_id)).all()
+    assert len(hashes) == len(users) and not any(h.encode() in everything for h in hashes)
+    assert manifest["withheld_columns"] == {"users": ["password_hash"]}
+
+
+def test_a_restore_keeps_the_passwords_users_have_now(client, auth, db, worker):
+    taken = backup(client, auth.a)
+    dispatcher = auth.a.user_ids["dispatcher"]
+    changed = client.patch(f"/api/v1/users/{dispatcher}", headers=auth.a.headers(), json={"password": "new-password-1"})
+    assert changed.status_code == 200
+    signed_in = bearer(login(client, auth.a.email("dispatcher"), "new-password-1"))
+    with db.engine.begin() as conn:  # the owner's hash alone differs from the backup's row
+        conn.execute(text("UPDATE users SET password_hash = :hash WHERE id = :id"),
+                     {"hash": generate_password_hash("owner-changed-1", method="pbkdf2:sha256:1000"),
+                      "id": auth.a.user_ids["owner"]})
+
+    dry = restore(client, auth.a, taken["id"], dry_run=True)
+    assert dry["result"]["tables"]["users"]["update"] == 1  # the dispatcher's row (updated_at), not the owner's
+    done = restore(client, auth.a, taken["id"])
+    assert done["status"] == "succeeded", done
+    assert done["result"]["signed_out_users"] == [] and done["result"]["password_reset_required"] == []
+
+    assert client.get("/api/v1/auth/me", headers=signed_in).status_code == 200
+    assert login(client, auth.a.email("dispatcher"), "new-password-1").status_code == 200
+    assert login(client, auth.a.email("dispatcher"), PASSWORD).status_code == 401
+    assert login(client, "owner@alpha.test", "owner-changed-1").status_code == 200
+
+
+def test_a_user_a_restore_brings_back_cannot_sign_in_until_an_admin_sets_a_password(client, auth, db, worker):
+    before_hire = backup(client, auth.a)
+    hired = created(client.post("/api/v1/users", headers=auth.a.headers(), json={
+        "email": "newbie@alpha.test", "name": "Newbie", "password": PASSWORD, "role": "dispatcher"}))
+    bearer(login(client, "newbie@alpha.test", PASSWORD))
+    with_newbie = backup(client, auth.a)
+    assert restore(client, auth.a, before_hire["id"])["result"]["signed_out_users"] == [hired["id"]]  # gone
+
+    dry = restore(client, auth.a, with_newbie["id"], dry_run=True)
+    assert dry["result"]["password_reset_required"] == [hired["id"]]
+    done = restore(client, auth.a, with_newbie["id"])
+    assert done["status"] == "succeeded" and done["result"]["password_reset_required"] == [hired["id"]]
+    listed = client.get(f"/api/v1/users/{hired['id']}", headers=auth.a.headers())
+    assert listed.status_code == 200 and listed.get_json()["data"]["email"] == "newbie@alpha.test"
+    assert login(client, "newbie@alpha.test", PASSWORD).status_code == 401
+
+    reset = client.patch(f"/api/v1/users/{hired['id']}", headers=auth.a.headers(), json={"password": "fresh-start-1"})
+    assert reset.status_code == 200
+    newbie = bearer(login(client, "newbie@alpha.test", "fresh-start-1"))
+    assert client.get("/api/v1/auth/me", headers=newbie).status_code == 200
+
+
+def rewrite_as_an_archive_with_password_hashes(db, job_id, password):
+    """What an archive written before hashes were withheld looks like: every user row carries one.
+    The job's recorded manifest checksum is updated to match, as that backup's would have been."""
+    db.session.rollback()
+    job = db.session.get(BackgroundJob, job_id)
+    path = files.path_of(job.artifact_key)
+    members = archive_members(path)
+    legacy_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
+    users = b"".join(json.dumps({**row, "password_hash": legacy_hash}, sort_keys=True).encode() + b"\n"
+                     for row in members["users.jsonl.gz"])
+    contents = {"users.jsonl.gz": gzip.compress(users, mtime=0)}
+    with tarfile.open(path) as tar:
+        contents.update({m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.name not in contents})
+    manifest = members["manifest.json"]
+    del manifest["withheld_columns"]
+    for member in manifest["members"]:
+        member["sha256"] = hashlib.sha256(contents[member["file"]]).hexdigest()
+    contents["manifest.json"] = json.dumps(manifest).encode()
+    with tarfile.open(path, "w") as tar:
+        for name in ["manifest.json"] + [m["file"] for m in manifest["members"]]:
+            info = tarfile.TarInfo(name)
+            info.size = len(contents[name])
+            tar.addfile(info, io.BytesIO(contents[name]))
+    job.result = {**job.result, "manifest_sha256": hashlib.sha256(contents["manifest.json"]).hexdigest()}
+    db.session.commit()
+
+
+def test_an_older_archive_with_password_hashes_restores_without_them(client, auth, db, worker):
+    board, made = dispatch_data(client, auth.a)
+    taken = backup(client, auth.a)
+    change_everything(db, board, made)
+    rewrite_as_an_archive_with_password_hashes(db, taken["id"], "password-from-the-archive")
+
+    dry = restore(client, auth.a, taken["id"], dry_run=True)
+    assert dry["status"] == "succeeded", dry
+    assert dry["result"]["tables"]["users"]["update"] == 0 and dry["result"]["tables"]["customers"]["insert"] == 1
+    done = restore(client, auth.a, taken["id"])
+    assert done["status"] == "succeeded", done
+    for email in ("owner@alpha.test", auth.a.email("admin")):
+        assert login(client, email, PASSWORD).status_code == 200
+        assert login(client, email, "password-from-the-archive").status_code == 401

@@ -11,6 +11,7 @@ from models.identity import Organization
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint
+from web.conventions.work_limits import starts_work
 from web.schemas.analytics import DispatchSeriesSchema, RangeSchema, SeriesArgsSchema
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/admin/analytics",
@@ -43,6 +44,7 @@ class DispatchAnalytics(MethodView):
 @blp.route("/refresh")
 class RefreshAnalytics(MethodView):
     @requires("analytics:read")
+    @starts_work
     @blp.arguments(RangeSchema)
     @blp.response(202, StartedSchema, **STARTED_DOC)
     @blp.doc(responses={"422": {"description": "`from` after `to`, or longer than 2 years"}})

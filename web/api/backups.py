@@ -11,6 +11,7 @@ from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
+from web.conventions.work_limits import starts_work
 from web.schemas.backups import BackupListArgsSchema, BackupSchema, RestoreRequestSchema
 
 blp = Blueprint("backups", __name__, url_prefix="/api/v1/admin/system",
@@ -22,11 +23,13 @@ SORTABLE = {"created_at": BackgroundJob.created_at}
 @blp.route("/backup")
 class Backup(MethodView):
     @requires("system:backup")
+    @starts_work
     @blp.response(202, StartedSchema, **STARTED_DOC)
     def post(self):
         """Back up the organization: an archive with one gzip-compressed JSON-lines file per table
         and a manifest (row counts, SHA-256 of each file, schema revision). Sessions, background
-        jobs, the outbox, idempotency records and the audit log are not part of it."""
+        jobs, the outbox, idempotency records and the audit log are not part of it, nor are password
+        hashes (the manifest's `withheld_columns`). Counts toward the limits on starting background work."""
         job = backups.start_backup(g.user.id, g.user.organization_id)
         db.session.commit()
         return accepted(job)
@@ -49,6 +52,7 @@ class Backups(MethodView):
 @blp.route("/restore")
 class Restore(MethodView):
     @requires("system:restore")
+    @starts_work
     @blp.arguments(RestoreRequestSchema)
     @blp.response(202, StartedSchema, **STARTED_DOC)
     @blp.doc(responses={
@@ -64,9 +68,12 @@ class Restore(MethodView):
         one transaction, ids preserved; a failure rolls everything back.
 
         Users are updated in place, so everyone in the backup stays signed in, except users whose
-        password, activation or deletion the restore changes (signed out, as such an edit would) and
-        users added after the backup (removed). A restore that would remove the caller's own account
-        is refused. The audit log is kept as it is and records the restore (action `restore`)."""
+        activation or deletion the restore changes (signed out, as such an edit would) and users added
+        after the backup (removed). Passwords are not in backups: users keep their current password, and
+        users the restore brings back (removed since the backup) cannot sign in until an admin sets a
+        password with `PATCH /users/{id}`; the result lists them in `password_reset_required`. A restore
+        that would remove the caller's own account is refused. The audit log is kept as it is and
+        records the restore (action `restore`)."""
         job = backups.start_restore(body["backup_id"], body["dry_run"], g.user.id, g.user.organization_id)
         db.session.commit()
         return accepted(job)

@@ -10,6 +10,7 @@ from models.ops import background_job, exports
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint
+from web.conventions.work_limits import starts_work
 from web.schemas.exports import ExportRequestSchema, ExportResourceSchema, request_schemas
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/admin/exports",
@@ -23,6 +24,7 @@ def _readable(spec: exports.ExportSpec) -> bool:
 @blp.route("")
 class Exports(MethodView):
     @requires("exports:create")
+    @starts_work
     @blp.arguments(ExportRequestSchema)
     @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {"oneOf": request_schemas()}}}})
     @blp.response(202, StartedSchema, **STARTED_DOC)

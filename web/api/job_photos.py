@@ -14,6 +14,7 @@ from models.errors import NotFound
 from models.ops import files
 from web.auth import requires, signed_in
 from web.conventions.envelope import Blueprint
+from web.conventions.work_limits import limits_uploads
 from web.schemas.photos import AttachmentSchema, PhotoUploadSchema
 
 blp = Blueprint("job_photos", __name__, url_prefix="/api/v1/jobs", description="Photos attached to jobs")
@@ -26,6 +27,7 @@ FILE_RESPONSE = {"description": "The image", "content": {
 @blp.route("/<int:job_id>/photos")
 class JobPhotos(MethodView):
     @requires("jobs:write")
+    @limits_uploads
     @blp.arguments(PhotoUploadSchema, location="files")
     @blp.response(202, AttachmentSchema)
     @blp.doc(responses={"413": {"description": "Larger than PHOTO_MAX_BYTES"},

@@ -1,7 +1,8 @@
 """`Idempotency-Key` on mutating requests (SPEC §2); the rules live in models.ops.idempotency.
 
 Applies to authenticated callers (keys are scoped per user). Replays carry
-`Idempotent-Replayed: true`. A 5xx is not stored, so the client may retry."""
+`Idempotent-Replayed: true`. A 5xx or a 429 is not stored, so the client may retry
+with the same key (a 429 asks it to, after `Retry-After`)."""
 import hashlib
 
 from flask import Response, g, request
@@ -48,7 +49,7 @@ def _store(response):
     key = g.pop("idempotency_key", None)
     if key is None:
         return response
-    if response.status_code >= 500:
+    if response.status_code >= 500 or response.status_code == 429:
         idempotency.release(g.user.id, key)
     else:
         headers = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}

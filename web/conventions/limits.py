@@ -4,12 +4,15 @@ reads to declare the route's 429 answer (with `Retry-After`).
     @limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
     def post(self, body): ...
 
-Takes every keyword of `Limiter.limit` (key_func, deduct_when, scope, ...)."""
+Takes every keyword of `Limiter.limit` (key_func, deduct_when, scope, ...); with
+`shared_scope`, every route so decorated draws from one budget of that name
+(`Limiter.shared_limit`) instead of each route from its own."""
 from web.extensions import limiter
 
 
-def limit(limit_value, **options):
-    route_limit = limiter.limit(limit_value, **options)
+def limit(limit_value, shared_scope: str | None = None, **options):
+    route_limit = (limiter.shared_limit(limit_value, shared_scope, **options) if shared_scope
+                   else limiter.limit(limit_value, **options))
 
     def decorator(view):
         limited = route_limit(view)
