@@ -66,7 +66,7 @@ class BackgroundJob(TenantScoped, db.Model):
     artifact_key: Mapped[str | None] = mapped_column(String(300))  # relative to STORAGE_DIR
     artifact_name: Mapped[str | None] = mapped_column(String(200))  # the download's file name
     artifact_bytes: Mapped[int | None] = mapped_column(BigInteger)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # last sign of life
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # last report, or hand-out
     republished: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)  # by the reaper
     request_id: Mapped[str | None] = mapped_column(String(64))  # of the request that started it, for its logs
 

@@ -20,8 +20,8 @@ def test_after_seed_demo_the_dispatch_analytics_count_every_seeded_job(app, clie
     completed = db.session.scalar(select(func.count(Job.id)).where(Job.organization_id == org_id,
                                                                    Job.status == "completed")
                                   .execution_options(all_tenants=True))
-    report = client.get("/api/v1/admin/analytics/dispatch", headers=headers,
-                        query_string={"from": (date.today() - timedelta(days=365)).isoformat(), "interval": "month"}).get_json()["data"]
+    a_year = {"from": (date.today() - timedelta(days=365)).isoformat(), "interval": "month"}
+    report = client.get("/api/v1/admin/analytics/dispatch", headers=headers, query_string=a_year).get_json()["data"]
 
     assert report["totals"]["jobs_created"] == 500
     assert report["totals"]["jobs_completed"] == completed > 0
