@@ -44,8 +44,12 @@ task_routes = {
     "backups.*": {"queue": "maintenance"},
 }
 
+# Beat skips an entry whose task says it has nothing to do (tasks.beat), so an idle
+# relay or reaper sends no message. The reaper's period comes from REAPER_INTERVAL_SECONDS.
+beat_scheduler = "tasks.beat:QuietScheduler"
 beat_schedule = {
     "relay-outbox": {"task": "maintenance.relay_outbox", "schedule": 10.0},
+    "reap-stalled-jobs": {"task": "maintenance.reap_stalled_jobs", "schedule": 30.0},
     "purge-expired": {"task": "maintenance.purge_expired", "schedule": 60.0 * 60},
     # Yesterday and today of every organization; a run not started within its period is dropped.
     "refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 15 * 60.0, "options": {"expires": 15 * 60}},

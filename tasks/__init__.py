@@ -9,11 +9,13 @@ from celery import Celery
 from flask import Flask
 
 from models.ops import outbox
+from tasks import logs  # noqa: F401  (binds each task's request id for its log lines)
 from tasks.base import FlaskTask
 
 # tasks.inspection has no tasks: it hooks beat so health can tell when beat last ran.
 TASK_MODULES = ("tasks.maintenance", "tasks.dispatch", "tasks.media", "tasks.exports", "tasks.backups",
                 "tasks.analytics", "tasks.inspection")
+REAPER_ENTRY = "reap-stalled-jobs"
 
 
 def make_celery(app: Flask, broker_url: str) -> Celery:
@@ -28,6 +30,10 @@ def make_celery(app: Flask, broker_url: str) -> Celery:
                                   "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"]},
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
     )
+    reaper = celery.conf.beat_schedule[REAPER_ENTRY]
+    every = float(app.config["REAPER_INTERVAL_SECONDS"])
+    celery.conf.beat_schedule = {**celery.conf.beat_schedule,
+                                 REAPER_ENTRY: {**reaper, "schedule": every, "options": {"expires": every}}}
     for module in TASK_MODULES:
         importlib.import_module(module)
     return celery
@@ -36,10 +42,12 @@ def make_celery(app: Flask, broker_url: str) -> Celery:
 def publisher(celery: Celery):
     """The outbox's way to hand a committed task to the broker."""
 
-    def publish(task_name, args, kwargs, task_id):
+    def publish(task_name, args, kwargs, task_id, headers=None):
         # ignore_result: nobody waits on a Celery result here (our own rows carry
         # state), and subscribing to one would block for seconds while Redis is down.
-        celery.send_task(task_name, args=args, kwargs=kwargs, task_id=task_id, ignore_result=True)
+        # headers (request_id, ...) reach the task as attributes of its request.
+        celery.send_task(task_name, args=args, kwargs=kwargs, task_id=task_id, ignore_result=True,
+                         headers=headers or None)
 
     return publish
 

@@ -41,10 +41,14 @@ class FlaskTask(Task):
 
 class TrackedTask(FlaskTask):
     def run_in_app(self, job_id, *args, **kwargs):
-        job = background_job.begin(job_id, worker=self.request.hostname or "local")
+        job = background_job.begin(job_id, worker=self.request.hostname or "local",
+                                   supersedes=self.request.get("supersedes_attempt"))
         if job is None:
+            log.info("background job %s: nothing to do for this delivery", job_id)
             return None  # finished already, cancelled, deleted, or being run by another delivery
         attempt = job.attempts
+        log.info("background job %s (%s) started, attempt %d", job_id, job.kind, attempt,
+                 extra={"job_id": job_id, "attempt": attempt})
         self.request.background_job = (job_id, attempt)  # this delivery, for retry()
         with context.acting_as(organization_id=job.organization_id, user_id=job.created_by):
             try:

@@ -40,6 +40,21 @@ def live_state(celery, job) -> tuple[str | None, str | None]:
     return None, job.worker  # its worker did not answer in time (busy, or gone)
 
 
+def holders(celery, task_ids, timeout: float = INSPECT_TIMEOUT) -> tuple[set[str], dict[str, str]] | None:
+    """Which live worker holds each of `task_ids` (running, reserved or scheduled):
+    (the workers that answered, {task id: worker}). None when the broker could not be
+    asked. A worker that does not answer within `timeout` is dead, or busy in a solo
+    pool, or slow: callers must not take silence alone for death."""
+    try:
+        replies = celery.control.inspect(timeout=timeout).query_task(*task_ids) or {}
+    except Exception:
+        log.warning("could not ask the workers which tasks they hold", exc_info=True)
+        return None
+    answered = {name for name in replies if not name.startswith("celerybeat@")}
+    held = {task_id: worker for worker, tasks in replies.items() for task_id in (tasks or {})}
+    return answered, held
+
+
 # --- system health (SPEC §6 `GET /admin/system/health`) ----------------------
 # Each probe answers within about a second and reports a failure instead of raising.
 
@@ -161,7 +176,8 @@ def record_beat_run(client: redis.Redis) -> None:
 
 
 def beat_status(client: redis.Redis, celery) -> dict:
-    """When beat last started or sent a scheduled task, and whether that is too long ago."""
+    """When beat last started or handled a due entry (sent it, or found it had nothing to
+    do: tasks.beat), and whether that is too long ago."""
     stale_after = beat_stale_after(celery.conf.beat_schedule)
     try:
         raw = client.get(BEAT_LAST_RUN_KEY)

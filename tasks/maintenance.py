@@ -1,23 +1,85 @@
 """Housekeeping run by beat on the maintenance queue."""
+import logging
+from collections import Counter
 from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
 from sqlalchemy import delete
 
+from models import context
 from models.db import db, utcnow
 from models.identity import sessions
 from models.identity.sessions import RefreshToken
 from models.ops import background_job, idempotency, outbox
+from tasks import beat, inspection
+
+log = logging.getLogger(__name__)
 
 RETRYING = dict(autoretry_for=(ConnectionError, OSError), retry_backoff=True, retry_jitter=True, max_retries=5)
+RELAY_OUTBOX, REAP_STALLED_JOBS = "maintenance.relay_outbox", "maintenance.reap_stalled_jobs"
 
 
-@shared_task(name="maintenance.relay_outbox", ignore_result=True, **RETRYING)
+def _relay_grace() -> timedelta:
+    return timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE_SECONDS"])
+
+
+def _silent_since():
+    return utcnow() - timedelta(seconds=current_app.config["REAPER_GRACE_SECONDS"])
+
+
+@beat.only_when(RELAY_OUTBOX)
+def _outbox_has_pending() -> bool:
+    return outbox.has_pending(older_than=_relay_grace())
+
+
+@beat.only_when(REAP_STALLED_JOBS)
+def _a_job_is_silent() -> bool:
+    return background_job.any_silent(since=_silent_since())
+
+
+@shared_task(name=RELAY_OUTBOX, ignore_result=True, **RETRYING)
 def relay_outbox() -> int:
     """Publish tasks whose publish failed at commit time (broker was down)."""
-    grace = timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE_SECONDS"])
-    return outbox.relay_pending(older_than=grace)
+    return outbox.relay_pending(older_than=_relay_grace())
+
+
+@shared_task(name=REAP_STALLED_JOBS, ignore_result=True, acks_late=True)
+def reap_stalled_jobs() -> dict:
+    """Hand out again the running jobs whose delivery was lost with its worker (docs/operations.md).
+
+    A job is stalled when it has shown no sign of life (a progress report) for
+    REAPER_GRACE_SECONDS and no live worker holds its task: its worker does not
+    answer (killed with its machine: the broker would hand the message out only
+    after its visibility timeout, hours later), or answers without it. A worker
+    that holds the task is alive, however quiet the task. The grace keeps a
+    worker's slow answer (or a solo pool, which cannot answer while it works)
+    from being taken for death; a wrong call costs a duplicate run, which the
+    attempt fence makes harmless. Safe to run concurrently and twice."""
+    suspects = background_job.silent(since=_silent_since())
+    if not suspects:
+        return {}
+    celery = current_app.extensions["celery"]
+    found = inspection.holders(celery, [job.id for job in suspects], current_app.config["REAPER_INSPECT_TIMEOUT"])
+    if found is None:
+        return {"unknown": len(suspects)}  # the broker did not answer: judge nothing
+    answered, held = found
+    if not answered:  # not even the worker running this task answered (a solo pool?): nothing can be judged
+        log.warning("no worker answered; %d silent job(s) left alone", len(suspects))
+        return {"unknown": len(suspects)}
+    outcomes = Counter()
+    for job in suspects:
+        if job.id in held:
+            outcomes["alive"] += 1
+            continue
+        why = (f"its worker {job.worker} answers without it" if job.worker in answered
+               else f"its worker {job.worker} does not answer")
+        outcome = background_job.republish(job, why)
+        outcomes[outcome] += 1
+        with context.acting_as(request_id=job.request_id):  # the story of one request, in one search
+            log.warning("stalled job %s (%s, attempt %d): %s; %s", job.id, job.kind, job.attempts, why, outcome,
+                        extra={"job_id": job.id, "outcome": outcome})
+    return dict(outcomes)
 
 
 @shared_task(name="maintenance.purge_expired", ignore_result=True, **RETRYING)

@@ -1,11 +1,14 @@
 """Flask CLI commands: `flask --app web seed-demo`."""
 import random
+from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import context
-from models.db import db
+from models.analytics import calendar, rollups
+from models.db import as_utc, db
+from models.dispatch import Job
 from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
 from models.identity.accounts import register
@@ -35,8 +38,17 @@ def seed_demo() -> bool:
                  for role, name, email in DEMO_USERS}
         db.session.flush()
         seed_dispatch(org.id, rng=random.Random(DEMO_RANDOM_SEED), technician_users=[users["technician"]])
+        _refresh_analytics(org.id, org.timezone)
         db.session.commit()
     return True
+
+
+def _refresh_analytics(organization_id: int, tz_name: str) -> None:
+    """Roll up every day the seeded jobs touch, so analytics show them at once (beat
+    only keeps yesterday and today fresh)."""
+    first = as_utc(db.session.scalar(select(func.min(Job.created_at)).where(Job.organization_id == organization_id)))
+    today = calendar.today_in(tz_name)
+    rollups.refresh_all(organization_id, first.astimezone(ZoneInfo(tz_name)).date() if first else today, today)
 
 
 def register_commands(app) -> None:

@@ -112,6 +112,12 @@ class Config:
         self.BROKER_VISIBILITY_TIMEOUT = env_int("BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60)
         # Finished background jobs and their files (exports) are purged after this; backups are kept.
         self.BACKGROUND_JOB_RETENTION_DAYS = env_int("BACKGROUND_JOB_RETENTION_DAYS", 14)
+        # The stalled-job reaper (docs/operations.md): every REAPER_INTERVAL_SECONDS beat looks for running
+        # jobs silent for REAPER_GRACE_SECONDS (no progress report) whose worker is gone or no longer holds
+        # them, and hands them out again. REAPER_INSPECT_TIMEOUT: how long workers get to answer.
+        self.REAPER_INTERVAL_SECONDS = env_int("REAPER_INTERVAL_SECONDS", 30)
+        self.REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 120)
+        self.REAPER_INSPECT_TIMEOUT = float(env_str("REAPER_INSPECT_TIMEOUT", "1.0"))
 
         # Flask-JWT-Extended: HS256 pinned, short-lived access tokens, header only.
         self.JWT_ALGORITHM = "HS256"

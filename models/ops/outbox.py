@@ -6,6 +6,10 @@ deleted; if the broker is unreachable the row stays and `relay_pending()` (run
 by beat) publishes it once Redis is back. A rolled-back transaction enqueues
 nothing; a committed one loses nothing. The row id is the Celery task id, so a
 message relayed twice is recognisable downstream.
+
+A row also keeps the message headers: the id of the request that enqueued it
+(`request_id`, so the task's log lines carry it however late it is relayed) and
+any the caller adds.
 """
 import logging
 import uuid
@@ -15,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, DateTime, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models import events
+from models import context, events
 from models.db import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,7 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_error: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict | None] = mapped_column(JSON)
 
 
 @dataclass(frozen=True)
@@ -39,14 +44,15 @@ class TaskEnqueued(events.DomainEvent):
     task_name: str
     args: tuple
     kwargs: dict
+    headers: dict | None = None
 
 
 _publisher = None
 
 
 def set_publisher(publish) -> None:
-    """`publish(task_name, args, kwargs, task_id)` sends one message to the broker
-    (the Celery layer installs it); it raises when the broker is unreachable."""
+    """`publish(task_name, args, kwargs, task_id, headers)` sends one message to the
+    broker (the Celery layer installs it); it raises when the broker is unreachable."""
     global _publisher
     _publisher = publish
 
@@ -54,19 +60,28 @@ def set_publisher(publish) -> None:
 def enqueue(task_name: str, *args, task_id: str | None = None, **kwargs) -> str:
     """Schedule a task to run after the current transaction commits. Returns its task
     id: `task_id` when given (a BackgroundJob's id), else a new one."""
-    message = OutboxMessage(id=task_id or str(uuid.uuid4()), task_name=task_name, args=list(args), kwargs=kwargs)
-    db.session.add(message)
-    events.record(TaskEnqueued(message.id, task_name, tuple(args), kwargs))
+    return enqueue_in(db.session, task_name, list(args), kwargs, task_id=task_id)
+
+
+def enqueue_in(session, task_name: str, args: list, kwargs: dict, task_id: str | None = None,
+               headers: dict | None = None) -> str:
+    """`enqueue` in a given session, with extra message headers."""
+    headers = {"request_id": context.current().request_id, **(headers or {})}
+    headers = {name: value for name, value in headers.items() if value is not None} or None
+    message = OutboxMessage(id=task_id or str(uuid.uuid4()), task_name=task_name, args=list(args), kwargs=kwargs,
+                            headers=headers)
+    session.add(message)
+    events.record(TaskEnqueued(message.id, task_name, tuple(args), kwargs, headers), session=session)
     return message.id
 
 
-def _publish(conn, message_id: str, task_name: str, args, kwargs) -> bool:
+def _publish(conn, message_id: str, task_name: str, args, kwargs, headers) -> bool:
     """Send one message; on success delete its row, on failure note the attempt."""
     if _publisher is None:
         log.warning("no task publisher configured; %s %s stays in the outbox", task_name, message_id)
         return False
     try:
-        _publisher(task_name, list(args), dict(kwargs), message_id)
+        _publisher(task_name, list(args), dict(kwargs), message_id, dict(headers or {}))
     except Exception as exc:  # broker down: the outbox row keeps the task
         log.warning("broker unreachable, %s %s kept in outbox: %s", task_name, message_id, exc)
         conn.execute(
@@ -81,10 +96,17 @@ def _publish(conn, message_id: str, task_name: str, args, kwargs) -> bool:
 
 def _publish_after_commit(evt: TaskEnqueued) -> None:
     with db.engine.begin() as conn:
-        _publish(conn, evt.message_id, evt.task_name, evt.args, evt.kwargs)
+        _publish(conn, evt.message_id, evt.task_name, evt.args, evt.kwargs, evt.headers)
 
 
 events.subscribe(TaskEnqueued, _publish_after_commit)
+
+
+def has_pending(older_than: timedelta = timedelta(seconds=10)) -> bool:
+    """Is anything waiting for `relay_pending`? One indexed query (beat asks before relaying)."""
+    with db.engine.connect() as conn:
+        return conn.execute(select(OutboxMessage.id).where(OutboxMessage.created_at <= utcnow() - older_than)
+                            .limit(1)).first() is not None
 
 
 def relay_pending(older_than: timedelta = timedelta(seconds=10), limit: int = 500) -> int:
@@ -94,7 +116,8 @@ def relay_pending(older_than: timedelta = timedelta(seconds=10), limit: int = 50
     published by the process that committed it is left to that process."""
     cutoff = utcnow() - older_than
     stmt = (
-        select(OutboxMessage.id, OutboxMessage.task_name, OutboxMessage.args, OutboxMessage.kwargs)
+        select(OutboxMessage.id, OutboxMessage.task_name, OutboxMessage.args, OutboxMessage.kwargs,
+               OutboxMessage.headers)
         .where(OutboxMessage.created_at <= cutoff)
         .order_by(OutboxMessage.created_at)
         .limit(limit)
@@ -104,7 +127,7 @@ def relay_pending(older_than: timedelta = timedelta(seconds=10), limit: int = 50
     sent = 0
     with db.engine.begin() as conn:
         for row in conn.execute(stmt).all():
-            if not _publish(conn, row.id, row.task_name, row.args, row.kwargs):
+            if not _publish(conn, row.id, row.task_name, row.args, row.kwargs, row.headers):
                 break  # broker still down; try again on the next beat
             sent += 1
     return sent

@@ -5,6 +5,7 @@ import json
 import redis as redis_lib
 from sqlalchemy import func, select
 
+from models import context
 from models.ops import outbox
 from models.ops.outbox import OutboxMessage
 from scripts.services import free_port, start_embedded_redis
@@ -62,4 +63,23 @@ def test_a_committed_enqueue_reaches_the_queue(db, redis_client):
     assert outbox_rows(db) == 0
     ids = [json.loads(m)["headers"]["id"] for m in redis_client.lrange("maintenance", 0, -1)]
     assert redis_client.llen("maintenance") == before + 1 and task_id in ids
+    redis_client.delete("maintenance")
+
+
+def test_a_task_relayed_after_an_outage_still_carries_the_request_id_that_enqueued_it(app, db, celery_app,
+                                                                                     redis_client):
+    outbox.set_publisher(publisher(make_celery(app, f"redis://127.0.0.1:{free_port()}/0")))  # Redis is down
+    try:
+        with context.acting_as(request_id="req-during-outage"):
+            task_id = outbox.enqueue("maintenance.purge_expired")
+            db.session.commit()
+    finally:
+        outbox.set_publisher(publisher(celery_app))  # ...and back
+    assert outbox_rows(db) == 1
+
+    assert relay_outbox.run() == 1
+
+    [message] = [json.loads(m) for m in redis_client.lrange("maintenance", 0, -1)
+                 if json.loads(m)["headers"]["id"] == task_id]
+    assert message["headers"]["request_id"] == "req-during-outage"
     redis_client.delete("maintenance")

@@ -1,4 +1,5 @@
-"""JSON logs on stdout, each line carrying the request id of the request or task it belongs to."""
+"""JSON logs on stdout, each line carrying the request id of the request or task it
+belongs to. Web, worker and beat log through this one handler (docs/operations.md)."""
 import logging
 import sys
 
@@ -16,18 +17,27 @@ class ActorFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
+def _handler() -> logging.Handler | None:
+    return next((h for h in logging.getLogger().handlers if getattr(h, "_fieldops", False)), None)
+
+
+def configure_logging(level: str | int = "INFO", filters: tuple[logging.Filter, ...] = ()) -> None:
+    """Install the JSON handler on the root logger (once), add `filters` to it (each
+    kind once: they add fields to every line), and set the root level."""
     root = logging.getLogger()
-    if any(getattr(h, "_fieldops", False) for h in root.handlers):
-        return
-    handler = logging.StreamHandler(sys.stdout)
-    handler._fieldops = True
-    handler.addFilter(ActorFilter())
-    handler.setFormatter(
-        JsonFormatter(
-            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(organization_id)s %(user_id)s",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+    handler = _handler()
+    if handler is None:
+        handler = logging.StreamHandler(sys.stdout)
+        handler._fieldops = True
+        handler.addFilter(ActorFilter())
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(organization_id)s %(user_id)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            )
         )
-    )
-    root.addHandler(handler)
+        root.addHandler(handler)
+    for extra in filters:
+        if not any(type(existing) is type(extra) for existing in handler.filters):
+            handler.addFilter(extra)
     root.setLevel(level)
