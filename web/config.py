@@ -90,6 +90,7 @@ class Config:
         self.REFRESH_TOKEN_TTL_DAYS = env_int("REFRESH_TOKEN_TTL_DAYS", 30)
         self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")
         self.LOGIN_RATE_LIMIT_PER_EMAIL = env_str("LOGIN_RATE_LIMIT_PER_EMAIL", "5/minute")
+        self.REFRESH_RATE_LIMIT_PER_IP = env_str("REFRESH_RATE_LIMIT_PER_IP", "60/minute")
         self.OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 10)
         # Redis redelivers a task whose worker died (machine crash) after this many seconds; it must
         # exceed the longest task and retry countdown, or a slow task is handed out twice.
@@ -106,6 +107,8 @@ class Config:
         # Flask-Limiter on Redis; a Redis outage must not take the API down with it.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL
         self.RATELIMIT_SWALLOW_ERRORS = True
+        # While Redis is down, count in this process's memory instead: limits stay (per process), never off.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = "fieldops-rl"
         self.RATELIMIT_DEFAULT = env_str("RATELIMIT_DEFAULT")
