@@ -91,6 +91,9 @@ class Config:
         self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")
         self.LOGIN_RATE_LIMIT_PER_EMAIL = env_str("LOGIN_RATE_LIMIT_PER_EMAIL", "5/minute")
         self.REFRESH_RATE_LIMIT_PER_IP = env_str("REFRESH_RATE_LIMIT_PER_IP", "60/minute")
+        # Open sockets: how often each web process ends those whose token expired or whose session
+        # ended or rights changed unnoticed (docs/events.md).
+        self.SOCKET_SWEEP_SECONDS = float(env_str("SOCKET_SWEEP_SECONDS", "5"))
         self.OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 10)
         # Redis redelivers a task whose worker died (machine crash) after this many seconds; it must
         # exceed the longest task and retry countdown, or a slow task is handed out twice.
