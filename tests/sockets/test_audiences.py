@@ -42,6 +42,7 @@ def test_job_events_reach_jobs_read_holders_and_the_jobs_own_technicians(board, 
     terry_phone = listen(auth.a.tokens["technician"], "/mobile", events=PHONE)
     tina_phone = listen(tina_token, "/mobile", events=PHONE)
     other_org = listen(auth.b.tokens["dispatcher"], "/", events=CONSOLE)
+    portal = listen(auth.a.tokens["customer"], "/customer", events=CONSOLE + PHONE)
 
     job = board.job(board.customer()["id"], priority="urgent")["id"]
     board.assign(job, terry["id"])  # job.assigned, then pending -> assigned
@@ -63,7 +64,7 @@ def test_job_events_reach_jobs_read_holders_and_the_jobs_own_technicians(board, 
     assert [n for n, _ in terry_phone.events()] == ["job-assigned", "priority-alert", "status-updated",
                                                     "job-assigned"]
     assert [n for n, _ in tina_phone.events()] == ["job-assigned", "priority-alert", "status-updated"]
-    assert other_org.events() == []
+    assert other_org.events() == [] and portal.events() == []
 
 
 def test_team_updates_reach_only_those_who_may_read_technicians(board, auth, listen):

@@ -51,6 +51,14 @@ def test_logout_ends_that_sessions_sockets_and_nothing_reaches_them_after(board,
     assert told_then_disconnected(console, "session.revoked")  # nothing after
 
 
+def test_the_customer_portals_socket_ends_with_its_session(client, auth, listen):
+    portal = listen(auth.a.tokens["customer"], "/customer", events=WATCHED)
+    assert client.post("/api/v1/auth/logout", headers=auth.a.headers("customer")).status_code == 204
+    wait_for(lambda: portal.disconnected)
+    assert told_then_disconnected(portal, "session.revoked")
+    assert portal.payloads("session.revoked")[0]["session_ids"] == [sid_of(auth.a.tokens["customer"])]
+
+
 @pytest.mark.parametrize("change", ["password", "deactivation", "deletion"])
 def test_account_changes_end_every_socket_of_the_user(change, client, auth, listen):
     user_id = auth.a.user_ids["technician"]
