@@ -1,16 +1,14 @@
-"""Background job changes -> `job.progress` on the dispatch namespace (SPEC §4),
-to the user who started the job and to the organization's owners and admins
-(one delivery per socket, whichever of those rooms it is in)."""
+"""Background job changes -> `job.progress` on the dispatch namespace, to whoever may
+read the job by the REST rule of /admin/jobs: `jobs:background` holders of the
+organization, and the user who started it (one delivery per socket)."""
 from models import events
 from models.ops.background_job import BackgroundJobChanged
 from sockets import rooms
 from sockets.emitter import emit
 
-WATCHING_ROLES = ("owner", "admin")
-
 
 def _progress(evt: BackgroundJobChanged) -> None:
-    audience = [rooms.role_room(evt.organization_id, role) for role in WATCHING_ROLES]
+    audience = [rooms.permission_room(evt.organization_id, rooms.BACKGROUND_ALL)]
     if evt.created_by is not None:
         audience.append(rooms.user_room(evt.created_by))
     emit(rooms.JOB_PROGRESS, {"job_id": evt.job_id, "kind": evt.kind, "status": evt.status,

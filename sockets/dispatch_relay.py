@@ -1,4 +1,6 @@
-"""Dispatch events -> the dispatch console (/) and the technician app (/mobile)."""
+"""Dispatch events -> the dispatch console (/) and the technician app (/mobile), to
+whoever may read the job by the REST rule (models.dispatch.job_access): `jobs:read`
+holders of the organization, and the technician's own user (docs/events.md)."""
 from datetime import datetime, timezone
 
 from flask import current_app
@@ -21,36 +23,42 @@ def _status_updated(evt: JobStatusUpdated) -> None:
     emit(rooms.JOB_STATUS_UPDATED, {
         "job_id": evt.job_id, "old_status": evt.old_status, "new_status": evt.new_status,
         "updated_by": evt.updated_by, "timestamp": iso(evt.timestamp),
-    }, room=rooms.org_room(evt.organization_id))
+    }, room=rooms.job_audience(evt.organization_id, evt.technician_user_id))
     if evt.technician_user_id is not None:
         emit(rooms.MOBILE_STATUS_UPDATED, {
             "jobId": evt.job_id, "oldStatus": evt.old_status, "newStatus": evt.new_status,
             "updatedBy": evt.updated_by, "timestamp": iso(evt.timestamp),
-        }, room=rooms.user_room(evt.technician_user_id), namespace=rooms.MOBILE)
+        }, room=rooms.technicians_audience(evt.technician_user_id), namespace=rooms.MOBILE)
 
 
 def _assigned(evt: JobAssigned) -> None:
+    """The previous technician hears of it too: it is what takes the job off their screen."""
+    technicians = (evt.technician_user_id, evt.previous_technician_user_id)
     emit(rooms.JOB_ASSIGNED, {
         "job_id": evt.job_id, "technician_id": evt.technician_id, "technician_name": evt.technician_name,
         "previous_technician_id": evt.previous_technician_id, "assigned_by": evt.assigned_by,
         "timestamp": iso(evt.timestamp),
-    }, room=rooms.org_room(evt.organization_id))
-    mobile = {"jobId": evt.job_id, "title": evt.title, "priority": evt.priority, "technicianId": evt.technician_id,
-              "previousTechnicianId": evt.previous_technician_id, "assignedBy": evt.assigned_by,
-              "timestamp": iso(evt.timestamp)}
-    for user_id in {evt.technician_user_id, evt.previous_technician_user_id} - {None}:
-        emit(rooms.MOBILE_JOB_ASSIGNED, mobile, room=rooms.user_room(user_id), namespace=rooms.MOBILE)
+    }, room=rooms.job_audience(evt.organization_id, *technicians))
+    phones = rooms.technicians_audience(*technicians)
+    if phones:
+        emit(rooms.MOBILE_JOB_ASSIGNED, {
+            "jobId": evt.job_id, "title": evt.title, "priority": evt.priority, "technicianId": evt.technician_id,
+            "previousTechnicianId": evt.previous_technician_id, "assignedBy": evt.assigned_by,
+            "timestamp": iso(evt.timestamp),
+        }, room=phones, namespace=rooms.MOBILE)
     if evt.priority == "urgent" and evt.technician_user_id is not None:
         emit(rooms.MOBILE_PRIORITY_ALERT, {"jobId": evt.job_id, "title": evt.title, "priority": evt.priority,
                                            "timestamp": iso(evt.timestamp)},
-             room=rooms.user_room(evt.technician_user_id), namespace=rooms.MOBILE)
+             room=rooms.technicians_audience(evt.technician_user_id), namespace=rooms.MOBILE)
 
 
 def _technician_updated(evt: TechnicianUpdated) -> None:
+    """Technicians' data goes where GET /technicians may be read: `jobs:read` holders."""
     payload = {"technicianId": evt.technician_id, "name": evt.name, "status": evt.status,
                "location": {"lat": evt.lat, "lng": evt.lng} if evt.lat is not None else None,
                "currentJobId": evt.current_job_id, "timestamp": iso(evt.timestamp)}
-    emit(rooms.MOBILE_TEAM_UPDATE, payload, room=rooms.org_room(evt.organization_id), namespace=rooms.MOBILE)
+    emit(rooms.MOBILE_TEAM_UPDATE, payload, room=rooms.permission_room(evt.organization_id, rooms.JOBS_ALL),
+         namespace=rooms.MOBILE)
 
 
 def _dashboard_changed(evt: DashboardChanged) -> None:

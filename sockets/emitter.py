@@ -1,34 +1,45 @@
 """The one way to send a Socket.IO event, from a web or a worker process.
 
-Web processes emit through their Flask-SocketIO server; workers, which run no
-server, through a write-only client of the same Redis message queue. Either
-way every web process relays the event to its own connected clients. Emit
-only after commit (subscribe to domain events; see sockets.relay)."""
+Web processes emit through their Socket.IO server's message queue; workers, which
+run no server, through a write-only instance of the same queue. Either way every
+web process relays the event to its own connected clients. Emit only after commit
+(subscribe to domain events; see sockets.relay)."""
 import logging
 
-from flask_socketio import SocketIO
+from sockets.message_queue import SocketQueue
 
 log = logging.getLogger(__name__)
 
-_target: SocketIO | None = None
+_queue: SocketQueue | None = None
 
 
-def use_server(socketio: SocketIO) -> None:
-    global _target
-    _target = socketio
+def use_server(socketio) -> None:
+    global _queue
+    _queue = socketio.server.manager
 
 
 def use_message_queue(url: str, channel: str) -> None:
-    global _target
-    _target = SocketIO(message_queue=url, channel=channel)
+    global _queue
+    _queue = SocketQueue(url, channel=channel, write_only=True)
 
 
 def emit(event: str, payload: dict, *, room: str | list[str], namespace: str = "/") -> None:
     """`room` may be a list: a socket in several of them gets the event once."""
-    if _target is None:
+    if _queue is None:
         log.warning("no Socket.IO emitter configured; dropped %s", event)
         return
     try:
-        _target.emit(event, payload, to=room, namespace=namespace)
+        _queue.emit(event, payload, namespace=namespace, room=room)
     except Exception:  # live events are best effort: never fail the committed work
         log.exception("could not emit %s to %s", event, room)
+
+
+def emit_then_disconnect(event: str, payload: dict, *, room: str | list[str], namespace: str) -> None:
+    """Send `event` to the sockets in `room`, then disconnect them, in every web process."""
+    emit(event, payload, room=room, namespace=namespace)
+    if _queue is None:
+        return
+    try:
+        _queue.disconnect_rooms([room] if isinstance(room, str) else list(room), namespace)
+    except Exception:  # the periodic sweep of each web process catches what this misses
+        log.exception("could not disconnect %s on %s", room, namespace)

@@ -1,64 +1,89 @@
-"""Socket.IO namespaces: a valid access token to connect, rooms joined on
-connect, `subscribe` to further rooms only when the caller may read them."""
-from dataclasses import dataclass
+"""Socket.IO namespaces: a valid access token to connect, rooms joined on connect
+from the user's permissions, `subscribe` to further rooms only when the caller may
+read them, `reauthenticate` to outlive the connecting token (docs/events.md)."""
+from dataclasses import replace
 
-from flask import request
+from flask import current_app, request
 from flask_jwt_extended import decode_token
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
 from models import context
 from models.identity import sessions
 from models.identity.permissions import grants, is_staff
+from models.identity.tokens import user_id_of
 from sockets import rooms, subscriptions
+from sockets.connections import Connection, Connections, Sweeper, iso_from_timestamp
 
 
-@dataclass(frozen=True)
-class Connection:
-    organization_id: int
-    user_id: int
-    permissions: tuple
+def _token_of(data) -> str | None:
+    token = data.get("token") if isinstance(data, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
+def _access(token: str):
+    """(claims, user, permissions) of a usable access token of a live session, or None."""
+    try:
+        claims = decode_token(token)  # refuses what is not an access token (web.auth)
+    except Exception:
+        return None
+    loaded = sessions.load_active_user(user_id_of(claims["sub"]), claims["sid"])
+    return (claims, *loaded) if loaded else None
 
 
 class AuthenticatedNamespace(Namespace):
     """Refuses a connection without a valid token, or whose role `admits` refuses."""
 
-    def __init__(self, namespace):
+    def __init__(self, namespace, connections: Connections, sweeper: Sweeper):
         super().__init__(namespace)
-        self.connections: dict[str, Connection] = {}
+        self.connections = connections
+        self.sweeper = sweeper
 
     def admits(self, permissions) -> bool:
         return False  # subclasses say whom they serve
 
-    def _authenticate(self, auth):
-        token = auth.get("token") if isinstance(auth, dict) else None
-        if not token:
+    def on_connect(self, auth=None):
+        token = _token_of(auth)
+        if token is None:
             raise ConnectionRefusedError("unauthorized: connect with auth {token: <access token>}")
-        try:
-            claims = decode_token(token)
-        except Exception:
-            raise ConnectionRefusedError("unauthorized: invalid or expired token")
-        loaded = sessions.load_active_user(int(claims["sub"]), claims.get("sid", ""))
-        if loaded is None:
-            raise ConnectionRefusedError("unauthorized: session ended")
-        user, permissions = loaded
+        access = _access(token)
+        if access is None:
+            raise ConnectionRefusedError("unauthorized: invalid or expired token, or session ended")
+        claims, user, permissions = access
         if not self.admits(permissions):
             raise ConnectionRefusedError(f"forbidden: {self.namespace} is not for your role")
-        return user, permissions
-
-    def on_connect(self, auth=None):
-        user, permissions = self._authenticate(auth)
-        self.connections[request.sid] = Connection(user.organization_id, user.id, tuple(permissions))
-        for room in (rooms.org_room(user.organization_id), rooms.user_room(user.id),
-                     rooms.role_room(user.organization_id, user.role)):
+        conn = Connection(user.organization_id, user.id, claims["sid"], user.role, tuple(sorted(permissions)),
+                          float(claims["exp"]))
+        self.connections.put(self.namespace, request.sid, conn)
+        for room in rooms.audience_rooms(conn.organization_id, conn.user_id, conn.session_id, conn.role,
+                                         permissions):
             join_room(room)
+        self.sweeper.ensure_running(self.socketio, current_app._get_current_object())
 
     def on_disconnect(self, reason=None):
-        self.connections.pop(request.sid, None)
+        self.connections.drop(self.namespace, request.sid)
+
+    def on_reauthenticate(self, data):
+        """`reauthenticate {token}`: a fresher access token of this socket's session keeps the
+        socket open until that token expires. Acknowledged `{ok: true, expires_at}` or
+        `{ok: false, error}` (the socket then still ends when its current token expires)."""
+        conn = self.connections.get(self.namespace, request.sid)
+        token = _token_of(data)
+        if conn is None or token is None:
+            return {"ok": False, "error": "send {token: <access token>}"}
+        access = _access(token)
+        if access is None:
+            return {"ok": False, "error": "invalid or expired token, or session ended"}
+        claims, user, _permissions = access
+        if user.id != conn.user_id or claims["sid"] != conn.session_id:
+            return {"ok": False, "error": "not a token of this socket's session: connect again with it"}
+        conn = replace(conn, expires_at=max(conn.expires_at, float(claims["exp"])))
+        self.connections.put(self.namespace, request.sid, conn)
+        return {"ok": True, "expires_at": iso_from_timestamp(conn.expires_at)}
 
     def on_subscribe(self, data):
         """`subscribe {room: "job:42"}`, acknowledged `{ok: true, room}` or `{ok: false, error}`."""
         room = data.get("room") if isinstance(data, dict) else None
-        conn = self.connections.get(request.sid)
+        conn = self.connections.get(self.namespace, request.sid)
         if not isinstance(room, str) or conn is None:
             return {"ok": False, "error": "send {room: '<kind>:<id>'}"}
         with context.acting_as(organization_id=conn.organization_id, user_id=conn.user_id):
@@ -88,6 +113,8 @@ class CustomerNamespace(AuthenticatedNamespace):
 
 
 def register_namespaces(socketio) -> None:
-    socketio.on_namespace(StaffNamespace(rooms.DISPATCH))
-    socketio.on_namespace(StaffNamespace(rooms.MOBILE))
-    socketio.on_namespace(CustomerNamespace(rooms.CUSTOMER))
+    connections = Connections()
+    sweeper = Sweeper(connections)
+    socketio.on_namespace(StaffNamespace(rooms.DISPATCH, connections, sweeper))
+    socketio.on_namespace(StaffNamespace(rooms.MOBILE, connections, sweeper))
+    socketio.on_namespace(CustomerNamespace(rooms.CUSTOMER, connections, sweeper))

@@ -1,11 +1,9 @@
 """Which extra rooms a socket may `subscribe` to. Each resource registers a
 room kind with a check run in the caller's tenant context, e.g.
-`register("job", lambda job_id, permissions: ...)`."""
-from sqlalchemy import select
+`register("job", lambda job_id, permissions: ...)`.
 
-from models.db import db
-from models.identity import User
-from models.identity.permissions import grants
+Only resource rooms are subscribable: another user's `user:` room carries that
+user's own events (sessions, background jobs) and is joined by that user alone."""
 
 _checks: dict[str, object] = {}
 
@@ -21,15 +19,6 @@ def is_subscribable(room: str) -> bool:
 def may_join(room: str, permissions) -> bool:
     kind, _, ident = room.partition(":")
     check = _checks.get(kind)
-    if check is None or not ident.isdigit():
+    if check is None or not ident.isascii() or not ident.isdigit() or len(ident) > 9:
         return False
     return bool(check(int(ident), permissions))
-
-
-def _may_watch_user(user_id: int, permissions) -> bool:
-    # tenancy criteria apply: another organization's user is simply not found
-    exists = db.session.scalar(select(User.id).where(User.id == user_id)) is not None
-    return exists and grants(permissions, "users:read")
-
-
-register("user", _may_watch_user)

@@ -11,12 +11,13 @@ from sockets.emitter import emit
 
 @shared_task(name="dispatch.emit_dashboard_metrics", ignore_result=True, acks_late=True, max_retries=0)
 def emit_dashboard_metrics(organization_id: int) -> dict | None:
-    """Send the organization's current dashboard numbers to its dispatch consoles.
-    Clears the pending mark first, so a change committed while we count schedules the next update."""
+    """Send the organization's current dashboard numbers to its dispatch consoles whose users may read
+    them (`analytics:read`, as GET /dashboard/metrics). Clears the pending mark first, so a change
+    committed while we count schedules the next update."""
     current_app.extensions["redis"].delete(METRICS_PENDING.format(organization_id))
     with context.acting_as(organization_id=organization_id):
         numbers = dashboard.metrics(organization_id)
     if numbers is None:
         return None  # the organization is gone
-    emit(rooms.DASHBOARD_METRICS_UPDATED, numbers, room=rooms.org_room(organization_id))
+    emit(rooms.DASHBOARD_METRICS_UPDATED, numbers, room=rooms.permission_room(organization_id, rooms.METRICS))
     return numbers

@@ -7,11 +7,13 @@ from functools import wraps
 
 from flask import current_app, g, request
 from flask_jwt_extended import create_access_token, get_jwt, verify_jwt_in_request
+from jwt import InvalidTokenError
 
 from models import context
 from models.errors import AuthenticationFailed, PermissionDenied
 from models.identity import sessions
 from models.identity.permissions import grants
+from models.identity.tokens import access_token_problem, user_id_of
 from web.conventions.errors import error_response
 
 
@@ -85,7 +87,7 @@ def authenticate_request():
         return
     verify_jwt_in_request()
     claims = get_jwt()
-    loaded = sessions.load_active_user(int(claims["sub"]), claims.get("sid", ""))
+    loaded = sessions.load_active_user(user_id_of(claims["sub"]), claims["sid"])
     if loaded is None:
         raise AuthenticationFailed("Your session has ended or your account is disabled; log in again")
     g.user, g.permissions = loaded
@@ -103,6 +105,18 @@ def access_token_seconds() -> int:
     return int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
 
 
+def _access_token_key(header: dict, raw_claims: dict) -> str:
+    """flask-jwt-extended asks for the key with the token's raw header and claims, before
+    it verifies the signature and fills in defaults (a missing `type` becomes "access").
+    So this is where every decode (HTTP, `decode_token` on Socket.IO connect) refuses what
+    is not an access token: a 401 TOKEN_INVALID over HTTP. It only ever refuses; the
+    signature and expiry are checked next, as usual."""
+    problem = access_token_problem(header, raw_claims)
+    if problem:
+        raise InvalidTokenError(problem)
+    return current_app.config["JWT_SECRET_KEY"]
+
+
 def install_jwt_errors(jwt):
     def unauthorized(message, code="UNAUTHORIZED"):
         return error_response(401, message, code=code)
@@ -117,5 +131,6 @@ def install_jwt_errors(jwt):
 
 
 def install(app, jwt):
+    jwt.decode_key_loader(_access_token_key)
     install_jwt_errors(jwt)
     app.before_request(authenticate_request)

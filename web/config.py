@@ -96,6 +96,10 @@ class Config:
         self.REFRESH_TOKEN_TTL_DAYS = env_int("REFRESH_TOKEN_TTL_DAYS", 30)
         self.LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "20/minute")
         self.LOGIN_RATE_LIMIT_PER_EMAIL = env_str("LOGIN_RATE_LIMIT_PER_EMAIL", "5/minute")
+        self.REFRESH_RATE_LIMIT_PER_IP = env_str("REFRESH_RATE_LIMIT_PER_IP", "60/minute")
+        # Open sockets: how often each web process ends those whose token expired or whose session
+        # ended or rights changed unnoticed (docs/events.md).
+        self.SOCKET_SWEEP_SECONDS = float(env_str("SOCKET_SWEEP_SECONDS", "5"))
         # Starting background work (exports, backups, restores, analytics refreshes) and uploading
         # photos, per signed-in user and per organization; Flask-Limiter strings. docs/security.md
         self.WORK_RATE_LIMIT_PER_USER = env_str("WORK_RATE_LIMIT_PER_USER", "10/minute")
@@ -128,6 +132,8 @@ class Config:
         # Flask-Limiter on Redis; a Redis outage must not take the API down with it.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL
         self.RATELIMIT_SWALLOW_ERRORS = True
+        # While Redis is down, count in this process's memory instead: limits stay (per process), never off.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = "fieldops-rl"
         self.RATELIMIT_DEFAULT = env_str("RATELIMIT_DEFAULT")

@@ -29,10 +29,13 @@ PERMISSIONS: dict[str, str] = {
 }
 
 ALL = "*"
+# What makes an account a customer's or a vendor's rather than staff: no power over the
+# organization's data, so handing them out needs no more than the right to manage roles or users.
+AUDIENCE_PERMISSIONS = ("portal:access", "vendor:access")
 
 BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
     "owner": ("Owns the organization; every permission", [ALL]),
-    "admin": ("Runs the organization day to day", [p for p in PERMISSIONS if p not in ("portal:access", "vendor:access")]),
+    "admin": ("Runs the organization day to day", [p for p in PERMISSIONS if p not in AUDIENCE_PERMISSIONS]),
     "dispatcher": (
         "Plans and dispatches field work",
         ["jobs:read", "jobs:write", "jobs:assign", "jobs:update_status", "technicians:manage",
@@ -59,4 +62,16 @@ def unknown(permissions: list[str]) -> list[str]:
 
 def is_staff(granted: list[str] | tuple) -> bool:
     """Anyone whose role grants more than the customer portal or vendor tools."""
-    return any(p not in ("portal:access", "vendor:access") for p in granted or ())
+    return any(p not in AUDIENCE_PERMISSIONS for p in granted or ())
+
+
+def beyond(permissions, *, acting_role: str, acting_permissions) -> list[str]:
+    """The ones of `permissions` the actor may not hand out (to a role, or to a user
+    through their role): whatever they do not hold themselves, and `*` unless they are
+    an owner. The audience permissions are anyone's to hand out."""
+    def grantable(permission):
+        if permission == ALL:
+            return acting_role == "owner"
+        return permission in AUDIENCE_PERMISSIONS or grants(acting_permissions, permission)
+
+    return sorted({p for p in permissions if not grantable(p)})

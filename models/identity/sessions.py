@@ -83,9 +83,13 @@ def _revoking(*conditions, reason: str):
 
 def _revoke_now(session_id: str, reason: str) -> None:
     """Revoke in a transaction of its own: it must stick even though the
-    request that detected the reason fails."""
+    request that detected the reason fails. Its event is dispatched here, once that
+    transaction has committed (the request's own session, rolled back, records nothing)."""
     with db.engine.begin() as conn:
-        conn.execute(_revoking(AuthSession.id == session_id, reason=reason))
+        ended = conn.execute(_revoking(AuthSession.id == session_id, reason=reason)
+                             .returning(AuthSession.user_id)).first()
+    if ended is not None:
+        events.dispatch(SessionsEnded(ended.user_id, reason, (session_id,)))
 
 
 def rotate(raw_refresh: str) -> tuple[User, AuthSession, str]:
@@ -117,7 +121,10 @@ def rotate(raw_refresh: str) -> tuple[User, AuthSession, str]:
 
 
 def end_session(session_id: str, reason: str = "logout") -> None:
-    db.session.execute(_revoking(AuthSession.id == session_id, reason=reason))
+    ended = db.session.execute(_revoking(AuthSession.id == session_id, reason=reason)
+                               .returning(AuthSession.user_id)).first()
+    if ended is not None:
+        events.record(SessionsEnded(ended.user_id, reason, (session_id,)))
 
 
 def session_of_refresh_token(raw_refresh: str) -> str | None:
@@ -172,3 +179,39 @@ def load_active_user(user_id: int, session_id: str):
     work (tenancy criteria, entity loading) would cost more than the query itself."""
     row = db.session.connection().execute(_ACTIVE_USER, {"user_id": user_id, "session_id": session_id}).first()
     return (row, row.role_permissions or []) if row else None
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What a connected socket's session is now (see `session_states`)."""
+
+    user_id: int
+    ended_reason: str | None  # None: still live
+    role: str
+    permissions: tuple  # the role's permissions, sorted
+
+
+def session_states(session_ids) -> dict[str, SessionState]:
+    """The present state of these sessions (one query per thousand): ended (revoked, or
+    its user deactivated or deleted) or live, with the user's current role and permissions.
+    A session not in the answer no longer exists."""
+    ids = list(session_ids)
+    rows = []
+    for start in range(0, len(ids), 1000):
+        rows += db.session.connection().execute(
+            select(AuthSession.id, AuthSession.user_id, AuthSession.revoked_reason, AuthSession.revoked_at,
+                   User.is_active, User.deleted_at, User.role, Role.permissions)
+            .join(User, User.id == AuthSession.user_id)
+            .outerjoin(Role, (Role.organization_id == User.organization_id) & (Role.name == User.role))
+            .where(AuthSession.id.in_(ids[start:start + 1000]))
+        ).all()
+    states = {}
+    for row in rows:
+        if row.revoked_at is not None:
+            ended = row.revoked_reason or "revoked"
+        elif not row.is_active or row.deleted_at is not None:
+            ended = "account_changed"
+        else:
+            ended = None
+        states[row.id] = SessionState(row.user_id, ended, row.role, tuple(sorted(row.permissions or ())))
+    return states

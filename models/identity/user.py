@@ -8,7 +8,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models.audit import Audited
 from models.db import Timestamped, db, utcnow
 from models.errors import Conflict, PermissionDenied, ValidationFailed
-from models.identity.role import role_names
+from models import events
+from models.identity.role import PermissionsChanged, permissions_of, refuse_beyond, role_names
 from models.tenancy import SoftDeletable, TenantScoped
 
 MIN_PASSWORD_LENGTH = 8
@@ -63,20 +64,30 @@ def _check_role(role: str) -> None:
         raise ValidationFailed("Unknown role", role=[f"no role named {role!r} in this organization"])
 
 
-def create_user(*, email, name, password, role, phone=None, acting_role: str | None = None) -> User:
+def _check_grantable(role: str, acting_role: str | None, acting_permissions) -> None:
+    """A user's role hands them its permissions: the actor may give a role only if
+    they may grant every permission of it (see permissions.beyond). `acting_permissions`
+    None is a caller with no acting user to compare (seeding, the CLI)."""
+    if acting_permissions is not None:
+        refuse_beyond(permissions_of(role), acting_role, acting_permissions)
+
+
+def create_user(*, email, name, password, role, phone=None, acting_role: str | None = None,
+                acting_permissions=None) -> User:
     """Add a user to the current organization. Only an owner may create owners."""
     if email_taken(email):
         raise Conflict("A user with this email already exists", email=["already registered"])
     _check_role(role)
     if role == "owner" and acting_role != "owner":
         raise PermissionDenied("Only an owner can create another owner")
+    _check_grantable(role, acting_role, acting_permissions)
     user = User(email=normalize_email(email), name=name, phone=phone, role=role)
     user.set_password(password)
     db.session.add(user)
     return user
 
 
-def update_user(user: User, changes: dict, *, acting_user: User) -> User:
+def update_user(user: User, changes: dict, *, acting_user: User, acting_permissions=None) -> User:
     from models.identity.sessions import end_all_sessions
 
     touches_owner = user.role == "owner" or changes.get("role") == "owner"
@@ -84,8 +95,11 @@ def update_user(user: User, changes: dict, *, acting_user: User) -> User:
         raise PermissionDenied("Only an owner can change an owner or make one")
     if user.id == acting_user.id and (changes.get("is_active") is False or "role" in changes):
         raise Conflict("You cannot deactivate yourself or change your own role")
+    role_changes = "role" in changes and changes["role"] != user.role
     if "role" in changes:
         _check_role(changes["role"])
+        if role_changes:
+            _check_grantable(changes["role"], acting_user.role, acting_permissions)
     if "email" in changes and normalize_email(changes["email"]) != user.email:
         if email_taken(changes["email"]):
             raise Conflict("A user with this email already exists", email=["already registered"])
@@ -97,6 +111,8 @@ def update_user(user: User, changes: dict, *, acting_user: User) -> User:
         user.set_password(password)
     if password or changes.get("is_active") is False:
         end_all_sessions(user)
+    if role_changes:
+        events.record(PermissionsChanged(user.organization_id, "role_changed", user_id=user.id))
     return user
 
 

@@ -1,6 +1,12 @@
+import os
+
 import pytest
 
 from tests.sockets.listening import Listener
+
+# The web process ends expired sockets (and re-checks sessions) every SOCKET_SWEEP_SECONDS:
+# every second here, so tests of token expiry wait seconds, not the default's.
+os.environ.setdefault("SOCKET_SWEEP_SECONDS", "1")
 
 
 @pytest.fixture

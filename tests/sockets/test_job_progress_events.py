@@ -1,9 +1,14 @@
-"""`job.progress` (SPEC §4, §6) reaches whoever started the job and the
-organization's admins, as the job moves, and nobody else."""
+"""`job.progress` (docs/events.md) reaches whoever may read the background job by the
+REST rule of /admin/jobs: its creator, and the organization's `jobs:background` holders."""
 import time
 
 from tests.background_fixtures import start_job
 from tests.conftest import wait_for
+from tests.sockets.test_audiences import new_user
+
+
+def statuses(listener):
+    return [(e["status"], e["progress"]) for e in listener.payloads("job.progress")]
 
 
 def test_progress_goes_to_the_creator_and_admins_only(auth, db, listen, worker):
@@ -14,9 +19,6 @@ def test_progress_goes_to_the_creator_and_admins_only(auth, db, listen, worker):
 
     job_id = start_job(auth.a, role="dispatcher", to=2)
 
-    def statuses(listener):
-        return [(e["status"], e["progress"]) for e in listener.payloads("job.progress")]
-
     wait_for(lambda: ("succeeded", 100) in statuses(creator) and ("succeeded", 100) in statuses(admin))
     assert statuses(creator) == [("queued", 0), ("running", 0), ("running", 50), ("running", 100),
                                  ("succeeded", 100)]
@@ -25,3 +27,20 @@ def test_progress_goes_to_the_creator_and_admins_only(auth, db, listen, worker):
     assert last == {"job_id": job_id, "kind": "test", "status": "succeeded", "progress": 100, "message": "Done"}
     time.sleep(0.3)
     assert technician.events() == [] and other_org_admin.events() == []
+
+
+def test_progress_follows_the_permission_not_the_role_name(client, auth, db, listen, worker):
+    """A custom role with `jobs:background` sees every job over REST, so it hears of them too."""
+    assert client.post("/api/v1/admin/roles", headers=auth.a.headers("owner"), json={
+        "name": "night_watch", "permissions": ["jobs:background"]}).status_code == 201
+    watcher_id, watcher_token = new_user(client, auth, "night_watch", "nightwatch")
+    watcher = listen(watcher_token, "/", events=("job.progress",))
+    support = listen(auth.a.tokens["support"], "/", events=("job.progress",))
+
+    job_id = start_job(auth.a, role="dispatcher", to=2)
+
+    wait_for(lambda: ("succeeded", 100) in statuses(watcher))
+    listed = client.get("/api/v1/admin/jobs", headers={"Authorization": f"Bearer {watcher_token}"})
+    assert [j["id"] for j in listed.get_json()["data"]] == [job_id]
+    time.sleep(0.3)
+    assert support.events() == []

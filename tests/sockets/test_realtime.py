@@ -1,12 +1,20 @@
 """Socket.IO as the frontends use it: a real server, real clients, and a real worker process."""
 from datetime import timedelta
 
+import jwt as pyjwt
 import socketio
+from sqlalchemy import update
 
 from models.db import utcnow
 from models.identity.sessions import AuthSession
 from models.ops import outbox
 from tests.conftest import wait_for
+from tests.sockets.listening import DISCONNECTED
+from tests.web.test_auth import DROP, forge, login
+
+
+def decode_token_claims(token):
+    return pyjwt.decode(token, options={"verify_signature": False})
 
 
 def refused(live_server, auth_payload, namespace="/"):
@@ -45,35 +53,46 @@ def test_a_revoked_session_cannot_connect(client, live_server, auth):
 
 
 def test_subscribe_is_checked_against_what_the_caller_may_read(listen, auth):
-    admin = listen(auth.a.tokens["admin"]).client
-    own = admin.call("subscribe", {"room": f"user:{auth.a.user_ids['technician']}"}, namespace="/", timeout=5)
-    assert own == {"ok": True, "room": f"user:{auth.a.user_ids['technician']}"}
-    foreign = admin.call("subscribe", {"room": f"user:{auth.b.user_ids['technician']}"}, namespace="/", timeout=5)
-    assert foreign["ok"] is False
-    unknown_kind = admin.call("subscribe", {"room": "org:1"}, namespace="/", timeout=5)
-    assert unknown_kind["ok"] is False
-    tech = listen(auth.a.tokens["technician"]).client
-    denied = tech.call("subscribe", {"room": f"user:{auth.a.user_ids['admin']}"}, namespace="/", timeout=5)
-    assert denied["ok"] is False
+    admin = listen(auth.a.tokens["admin"])
+    # another user's room carries their sessions and background jobs: nobody else may listen in
+    for room in (f"user:{auth.a.user_ids['technician']}", f"user:{auth.b.user_ids['technician']}", "org:1",
+                 f"session:{auth.a.user_ids['technician']}", f"perm:{auth.a.org_id}:jobs:read"):
+        assert admin.call("subscribe", {"room": room})["ok"] is False, room
+    tech = listen(auth.a.tokens["technician"])
+    assert tech.call("subscribe", {"room": f"user:{auth.a.user_ids['admin']}"})["ok"] is False
 
 
-def test_an_event_emitted_by_a_worker_process_reaches_the_users_clients_only(
-        db, auth, listen, worker_process):
+def test_tokens_that_are_not_complete_access_tokens_cannot_connect(app, live_server, auth):
+    token = auth.a.tokens["dispatcher"]
+    assert refused(live_server, {"token": forge(app, token)}) is None  # re-signed as is
+    for forged in (forge(app, token, exp=DROP), forge(app, token, type=DROP), forge(app, token, sub="dispatcher"),
+                   forge(app, token, headers={"typ": "refresh+jwt"}), forge(app, token, iat=DROP)):
+        assert "unauthorized" in refused(live_server, {"token": forged})
+
+
+def test_a_session_ended_by_a_worker_process_loses_its_sockets(db, auth, client, listen, worker_process):
+    """The idle purge runs in a worker: its sockets get `session.revoked`, then the server disconnects them."""
     tech_id = auth.a.user_ids["technician"]
     dispatch = listen(auth.a.tokens["technician"], "/")
     mobile = listen(auth.a.tokens["technician"], "/mobile")
+    fresh = login(client, auth.a.email("technician")).get_json()["data"]  # another, active session
+    other_session = listen(fresh["access_token"], "/")
     bystander = listen(auth.a.tokens["dispatcher"], "/")
     other_org = listen(auth.b.tokens["technician"], "/")
 
-    idle = AuthSession(user_id=tech_id, last_used_at=utcnow() - timedelta(days=60))
-    db.session.add(idle)
+    idle_id = decode_token_claims(auth.a.tokens["technician"])["sid"]
+    db.session.execute(update(AuthSession).where(AuthSession.id == idle_id)
+                       .values(last_used_at=utcnow() - timedelta(days=60)))
     db.session.commit()
     outbox.enqueue("maintenance.purge_expired")  # the worker process ends the idle session, then emits
     db.session.commit()
 
-    expected = ("session.revoked", {"user_id": tech_id, "reason": "idle", "session_ids": [idle.id]})
-    wait_for(lambda: expected in dispatch.events() and expected in mobile.events(), timeout=30)
-    assert bystander.events() == [] and other_org.events() == []
+    expected = ("session.revoked", {"user_id": tech_id, "reason": "idle", "session_ids": [idle_id]})
+    wait_for(lambda: dispatch.disconnected and mobile.disconnected, timeout=30)
+    for ended in (dispatch, mobile):
+        assert ended.events() == [expected] and ended.names() == ["session.revoked", DISCONNECTED]
+    assert other_session.client.connected and not other_session.disconnected
+    assert other_session.events() == bystander.events() == other_org.events() == []
 
 
 def test_a_rolled_back_request_emits_nothing(client, auth, listen):

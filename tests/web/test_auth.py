@@ -1,11 +1,18 @@
 """Sign-up, sign-in, tokens and sessions (SPEC §3)."""
 import base64
 import json
+import subprocess
+import sys
 from datetime import timedelta
 
+import jwt as pyjwt
 from flask_jwt_extended import create_access_token
 
+from scripts.services import free_port
+from tests.conftest import ROOT, _process_env
 from tests.factories import PASSWORD
+
+DROP = object()  # forge(): remove the claim
 
 
 def register(client, email="ann@acme.test", org="Acme Ltd"):
@@ -19,6 +26,17 @@ def login(client, email, password=PASSWORD, **kwargs):
 
 def bearer(token):
     return {"Authorization": f"Bearer {token}"}
+
+
+def forge(app, token, headers=None, **changes):
+    """`token`'s claims with `changes` (DROP removes one), signed with the app's own key."""
+    claims = pyjwt.decode(token, options={"verify_signature": False})
+    for name, value in changes.items():
+        if value is DROP:
+            claims.pop(name, None)
+        else:
+            claims[name] = value
+    return pyjwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256", headers=headers)
 
 
 def test_register_creates_an_organization_owned_by_the_caller(client):
@@ -129,3 +147,69 @@ def test_login_is_rate_limited_per_ip(client, auth):
     codes = [login(client, f"user{i}@nowhere.test", environ_base=env).status_code for i in range(21)]
     assert codes[:20] == [401] * 20 and codes[20] == 429
     assert login(client, auth.a.email("admin"), environ_base={"REMOTE_ADDR": "203.0.113.10"}).status_code == 200
+
+
+def test_only_complete_access_tokens_are_accepted_even_when_signed(app, client, auth):
+    token = auth.a.tokens["dispatcher"]
+    assert client.get("/api/v1/auth/me", headers=bearer(forge(app, token))).status_code == 200  # re-signed as is
+    not_access_tokens = {
+        "no exp": forge(app, token, exp=DROP),
+        "no iat": forge(app, token, iat=DROP),
+        "no type": forge(app, token, type=DROP),
+        "type refresh": forge(app, token, type="refresh"),
+        "typ refresh+jwt": forge(app, token, headers={"typ": "refresh+jwt"}),
+        "no sid": forge(app, token, sid=DROP),
+        "sid not a string": forge(app, token, sid=7),
+        "no sub": forge(app, token, sub=DROP),
+        "sub not numeric": forge(app, token, sub="dispatcher"),
+        "sub zero": forge(app, token, sub="0"),
+        "sub negative": forge(app, token, sub="-2"),
+        "sub beyond any id": forge(app, token, sub="99999999999999999999"),
+    }
+    for case, forged in not_access_tokens.items():
+        r = client.get("/api/v1/auth/me", headers=bearer(forged))
+        assert r.status_code == 401, case
+        assert r.get_json()["error"]["code"] == "TOKEN_INVALID", case
+
+
+def test_logout_needs_only_the_bearer_token(client, auth):
+    for body in ({}, None):
+        session = login(client, auth.a.email("support")).get_json()["data"]
+        r = client.post("/api/v1/auth/logout", headers=bearer(session["access_token"]), json=body)
+        assert r.status_code == 204
+        assert client.get("/api/v1/auth/me", headers=bearer(session["access_token"])).status_code == 401
+        assert client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}).status_code == 401
+    assert client.get("/api/v1/auth/me", headers=auth.a.headers("support")).status_code == 200
+
+
+def test_refresh_is_rate_limited_per_ip(client, auth):
+    env = {"REMOTE_ADDR": "203.0.113.20"}
+    codes = [client.post("/api/v1/auth/refresh", json={"refresh_token": f"guess-{i}"}, environ_base=env).status_code
+             for i in range(61)]
+    assert codes[:60] == [401] * 60 and codes[60] == 429
+    assert int(client.post("/api/v1/auth/refresh", json={"refresh_token": "x"}, environ_base=env)
+               .headers["Retry-After"]) > 0
+    other = client.post("/api/v1/auth/refresh", json={"refresh_token": auth.a.refresh_tokens["admin"]},
+                        environ_base={"REMOTE_ADDR": "203.0.113.21"})
+    assert other.status_code == 200
+
+
+LOGIN_WITH_REDIS_DOWN = """
+import json, sys
+from web import create_app
+from web.config import TestConfig
+client = create_app(TestConfig(), socket_server=False).test_client()
+codes = [client.post("/api/v1/auth/login", json={"email": sys.argv[1], "password": "wrong-password"}).status_code
+         for _ in range(6)]
+print(json.dumps(codes))
+"""
+
+
+def test_login_stays_rate_limited_while_redis_is_down(app, auth):
+    """A web process whose Redis is gone still limits logins, counting in its own memory."""
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
+    done = subprocess.run([sys.executable, "-c", LOGIN_WITH_REDIS_DOWN, auth.a.email("admin")], cwd=ROOT,
+                          env=_process_env(app, REDIS_URL=dead_redis, LOG_LEVEL="ERROR"),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [401] * 5 + [429]

@@ -165,3 +165,68 @@ def test_user_list_issues_a_fixed_number_of_queries(app, client, auth, db):
                 == per_page
         counts.append(sent[0])
     assert counts[0] == counts[1] >= 2
+
+
+def _role_id(client, auth, name):
+    roles = client.get("/api/v1/admin/roles", headers=auth.a.headers("owner")).get_json()["data"]
+    return next(r["id"] for r in roles if r["name"] == name)
+
+
+def _sign_in_as_new(client, auth, role, email):
+    created = client.post("/api/v1/users", headers=auth.a.headers("owner"), json={
+        "email": email, "name": email.split("@")[0], "password": "password-1", "role": role})
+    assert created.status_code == 201, created.get_json()
+    return bearer(login(client, email, "password-1").get_json()["data"]["access_token"])
+
+
+def test_a_role_may_grant_only_what_its_maker_holds(client, auth):
+    admin = auth.a.headers("admin")
+    everything = client.post("/api/v1/admin/roles", headers=admin, json={"name": "everything", "permissions": ["*"]})
+    assert everything.status_code == 403 and everything.get_json()["error"]["details"]["required"] == ["*"]
+    admin_role = _role_id(client, auth, "admin")
+    assert client.patch(f"/api/v1/admin/roles/{admin_role}", headers=admin, json={"permissions": ["*"]}).status_code \
+        == 403
+    assert "*" not in client.get("/api/v1/auth/me", headers=admin).get_json()["data"]["permissions"]
+
+    # someone who manages roles but reads only users can hand out only that
+    r = client.post("/api/v1/admin/roles", headers=auth.a.headers("owner"), json={
+        "name": "role_clerk", "permissions": ["roles:manage", "users:read"]})
+    assert r.status_code == 201
+    clerk = _sign_in_as_new(client, auth, "role_clerk", "clerk@alpha.test")
+    wider = client.post("/api/v1/admin/roles", headers=clerk, json={"name": "reader", "permissions": ["jobs:read"]})
+    assert wider.status_code == 403 and wider.get_json()["error"]["details"]["required"] == ["jobs:read"]
+    within = client.post("/api/v1/admin/roles", headers=clerk, json={"name": "reader", "permissions": ["users:read"]})
+    assert within.status_code == 201
+    widened = client.patch(f"/api/v1/admin/roles/{within.get_json()['data']['id']}", headers=clerk,
+                           json={"permissions": ["users:read", "audit:read"]})
+    assert widened.status_code == 403
+    # the owner may give any permission, `*` included
+    assert client.post("/api/v1/admin/roles", headers=auth.a.headers("owner"), json={
+        "name": "deputy", "permissions": ["*"]}).status_code == 201
+
+
+def test_a_user_may_be_given_only_a_role_within_the_actors_rights(client, auth):
+    owner, admin = auth.a.headers("owner"), auth.a.headers("admin")
+    assert client.post("/api/v1/admin/roles", headers=owner, json={"name": "deputy", "permissions": ["*"]}) \
+        .status_code == 201
+    new_user = {"email": "dep@alpha.test", "name": "Dep", "password": "password-1", "role": "deputy"}
+    r = client.post("/api/v1/users", headers=admin, json=new_user)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "FORBIDDEN"
+    promote = client.patch(f"/api/v1/users/{auth.a.user_ids['support']}", headers=admin, json={"role": "deputy"})
+    assert promote.status_code == 403
+    assert client.get(f"/api/v1/users/{auth.a.user_ids['support']}", headers=admin).get_json()["data"]["role"] \
+        == "support"
+    assert client.post("/api/v1/users", headers=owner, json=new_user).status_code == 201
+
+    # a manager of users who cannot read jobs cannot make a dispatcher
+    assert client.post("/api/v1/admin/roles", headers=owner, json={
+        "name": "hr", "permissions": ["users:manage", "users:read"]}).status_code == 201
+    hr = _sign_in_as_new(client, auth, "hr", "hr@alpha.test")
+    dispatcher = client.post("/api/v1/users", headers=hr, json={
+        "email": "d2@alpha.test", "name": "D2", "password": "password-1", "role": "dispatcher"})
+    assert dispatcher.status_code == 403
+    assert set(dispatcher.get_json()["error"]["details"]["required"]) >= {"jobs:read", "jobs:write"}
+    # portal and vendor logins are anyone's to hand out: they reach none of the organization's data
+    for role in ("customer", "vendor"):
+        assert client.post("/api/v1/users", headers=hr, json={
+            "email": f"{role}2@alpha.test", "name": role, "password": "password-1", "role": role}).status_code == 201

@@ -12,6 +12,7 @@ from web.conventions.envelope import Blueprint
 from web.conventions.limits import limit
 from web.schemas.identity import (
     LoginSchema,
+    LogoutSchema,
     MeSchema,
     RefreshSchema,
     RegisterSchema,
@@ -79,6 +80,7 @@ class Login(MethodView):
 @blp.route("/refresh")
 class Refresh(MethodView):
     @public
+    @limit(lambda: current_app.config["REFRESH_RATE_LIMIT_PER_IP"])
     @blp.arguments(RefreshSchema)
     @blp.response(200, TokenPairSchema)
     def post(self, body):
@@ -93,14 +95,16 @@ class Refresh(MethodView):
 @blp.route("/logout")
 class Logout(MethodView):
     @signed_in
-    @blp.arguments(RefreshSchema)
+    @blp.arguments(LogoutSchema, required=False)
     @blp.response(204)
     def post(self, body):
-        """End this session: its access and refresh tokens stop working at once."""
+        """End this session: its access and refresh tokens stop working at once, and its open
+        Socket.IO connections get `session.revoked` and are disconnected. The body is optional."""
         sid = get_jwt()["sid"]
-        other = sessions.session_of_refresh_token(body["refresh_token"])
-        if other is not None and other != sid:
-            raise AuthenticationFailed("This refresh token belongs to another session")
+        if body.get("refresh_token"):
+            other = sessions.session_of_refresh_token(body["refresh_token"])
+            if other is not None and other != sid:
+                raise AuthenticationFailed("This refresh token belongs to another session")
         sessions.end_session(sid)
         db.session.commit()
 

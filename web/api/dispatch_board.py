@@ -31,8 +31,9 @@ class StatusOptions(MethodView):
 
 @blp.route("/dashboard/metrics")
 class DashboardMetrics(MethodView):
-    @requires("jobs:read")
+    @requires("analytics:read")
     @blp.response(200, DashboardMetricsSchema)
     def get(self):
-        """The first paint of the dashboard; updates follow as `dashboard.metrics.updated` events."""
+        """The first paint of the dashboard; updates follow as `dashboard.metrics.updated` events, to the same
+        audience (`analytics:read`)."""
         return dashboard.metrics(g.user.organization_id)

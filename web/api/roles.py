@@ -1,3 +1,4 @@
+from flask import g
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -5,7 +6,7 @@ from models.db import db
 from models.identity import Role
 from models.identity.role import create_role
 from models.tenancy import get_or_404
-from web.auth import requires
+from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint
 from web.schemas.identity import RoleCreateSchema, RoleSchema, RoleUpdateSchema
 
@@ -24,8 +25,9 @@ class Roles(MethodView):
     @blp.arguments(RoleCreateSchema)
     @blp.response(201, RoleSchema)
     def post(self, body):
-        """Add a custom role."""
-        role = create_role(body["name"], body["description"], body["permissions"])
+        """Add a custom role. It may grant only permissions the caller holds (`*` only an owner): 403 otherwise."""
+        role = create_role(body["name"], body["description"], body["permissions"],
+                           acting_role=current_user().role, acting_permissions=g.permissions)
         db.session.commit()
         return role
 
@@ -36,8 +38,11 @@ class RoleDetail(MethodView):
     @blp.arguments(RoleUpdateSchema)
     @blp.response(200, RoleSchema)
     def patch(self, body, role_id):
-        """Change a role's description or permissions (the owner role is fixed)."""
+        """Change a role's description or permissions (the owner role is fixed).
+
+        Permissions added must be ones the caller holds (`*` only an owner): 403 otherwise. The role's
+        users' open Socket.IO connections are told and disconnected, to reconnect with their new rights."""
         role = get_or_404(Role, role_id, "Role")
-        role.update(**body)
+        role.update(**body, acting_role=current_user().role, acting_permissions=g.permissions)
         db.session.commit()
         return role

@@ -1,3 +1,4 @@
+from flask import g
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -35,8 +36,8 @@ class Users(MethodView):
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, body):
-        """Add a user to the organization."""
-        user = create_user(**body, acting_role=current_user().role)
+        """Add a user to the organization, with a role whose permissions the caller holds: 403 otherwise."""
+        user = create_user(**body, acting_role=current_user().role, acting_permissions=g.permissions)
         db.session.commit()
         return user
 
@@ -52,8 +53,11 @@ class UserDetail(MethodView):
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
     def patch(self, body, user_id):
-        """Edit a user. Deactivating or changing the password ends their sessions."""
-        user = update_user(get_or_404(User, user_id, "User"), body, acting_user=current_user())
+        """Edit a user. Deactivating or changing the password ends their sessions. A new role must hold
+        only permissions the caller holds (403 otherwise); the user's open Socket.IO connections then
+        reconnect with it."""
+        user = update_user(get_or_404(User, user_id, "User"), body, acting_user=current_user(),
+                           acting_permissions=g.permissions)
         db.session.commit()
         return user
 

@@ -104,6 +104,11 @@ class RefreshSchema(InputSchema):
     refresh_token = Str(required=True, validate=ma.validate.Length(max=200))
 
 
+class LogoutSchema(InputSchema):
+    refresh_token = Str(validate=ma.validate.Length(max=200), metadata={
+        "description": "optional; when given it must belong to the session of the bearer token"})
+
+
 class UserCreateSchema(InputSchema):
     email = Email(required=True)
     name = Name(required=True)
