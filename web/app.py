@@ -26,7 +26,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     from sockets.message_queue import SocketQueue
     from tasks import celery_init_app
     from web import auth, docs
-    from web.api import MODULES, health
+    from web.api import MODULES
     from web.cli import register_commands
     from web.conventions import caching, errors, idempotency, input_guard, request_context, routing, strict_json
     from web.conventions.logging import configure_logging
@@ -62,7 +62,6 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     api.init_app(app)
     for module in MODULES:
         api.register_blueprint(module.blp)
-    app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
     register_commands(app)
 

@@ -71,6 +71,19 @@ def database_url() -> str:
     return url
 
 
+API_DESCRIPTION = """FieldOps: one multi-tenant field-service API for the dispatch console, the marketplace
+admin app, the CRM, the customer portal and the technician app.
+
+Sign in with `POST /auth/login`, then send `Authorization: Bearer <access_token>`; refresh with
+`POST /auth/refresh`. Every answer is an envelope: `{"success": true, "data": ...}` (lists add `meta`)
+or `{"success": false, "error": {"code", "message", "details"}}`. Writes accept `Idempotency-Key`;
+GETs answer with an `ETag`. Live events travel over Socket.IO.
+
+The repository's guides say more: `docs/api.md` (envelope, pagination, filters, idempotency, caching,
+rate limits, every error code), `docs/events.md` (Socket.IO namespaces, rooms and events) and
+`docs/architecture.md`."""
+
+
 class Config:
     def __init__(self):
         INSTANCE_DIR.mkdir(exist_ok=True)
@@ -151,10 +164,11 @@ class Config:
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = "docs"
         self.OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+        self.OPENAPI_SWAGGER_UI_CONFIG = {"persistAuthorization": True}  # the token survives a reload
         self.API_SPEC_OPTIONS = {
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
             "security": [{"bearerAuth": []}],
-            "info": {"description": "FieldOps multi-tenant field-service API. See SPEC §2 for conventions."},
+            "info": {"description": API_DESCRIPTION},
         }
         self.PROPAGATE_EXCEPTIONS = False
 

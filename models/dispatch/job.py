@@ -33,6 +33,8 @@ OCCUPYING = ("en_route", "in_progress")
 RELEASING = ("pending", "on_hold", "completed", "cancelled")
 # A job may change hands only before work starts (or while it is parked).
 REASSIGNABLE = ("pending", "scheduled", "assigned", "on_hold")
+# Someone must be doing it: a job reaches these only with a technician (PUT /jobs/{id}/assign).
+NEEDS_TECHNICIAN = ("assigned", "en_route", "in_progress")
 
 
 def live_index(name: str, *columns: str):
@@ -82,7 +84,12 @@ class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
         if status not in STATUSES:
             raise ValidationFailed("Unknown status", status=[f"one of {', '.join(STATUSES)}"])
         allowed = TRANSITIONS[self.status]
+        if self.technician_id is None:
+            allowed = tuple(move for move in allowed if move not in NEEDS_TECHNICIAN)
         if status not in allowed:
+            if status in NEEDS_TECHNICIAN and self.technician_id is None:
+                raise InvalidTransition(f"A job without a technician cannot move to {status}: assign one first",
+                                        allowed=list(allowed))
             raise InvalidTransition(f"A {self.status} job cannot move to {status}", allowed=list(allowed))
         old, self.status = self.status, status
         now = utcnow()

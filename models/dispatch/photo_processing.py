@@ -30,6 +30,7 @@ from models.dispatch.photo_exif import EXIF_ERRORS, capture_metadata
 from models.errors import PayloadTooLarge, UnsupportedMediaType
 from models.identity.organization import Organization
 from models.ops import background_job, files
+from models.ops.background_job import BackgroundJob
 from models.ops.files import path_of
 from models.tenancy import get_or_404
 
@@ -57,9 +58,10 @@ def variant_key(photo: JobPhoto, variant: str) -> str | None:
 
 # --- upload (web) ---------------------------------------------------------
 
-def store_upload(job: Job, upload, uploaded_by: int | None) -> JobPhoto:
-    """Keep an uploaded photo of `job` and schedule its processing. `upload` is a
-    werkzeug FileStorage (anything with `.stream` and `.filename`)."""
+def store_upload(job: Job, upload, uploaded_by: int | None) -> tuple[JobPhoto, BackgroundJob]:
+    """Keep an uploaded photo of `job` and schedule its processing: the photo and its
+    `photo` background job. `upload` is a werkzeug FileStorage (anything with `.stream`
+    and `.filename`)."""
     limit = current_app.config.get("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
     folder = PurePosixPath("photos", str(job.organization_id), str(job.id))
     path_of(str(folder)).mkdir(parents=True, exist_ok=True)
@@ -83,9 +85,9 @@ def store_upload(job: Job, upload, uploaded_by: int | None) -> JobPhoto:
                      size_bytes=size, storage_key=key, status="processing")
     db.session.add(photo)
     db.session.flush()
-    background_job.start("photo", "media.process_photo", {"photo_id": photo.id, "job_id": job.id},
-                         created_by=uploaded_by, organization_id=job.organization_id)
-    return photo
+    processing = background_job.start("photo", "media.process_photo", {"photo_id": photo.id, "job_id": job.id},
+                                      created_by=uploaded_by, organization_id=job.organization_id)
+    return photo, processing
 
 
 def _copy_limited(stream, target: Path, limit: int) -> int:

@@ -116,7 +116,7 @@ def _changed(job: BackgroundJob, session=None) -> None:
 def start(kind: str, task_name: str, params: dict, created_by: int | None, organization_id: int) -> BackgroundJob:
     """Record a job and enqueue its task (published after the caller commits).
     The task receives the job id as its only argument."""
-    work_limits.check_queue(kind, organization_id)
+    work_limits.check_queue(kind, organization_id, lambda cap: _queued(kind, organization_id, cap))
     job = BackgroundJob(id=str(uuid.uuid4()), organization_id=organization_id, kind=kind, task_name=task_name,
                         params=params, created_by=created_by, status="queued", progress=0, attempts=0,
                         lost_deliveries=0, message="Waiting for a worker")
@@ -124,6 +124,15 @@ def start(kind: str, task_name: str, params: dict, created_by: int | None, organ
     _changed(job)  # announced before the task is published, so `queued` comes before `running`
     outbox.enqueue(task_name, job.id, task_id=job.id)
     return job
+
+
+def _queued(kind: str, organization_id: int, up_to: int) -> int:
+    """How many of the organization's jobs of `kind` wait for a worker, counting no further than `up_to`."""
+    waiting = (select(BackgroundJob.id)
+               .where(BackgroundJob.organization_id == organization_id, BackgroundJob.kind == kind,
+                      BackgroundJob.status == "queued")
+               .limit(up_to).execution_options(all_tenants=True).subquery())
+    return db.session.scalar(select(func.count()).select_from(waiting))
 
 
 def visible(user_id: int, permissions) -> Select:

@@ -7,13 +7,13 @@ RateLimited until a worker has taken some. Running jobs do not count: the worker
 concurrency bounds those. The rate of starting work per user and organization is the
 web layer's (web.conventions.work_limits). See docs/security.md."""
 import zlib
+from typing import Callable
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from models.db import db
 from models.errors import RateLimited
-from models.ops import background_job
 
 RETRY_AFTER_SECONDS = 30  # a worker takes a queued job within seconds unless the queue is backed up
 
@@ -23,18 +23,14 @@ def queued_cap(kind: str) -> int:
     return config.get("QUEUED_JOBS_PER_KIND_EXCEPTIONS", {}).get(kind, config.get("QUEUED_JOBS_PER_KIND", 5))
 
 
-def check_queue(kind: str, organization_id: int) -> None:
-    """Raise RateLimited if the organization's queue of `kind` is full. Call it in the
-    transaction that will add the job: on PostgreSQL it holds a lock per organization
-    and kind until that transaction ends, so simultaneous starts cannot both take the last place."""
-    BackgroundJob = background_job.BackgroundJob
+def check_queue(kind: str, organization_id: int, count_queued: Callable[[int], int]) -> None:
+    """Raise RateLimited if the organization's queue of `kind` is full; `count_queued(cap)`
+    counts its queued jobs of that kind, up to `cap`. Call it in the transaction that will
+    add the job: on PostgreSQL it holds a lock per organization and kind until that
+    transaction ends, so simultaneous starts cannot both take the last place."""
     cap = queued_cap(kind)
     _lock(kind, organization_id)
-    waiting = (select(BackgroundJob.id)
-               .where(BackgroundJob.organization_id == organization_id, BackgroundJob.kind == kind,
-                      BackgroundJob.status == "queued")
-               .limit(cap).execution_options(all_tenants=True).subquery())
-    queued = db.session.scalar(select(func.count()).select_from(waiting))
+    queued = count_queued(cap)
     if queued >= cap:
         raise RateLimited(f"This organization already has {queued} {kind} jobs waiting for a worker; "
                           "start more once they have started", retry_after=RETRY_AFTER_SECONDS,

@@ -92,8 +92,12 @@ def upload(client, tenant, job_id, data, filename="site.jpg", role="dispatcher",
 
 
 def accepted(response) -> dict:
+    """The photo of a 202, which answers like any started work: the processing job to poll."""
     assert response.status_code == 202, response.get_json()
-    return response.get_json()["data"]
+    data = response.get_json()["data"]
+    assert data["kind"] == "photo" and data["status_url"] == f"/api/v1/admin/jobs/{data['job_id']}"
+    assert response.headers["Location"] == data["status_url"]
+    return data["photo"]
 
 
 def load_photo(app, photo_id) -> JobPhoto:
@@ -329,8 +333,8 @@ def test_an_upload_retried_with_the_same_idempotency_key_is_stored_once(app, cli
     first, again = send(), send()
     assert first.status_code == again.status_code == 202
     assert again.headers.get("Idempotent-Replayed") == "true"
-    assert again.get_json()["data"]["id"] == first.get_json()["data"]["id"]
-    assert processed(app, first.get_json()["data"]["id"]).status == "ready"
+    assert again.get_json()["data"] == first.get_json()["data"]
+    assert processed(app, first.get_json()["data"]["photo"]["id"]).status == "ready"
     with app.app_context():
         assert _db.session.query(JobPhoto).count() == 1
     assert len(stored_files(app, auth.a)) == 3  # the original and its two variants, once

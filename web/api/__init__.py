@@ -8,6 +8,7 @@ from web.api import (
     customers,
     dispatch_board,
     exports,
+    health,
     job_photos,
     jobs,
     projects,
@@ -17,5 +18,5 @@ from web.api import (
     users,
 )
 
-MODULES = (auth, users, roles, audit_log, jobs, projects, technicians, customers, dispatch_board, job_photos,
+MODULES = (health, auth, users, roles, audit_log, jobs, projects, technicians, customers, dispatch_board, job_photos,
            background_jobs, exports, backups, analytics, system_health)

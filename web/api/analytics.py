@@ -32,9 +32,10 @@ class DispatchAnalytics(MethodView):
     @blp.response(200, DispatchSeriesSchema)
     @blp.doc(responses={"422": {"description": "`from` after `to`, or a range too long for the interval"}})
     def get(self, args):
-        """Jobs created, completed and cancelled and value completed, per day, ISO week or month
-        of the organization's time zone. Defaults: the last 30 days, by day. At most 2 years by
-        day, 5 by week, 10 by month."""
+        """Dispatch analytics: jobs created, completed and cancelled, and value completed.
+
+        Per day, ISO week or month of the organization's time zone. Defaults: the last 30 days, by day.
+        At most 2 years by day, 5 by week, 10 by month; `from` after `to` is 422."""
         org_id = g.user.organization_id
         day_from, day_to = rollups.resolve_range(org_id, args.get("day_from"), args.get("day_to"), args["interval"])
         report = rollups.series(DISPATCH, org_id, day_from, day_to, args["interval"])
@@ -49,8 +50,10 @@ class RefreshAnalytics(MethodView):
     @blp.response(202, StartedSchema, **STARTED_DOC)
     @blp.doc(responses={"422": {"description": "`from` after `to`, or longer than 2 years"}})
     def post(self, args):
-        """Recompute every rollup (dispatch and any later ones) over a range, in the background:
-        a job of kind `rollup`. Defaults as for reading: the last 30 days."""
+        """Recompute the rollups over a range, in the background.
+
+        Every rollup (dispatch and any later ones), as a job of kind `rollup`. Defaults as for reading:
+        the last 30 days; at most 2 years; `from` after `to` is 422."""
         org_id = g.user.organization_id
         day_from, day_to = rollups.resolve_range(org_id, args.get("day_from"), args.get("day_to"))
         job = rollups.start_refresh(day_from, day_to, g.user.id, org_id)

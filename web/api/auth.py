@@ -8,7 +8,7 @@ from models.errors import AuthenticationFailed
 from models.identity import accounts, sessions
 from models.identity.organization import Organization
 from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in
-from web.conventions.envelope import Blueprint
+from web.conventions.envelope import Blueprint, created
 from web.conventions.limits import limit
 from web.schemas.identity import (
     LoginSchema,
@@ -58,7 +58,7 @@ class Register(MethodView):
         )
         result = {**_start_session(user), "organization": org}
         db.session.commit()
-        return result
+        return created(result, f"/api/v1/users/{user.id}")
 
 
 @blp.route("/login")
@@ -98,8 +98,11 @@ class Logout(MethodView):
     @blp.arguments(LogoutSchema, required=False)
     @blp.response(204)
     def post(self, body):
-        """End this session: its access and refresh tokens stop working at once, and its open
-        Socket.IO connections get `session.revoked` and are disconnected. The body is optional."""
+        """End this session.
+
+        Its access and refresh tokens stop working at once, and its open Socket.IO connections get
+        `session.revoked` and are disconnected. The body is optional: a `refresh_token` sent must be this
+        session's."""
         sid = get_jwt()["sid"]
         if body.get("refresh_token"):
             other = sessions.session_of_refresh_token(body["refresh_token"])

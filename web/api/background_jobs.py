@@ -68,7 +68,7 @@ class BackgroundJobResource(MethodView):
     @watches_jobs
     @blp.response(200, BackgroundJobDetailSchema)
     def get(self, job_id):
-        """One job, with `celery_state` and `worker` as the workers report them now."""
+        """One background job, with `celery_state` and `worker` as the workers report them now."""
         return _detail(_visible(job_id))
 
     @watches_jobs
@@ -86,9 +86,11 @@ class BackgroundJobCancel(MethodView):
     @blp.response(200, BackgroundJobDetailSchema)
     @blp.doc(responses={"409": {"description": "Already finished"}})
     def post(self, job_id):
-        """Cancel: a queued job at once; a running one stops at its next progress
-        report, within seconds (`cancel_requested` is true until it has); one marked
-        running that its worker no longer has (`celery_state` LOST) at once."""
+        """Cancel a background job.
+
+        A queued job is cancelled at once; a running one stops at its next progress report, within
+        seconds (`cancel_requested` is true until it has); one marked running that its worker no longer
+        has (`celery_state` LOST) at once. A finished one is 409."""
         job = _visible(job_id)
         detail = _detail(job) if job.status == "running" else None  # only a running job needs Celery's view
         background_job.cancel(job, abandoned=detail is not None and detail.celery_state == "LOST")

@@ -26,10 +26,12 @@ class Backup(MethodView):
     @starts_work
     @blp.response(202, StartedSchema, **STARTED_DOC)
     def post(self):
-        """Back up the organization: an archive with one gzip-compressed JSON-lines file per table
-        and a manifest (row counts, SHA-256 of each file, schema revision). Sessions, background
-        jobs, the outbox, idempotency records and the audit log are not part of it, nor are password
-        hashes (the manifest's `withheld_columns`). Counts toward the limits on starting background work."""
+        """Back up the organization, in the background.
+
+        The archive holds one gzip-compressed JSON-lines file per table and a manifest (row counts, the
+        SHA-256 of each file, the schema revision). Sessions, background jobs, the outbox, idempotency
+        records and the audit log are not part of it, nor are password hashes (the manifest's
+        `withheld_columns`)."""
         job = backups.start_backup(g.user.id, g.user.organization_id)
         db.session.commit()
         return accepted(job)
@@ -41,7 +43,9 @@ class Backups(MethodView):
     @blp.arguments(BackupListArgsSchema, location="query")
     @blp.paginated(BackupSchema)
     def get(self, args):
-        """The organization's backups, newest first (filter: status; `q` searches the id and file name)."""
+        """List the organization's backups, newest first.
+
+        Filter: `status`; `q` searches the id and the file name."""
         stmt = backups.backups()
         if args.get("status"):
             stmt = stmt.where(BackgroundJob.status.in_(args["status"]))
@@ -60,8 +64,9 @@ class Restore(MethodView):
         "409": {"description": "The backup has not succeeded, or a restore is already under way"},
         "422": {"description": "`backup_id` names a background job that is not a backup"}})
     def post(self, body):
-        """Restore the organization from a backup. The job first checks the archive (the manifest
-        recorded with the backup, each file's SHA-256, the organization, the schema revision) and
+        """Restore the organization from one of its backups, in the background.
+
+        The job first checks the archive (the manifest recorded with the backup, each file's SHA-256, the organization, the schema revision) and
         fails, changing nothing, if any check fails. `dry_run: true` then reports per table the rows
         in the backup, the rows now, and the rows it would insert, update and delete (by primary key)
         in the job's `result`, and changes nothing. Otherwise the organization's rows are replaced in

@@ -5,7 +5,7 @@ from models.db import db
 from models.dispatch import Customer
 from models.tenancy import get_or_404
 from web.auth import requires
-from web.conventions.envelope import Blueprint
+from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
 from web.schemas.customers import CustomerInputSchema, CustomerListArgsSchema, CustomerSchema, CustomerUpdateSchema
 
@@ -20,7 +20,9 @@ class Customers(MethodView):
     @blp.arguments(CustomerListArgsSchema, location="query")
     @blp.paginated(CustomerSchema)
     def get(self, args):
-        """Customers (filter city; q searches name, contact person, email, phone, address)."""
+        """List customers.
+
+        Filter: `city`; `q` searches the name, contact person, email, phone and address."""
         stmt = select(Customer)
         if "city" in args:
             stmt = stmt.where(Customer.city == args["city"])
@@ -32,10 +34,11 @@ class Customers(MethodView):
     @blp.arguments(CustomerInputSchema)
     @blp.response(201, CustomerSchema)
     def post(self, body):
+        """Add a customer."""
         customer = Customer(**body)
         db.session.add(customer)
         db.session.commit()
-        return customer
+        return created(customer, f"{blp.url_prefix}/{customer.id}")
 
 
 @blp.route("/<int:customer_id>")
@@ -43,12 +46,14 @@ class CustomerDetail(MethodView):
     @requires("jobs:read")
     @blp.response(200, CustomerSchema)
     def get(self, customer_id):
+        """One customer."""
         return get_or_404(Customer, customer_id, "Customer")
 
     @requires("jobs:write")
     @blp.arguments(CustomerUpdateSchema)
     @blp.response(200, CustomerSchema)
     def patch(self, body, customer_id):
+        """Edit a customer's details."""
         customer = get_or_404(Customer, customer_id, "Customer")
         for name, value in body.items():
             setattr(customer, name, value)

@@ -34,6 +34,8 @@ class DashboardMetrics(MethodView):
     @requires("analytics:read")
     @blp.response(200, DashboardMetricsSchema)
     def get(self):
-        """The first paint of the dashboard; updates follow as `dashboard.metrics.updated` events, to the same
-        audience (`analytics:read`)."""
+        """The dispatch dashboard's numbers now.
+
+        The first paint of the dashboard; updates follow as `dashboard.metrics.updated` events, to the
+        same audience (`analytics:read`)."""
         return dashboard.metrics(g.user.organization_id)

@@ -29,8 +29,10 @@ class Exports(MethodView):
     @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {"oneOf": request_schemas()}}}})
     @blp.response(202, StartedSchema, **STARTED_DOC)
     def post(self, body):
-        """Export a resource's rows (`jobs`, `customers`, `technicians`, `projects`, `users`) as `csv` or
-        `jsonl`, narrowed by its filters. Poll `status_url`; the finished job has a `download_url`
+        """Export a resource's rows as CSV or JSON lines, in the background.
+
+        Resources: `jobs`, `customers`, `technicians`, `projects`, `users`, each with its own filters
+        (`GET /admin/exports/resources`). Poll `status_url`; the finished job has a `download_url`
         (`<resource>-<YYYY-MM-DD>.<format>`). Exporting a resource also needs the right to read it."""
         spec = exports.get(body["resource"])
         if not _readable(spec):

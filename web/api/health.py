@@ -1,27 +1,69 @@
-"""Liveness and readiness probes for load balancers and orchestrators (no auth)."""
-from flask import Blueprint, current_app, jsonify
+"""Liveness and readiness probes for load balancers and orchestrators, and the index a
+browser finds at `/` and `/api/v1`. All public."""
+from flask import current_app, jsonify
+from flask.views import MethodView
 from sqlalchemy import text
 
 from models.db import db
 from tasks.inspection import timed
+from web.auth import public
+from web.conventions.envelope import Blueprint
+from web.schemas.health import IndexSchema, LiveSchema, ReadySchema
 
-blp = Blueprint("health", __name__)
+blp = Blueprint("health", __name__, description="Probes and the index of the API")
+
+INDEX = {
+    "name": "FieldOps API", "version": "v1",
+    "links": {"api": "/api/v1", "openapi": "/api/v1/openapi.json", "docs": "/api/v1/docs",
+              "healthz": "/healthz", "readyz": "/readyz"},
+    "guides": "docs/api.md and docs/events.md in the FieldOps repository",
+}
 
 
-@blp.get("/healthz")
-def healthz():
-    return jsonify({"success": True, "data": {"status": "ok"}})
+@blp.route("/")
+class Root(MethodView):
+    @public
+    @blp.response(200, IndexSchema)
+    def get(self):
+        """Where things are: the API, its OpenAPI document and its interactive docs."""
+        return INDEX
 
 
-@blp.get("/readyz")
-def readyz():
-    checks = {
-        "database": timed(lambda: db.session.execute(text("SELECT 1"))),
-        "redis": timed(lambda: current_app.extensions["redis"].ping()),
-    }
-    db.session.rollback()
-    ready = all(check["ok"] for check in checks.values())
-    body = {"success": ready, "data": {"status": "ready" if ready else "unavailable", "checks": checks}}
-    if not ready:
-        body["error"] = {"code": "SERVICE_UNAVAILABLE", "message": "A dependency is unreachable", "details": checks}
-    return jsonify(body), 200 if ready else 503
+@blp.route("/api/v1")
+class ApiIndex(MethodView):
+    @public
+    @blp.response(200, IndexSchema)
+    def get(self):
+        """Where things are (the same index as `/`)."""
+        return INDEX
+
+
+@blp.route("/healthz")
+class Live(MethodView):
+    @public
+    @blp.response(200, LiveSchema)
+    def get(self):
+        """Liveness: the web process answers (it checks nothing else)."""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Ready(MethodView):
+    @public
+    @blp.response(200, ReadySchema)
+    @blp.doc(responses={503: {"description": "A dependency is unreachable: `success: false`, `data` with the "
+                                             "checks and `error.details` naming the failing ones"}})
+    def get(self):
+        """Readiness: the database and Redis answer, each within about a second."""
+        checks = {
+            "database": timed(lambda: db.session.execute(text("SELECT 1"))),
+            "redis": timed(lambda: current_app.extensions["redis"].ping()),
+        }
+        db.session.rollback()
+        if all(check["ok"] for check in checks.values()):
+            return {"status": "ready", "checks": checks}
+        body = {"success": False, "data": {"status": "unavailable", "checks": checks},
+                "error": {"code": "SERVICE_UNAVAILABLE", "message": "A dependency is unreachable", "details": checks}}
+        response = jsonify(body)
+        response.status_code, response.headers["Retry-After"] = 503, "5"
+        return response

@@ -9,7 +9,7 @@ from models.dispatch.job_access import detail_of, get_visible_job, load_detail, 
 from models.dispatch.job_list import FILTERS, list_items
 from web.auth import requires, requires_any
 from web.conventions import count_cache
-from web.conventions.envelope import Blueprint
+from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import MAPPINGS, paginate
 from web.schemas.jobs import (
     AssignSchema,
@@ -45,9 +45,11 @@ class Jobs(MethodView):
     @blp.arguments(JobListArgsSchema, location="query")
     @blp.paginated(JobListItemSchema)
     def get(self, args):
-        """Jobs the caller may see (technicians: their own). Filters: status, priority (comma lists),
-        technician_id, customer_id, project_id, date_from, date_to (scheduled date); q searches title,
-        address and customer name; sort by created_at, scheduled_date, priority, status, title, value."""
+        """List the jobs the caller may see.
+
+        Technicians see the jobs assigned to them. Filters: `status`, `priority` (comma lists),
+        `technician_id`, `customer_id`, `project_id`, `date_from`, `date_to` (the scheduled date); `q`
+        searches the title, the address and the customer's name."""
         stmt = visible(list_items(), g.user.id, g.permissions)
         stmt = stmt.where(*(FILTERS[name].condition(args[name]) for name in FILTERS if name in args))
         return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at", tiebreaker=Job.id.desc(),
@@ -57,9 +59,10 @@ class Jobs(MethodView):
     @blp.arguments(JobInputSchema)
     @blp.response(201, JobDetailSchema)
     def post(self, body):
+        """Create a job (pending, without a technician until one is assigned)."""
         job = commands.create_job(body, actor_id=g.user.id)
         db.session.commit()
-        return _detail(job.id)
+        return created(_detail(job.id), f"{blp.url_prefix}/{job.id}")
 
 
 @blp.route("/<int:job_id>")
@@ -67,14 +70,17 @@ class JobDetail(MethodView):
     @reads_jobs
     @blp.response(200, JobDetailSchema)
     def get(self, job_id):
-        """A job with customer, technician, location, schedule, notes and photos."""
+        """A job with its customer, technician, location, schedule, notes and photos."""
         return _detail(job_id)
 
     @requires("jobs:write")
     @blp.arguments(JobUpdateSchema)
     @blp.response(200, JobDetailSchema)
     def patch(self, body, job_id):
-        """Edit a job's fields. Send `version` to be told (409) when someone else changed it meanwhile."""
+        """Edit a job's fields.
+
+        Send the `version` you edited to be told (409) when someone else changed the job meanwhile. The
+        status moves through `PUT /jobs/{id}/status`, the technician through `PUT /jobs/{id}/assign`."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         expected = body.pop("version", None)
         commands.update_job(job, body, expected_version=expected)
@@ -84,6 +90,7 @@ class JobDetail(MethodView):
     @requires("jobs:write")
     @blp.response(204)
     def delete(self, job_id):
+        """Delete a job (soft delete: it leaves lists and details)."""
         commands.delete_job(get_visible_job(job_id, g.user.id, g.permissions))
         db.session.commit()
 
@@ -94,7 +101,10 @@ class JobStatus(MethodView):
     @blp.arguments(StatusChangeSchema)
     @blp.response(200, JobDetailSchema)
     def put(self, body, job_id):
-        """Move the job through its workflow; an invalid move is 409 INVALID_TRANSITION with `details.allowed`."""
+        """Move a job through its workflow.
+
+        An invalid move is 409 INVALID_TRANSITION with `details.allowed`; moves that need someone doing
+        the work (`assigned`, `en_route`, `in_progress`) need a technician assigned first."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         job.move_to(body["status"], actor_id=g.user.id, reason=body.get("reason"))
         db.session.commit()
@@ -107,7 +117,10 @@ class JobAssignment(MethodView):
     @blp.arguments(AssignSchema)
     @blp.response(200, JobDetailSchema)
     def put(self, body, job_id):
-        """Assign a technician (not offline, of this organization), or `null` to unassign."""
+        """Assign a technician to a job, or `null` to take it back.
+
+        The technician must be of this organization and not offline. A pending or scheduled job becomes
+        assigned; an assigned job left without anyone, pending."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         commands.assign(job, body["technician_id"], actor_id=g.user.id)
         db.session.commit()
@@ -119,7 +132,7 @@ class JobHistory(MethodView):
     @reads_jobs
     @blp.response(200, HistoryEntrySchema(many=True))
     def get(self, job_id):
-        """Every status change with who made it, when and why."""
+        """Every status change of a job, with who made it, when and why."""
         return commands.history(get_visible_job(job_id, g.user.id, g.permissions))
 
 
@@ -129,7 +142,8 @@ class JobNotes(MethodView):
     @blp.arguments(NoteInputSchema)
     @blp.response(201, NoteSchema)
     def post(self, body, job_id):
+        """Add a note to a job (shown in its detail's `notes`)."""
         note = commands.add_note(get_visible_job(job_id, g.user.id, g.permissions), body["body"],
                                  author_id=g.user.id)
         db.session.commit()
-        return note
+        return created(note, f"{blp.url_prefix}/{job_id}")  # notes are read in the job's detail

@@ -7,7 +7,7 @@ from models.dispatch.project import ProjectProgress, create_project, progress_qu
 from models.errors import NotFound
 from models.tenancy import get_or_404
 from web.auth import requires
-from web.conventions.envelope import Blueprint
+from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import ROWS, paginate
 from web.schemas.projects import (
     ProjectDetailSchema,
@@ -46,7 +46,9 @@ class Projects(MethodView):
     @blp.arguments(ProjectListArgsSchema, location="query")
     @blp.paginated(ProjectListItemSchema)
     def get(self, args):
-        """Projects with job counts and progress (filters: status list, customer_id; q searches the name)."""
+        """List projects with their job counts and progress.
+
+        Filters: `status` (comma list), `customer_id`; `q` searches the name."""
         stmt = progress_query()
         if args.get("status"):
             stmt = stmt.where(Project.status.in_(args["status"]))
@@ -61,9 +63,10 @@ class Projects(MethodView):
     @blp.arguments(ProjectInputSchema)
     @blp.response(201, ProjectDetailSchema)
     def post(self, body):
+        """Create a project."""
         project = create_project(body)
         db.session.commit()
-        return _detail(project.id)
+        return created(_detail(project.id), f"{blp.url_prefix}/{project.id}")
 
 
 @blp.route("/<int:project_id>")
@@ -78,6 +81,7 @@ class ProjectDetail(MethodView):
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(200, ProjectDetailSchema)
     def patch(self, body, project_id):
+        """Edit a project's fields."""
         update_project(get_or_404(Project, project_id, "Project"), body)
         db.session.commit()
         return _detail(project_id)

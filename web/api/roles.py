@@ -7,7 +7,7 @@ from models.identity import Role
 from models.identity.role import create_role
 from models.tenancy import get_or_404
 from web.auth import current_user, requires
-from web.conventions.envelope import Blueprint
+from web.conventions.envelope import Blueprint, created
 from web.schemas.identity import RoleCreateSchema, RoleSchema, RoleUpdateSchema
 
 blp = Blueprint("roles", __name__, url_prefix="/api/v1/admin/roles", description="Roles and their permissions")
@@ -25,11 +25,13 @@ class Roles(MethodView):
     @blp.arguments(RoleCreateSchema)
     @blp.response(201, RoleSchema)
     def post(self, body):
-        """Add a custom role. It may grant only permissions the caller holds (`*` only an owner): 403 otherwise."""
+        """Add a custom role.
+
+        It may grant only permissions the caller holds (`*` only an owner): 403 otherwise."""
         role = create_role(body["name"], body["description"], body["permissions"],
                            acting_role=current_user().role, acting_permissions=g.permissions)
         db.session.commit()
-        return role
+        return created(role, f"{blp.url_prefix}/{role.id}")
 
 
 @blp.route("/<int:role_id>")

@@ -115,8 +115,9 @@ class SystemHealth(MethodView):
     @requires("system:health")
     @blp.response(200, SystemHealthSchema)
     def get(self):
-        """The state of every moving part and a verdict: `ok`, `degraded` (no live worker,
-        beat stale, disk nearly full, an outbox backlog, a queue nobody consumes) or
-        `down` (the database or Redis unreachable). Each probe has a timeout of about a
+        """The state of every moving part, with a verdict.
+
+        `ok`, `degraded` (no live worker, beat stale, disk nearly full, an outbox backlog, a queue nobody
+        consumes) or `down` (the database or Redis unreachable). Each probe has a timeout of about a
         second; `problems` lists what to look at."""
         return health_report(current_app.extensions["celery"], current_app.config["STORAGE_DIR"])

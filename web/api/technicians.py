@@ -8,7 +8,7 @@ from models.errors import PermissionDenied
 from models.identity.permissions import grants
 from models.tenancy import get_or_404
 from web.auth import requires, requires_any
-from web.conventions.envelope import Blueprint
+from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import Page, paginate
 from web.schemas.technicians import (
     LocationInputSchema,
@@ -29,7 +29,10 @@ class Technicians(MethodView):
     @blp.arguments(TechnicianListArgsSchema, location="query")
     @blp.paginated(TechnicianSchema)
     def get(self, args):
-        """The team (filters: status list, skill, available; near=lat,lng with radius_km: nearest first)."""
+        """List the field team.
+
+        Filters: `status` (comma list), `skill`, `available`; `near=lat,lng` with `radius_km` lists only
+        technicians with a known position within that radius, nearest first, with `distance_km`."""
         stmt = commands.search_statement(statuses=args.get("status"), skill=args.get("skill"),
                                          available=args.get("available"))
         if "near" not in args:
@@ -44,9 +47,10 @@ class Technicians(MethodView):
     @blp.arguments(TechnicianInputSchema)
     @blp.response(201, TechnicianSchema)
     def post(self, body):
+        """Add a technician (optionally linked to a user, whose phone app then follows their jobs)."""
         technician = commands.create_technician(body)
         db.session.commit()
-        return technician
+        return created(technician, f"{blp.url_prefix}/{technician.id}")
 
 
 @blp.route("/<int:technician_id>")
@@ -54,12 +58,14 @@ class TechnicianDetail(MethodView):
     @requires("jobs:read")
     @blp.response(200, TechnicianSchema)
     def get(self, technician_id):
+        """One technician."""
         return get_or_404(Technician, technician_id, "Technician")
 
     @requires("technicians:manage")
     @blp.arguments(TechnicianUpdateSchema)
     @blp.response(200, TechnicianSchema)
     def patch(self, body, technician_id):
+        """Edit a technician's details, skills or status."""
         technician = commands.update_technician(get_or_404(Technician, technician_id, "Technician"), body)
         db.session.commit()
         return technician
@@ -71,7 +77,9 @@ class TechnicianLocation(MethodView):
     @blp.arguments(LocationInputSchema)
     @blp.response(200, TechnicianSchema)
     def put(self, body, technician_id):
-        """Report a position: dispatchers for anyone, a technician for themself only."""
+        """Report a technician's position.
+
+        Dispatchers may report anyone's; a technician only their own (403 otherwise)."""
         technician = get_or_404(Technician, technician_id, "Technician")
         if not grants(g.permissions, "technicians:manage") and technician.user_id != g.user.id:
             raise PermissionDenied("You can only report your own location")

@@ -7,7 +7,7 @@ from models.identity import User
 from models.identity.user import create_user, delete_user, update_user
 from models.tenancy import get_or_404
 from web.auth import current_user, requires
-from web.conventions.envelope import Blueprint
+from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
 from web.schemas.identity import UserCreateSchema, UserListArgsSchema, UserSchema, UserUpdateSchema
 
@@ -36,10 +36,12 @@ class Users(MethodView):
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, body):
-        """Add a user to the organization, with a role whose permissions the caller holds: 403 otherwise."""
+        """Add a user to the organization.
+
+        The role's permissions must all be ones the caller holds (403 otherwise); only an owner makes owners."""
         user = create_user(**body, acting_role=current_user().role, acting_permissions=g.permissions)
         db.session.commit()
-        return user
+        return created(user, f"{blp.url_prefix}/{user.id}")
 
 
 @blp.route("/<int:user_id>")
@@ -47,15 +49,17 @@ class UserDetail(MethodView):
     @requires("users:read")
     @blp.response(200, UserSchema)
     def get(self, user_id):
+        """One user of the organization."""
         return get_or_404(User, user_id, "User")
 
     @requires("users:manage")
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
     def patch(self, body, user_id):
-        """Edit a user. Deactivating or changing the password ends their sessions. A new role must hold
-        only permissions the caller holds (403 otherwise); the user's open Socket.IO connections then
-        reconnect with it."""
+        """Edit a user.
+
+        Deactivating or changing the password ends their sessions. A new role must hold only permissions
+        the caller holds (403 otherwise); the user's open Socket.IO connections then reconnect with it."""
         user = update_user(get_or_404(User, user_id, "User"), body, acting_user=current_user(),
                            acting_permissions=g.permissions)
         db.session.commit()

@@ -5,9 +5,10 @@ from web.schemas.background_jobs import STATUS_URL, StartedSchema
 STARTED_DOC = {"description": "Started: poll `status_url` (also the `Location` header); `job.progress` events follow"}
 
 
-def accepted(job):
-    """Return from a view decorated `@blp.response(202, StartedSchema)`."""
-    return job, 202, {"Location": STATUS_URL.format(id=job.id)}
+def accepted(job, answer=None):
+    """Return from a view decorated `@blp.response(202, StartedSchema)` (or a schema extending it:
+    then `answer` is what it dumps, e.g. the job with the photo it processes)."""
+    return answer if answer is not None else job, 202, {"Location": STATUS_URL.format(id=job.id)}
 
 
 __all__ = ["accepted", "StartedSchema", "STARTED_DOC"]

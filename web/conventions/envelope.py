@@ -36,13 +36,19 @@ def envelope_schema(schema, *, page: bool = False) -> type:
     key = (schema if isinstance(schema, type) else type(schema), many, page)
     if key not in _envelopes:
         item_schema = type(schema) if not isinstance(schema, type) else schema
-        fields = {"success": ma.fields.Constant(True), "data": ma.fields.Nested(item_schema, many=many)}
+        fields = {"success": ma.fields.Constant(True, metadata={"type": "boolean", "enum": [True]}),
+                  "data": ma.fields.Nested(item_schema, many=many)}
         if page:
             fields["meta"] = ma.fields.Nested(PageMetaSchema)
         kind = "Page" if page else "ListEnvelope" if many else "Envelope"
         name = f"{_schema_name(schema)}{kind}Schema"
         _envelopes[key] = ma.Schema.from_dict(fields, name=name)
     return _envelopes[key]
+
+
+def created(resource, location: str):
+    """Return from a view decorated `@blp.response(201, ...)`: the resource, with its URL in `Location`."""
+    return resource, 201, {"Location": location}
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -30,7 +30,8 @@ class BackgroundJobSchema(ma.Schema):
     worker = ma.fields.String(allow_none=True, metadata={"description": "The worker that ran it last"})
     file_name = ma.fields.String(attribute="artifact_name", allow_none=True)
     file_size = ma.fields.Integer(attribute="artifact_bytes", allow_none=True)
-    download_url = ma.fields.Method("_download_url", allow_none=True)
+    download_url = ma.fields.Method("_download_url", allow_none=True, metadata={
+        "type": "string", "nullable": True, "description": "Set once a succeeded job has a file"})
 
     def _download_url(self, job):
         return DOWNLOAD_URL.format(id=job.id) if job.artifact_key and job.status == "succeeded" else None
@@ -55,6 +56,8 @@ class StartedSchema(ma.Schema):
     """`202 Accepted` from any endpoint that starts background work; poll `status_url`."""
 
     job_id = ma.fields.String(attribute="id")
-    status_url = ma.fields.Function(lambda job: STATUS_URL.format(id=job.id))
-    kind = ma.fields.String()
-    status = ma.fields.String()
+    status_url = ma.fields.Function(lambda job: STATUS_URL.format(id=job.id), metadata={
+        "type": "string", "example": "/api/v1/admin/jobs/7d1e0c4e-8b0a-4c55-9f57-2b4f3b1c9e10",
+        "description": "GET it to follow the job (also the `Location` header)"})
+    kind = ma.fields.String(metadata={"example": "export"})
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})

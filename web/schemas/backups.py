@@ -34,10 +34,12 @@ class BackupSchema(ma.Schema):
     error = ma.fields.String(allow_none=True)
     file_name = ma.fields.String(attribute="artifact_name", allow_none=True)
     size = ma.fields.Integer(attribute="artifact_bytes", allow_none=True, metadata={"description": "bytes"})
-    schema_revision = ma.fields.Function(lambda job: _result(job).get("schema_revision"), allow_none=True)
+    schema_revision = ma.fields.Function(lambda job: _result(job).get("schema_revision"), allow_none=True,
+                                         metadata={"type": "string", "nullable": True})
     tables = ma.fields.Function(lambda job: _result(job).get("tables"), allow_none=True, metadata={
+        "type": "object", "additionalProperties": {"type": "integer"}, "nullable": True,
         "description": "Rows per table", "example": {"organizations": 1, "jobs": 1200}})
-    download_url = ma.fields.Method("_download_url", allow_none=True)
+    download_url = ma.fields.Method("_download_url", allow_none=True, metadata={"type": "string", "nullable": True})
 
     def _download_url(self, job):
         return DOWNLOAD_URL.format(id=job.id) if job.artifact_key and job.status == "succeeded" else None

@@ -9,6 +9,14 @@ from web.schemas.photos import AttachmentSchema
 Str, Int = ma.fields.String, ma.fields.Integer
 
 
+def Status(**kwargs):
+    return Str(metadata={"enum": list(job.STATUSES)}, **kwargs)
+
+
+def Priority(**kwargs):
+    return Str(metadata={"enum": list(job.PRIORITIES)}, **kwargs)
+
+
 class JobListItemSchema(ma.Schema):
     """Dumps rows of models.dispatch.job_list.list_items()."""
 
@@ -16,8 +24,8 @@ class JobListItemSchema(ma.Schema):
     title = Str()
     customer_id = Int()
     customer_name = Str(allow_none=True)
-    status = Str()
-    priority = Str()
+    status = Status()
+    priority = Priority()
     technician_id = Int(allow_none=True)
     technician_name = Str(allow_none=True)
     scheduled_date = ma.fields.Date(allow_none=True)
@@ -38,11 +46,38 @@ class JobTechnicianSchema(ma.Schema):
     phone = Str(allow_none=True)
 
 
+class AuthorSchema(ma.Schema):
+    id = Int()
+    name = Str()
+
+
 class NoteSchema(ma.Schema):
     id = Int()
     body = Str()
-    author = ma.fields.Function(lambda note: {"id": note.author.id, "name": note.author.name} if note.author else None)
+    author = ma.fields.Nested(AuthorSchema, allow_none=True)
     created_at = UTCDateTime()
+
+
+class JobLocationSchema(ma.Schema):
+    """Dumps a job: where the work is."""
+
+    address = Str(allow_none=True)
+    city = Str(allow_none=True)
+    coordinates = ma.fields.Method("_coordinates", allow_none=True, metadata={
+        "type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "nullable": True,
+        "description": "[lat, lng], or null when the job has no position", "example": [40.7128, -74.006]})
+
+    def _coordinates(self, job):
+        return [job.lat, job.lng] if job.lat is not None else None
+
+
+class JobScheduleSchema(ma.Schema):
+    """Dumps a job: when the work is planned and when it happened."""
+
+    scheduled_date = ma.fields.Date(allow_none=True)
+    estimated_duration = Int(allow_none=True, metadata={"description": "minutes"})
+    actual_start = UTCDateTime(allow_none=True, metadata={"description": "set when work first started"})
+    actual_end = UTCDateTime(allow_none=True, metadata={"description": "set when it was completed"})
 
 
 class JobDetailSchema(ma.Schema):
@@ -51,28 +86,24 @@ class JobDetailSchema(ma.Schema):
     description = Str(allow_none=True)
     customer = ma.fields.Nested(JobCustomerSchema)
     project_id = Int(allow_none=True)
-    status = Str()
-    priority = Str()
+    status = Status()
+    priority = Priority()
     service_type = Str(allow_none=True)
     technician = ma.fields.Nested(JobTechnicianSchema, allow_none=True)
-    location = ma.fields.Function(lambda job: {
-        "address": job.address, "city": job.city,
-        "coordinates": [job.lat, job.lng] if job.lat is not None else None})
-    schedule = ma.fields.Function(lambda job: {
-        "scheduled_date": job.scheduled_date.isoformat() if job.scheduled_date else None,
-        "estimated_duration": job.estimated_duration,
-        "actual_start": UTCDateTime()._serialize(job.actual_start, None, None),
-        "actual_end": UTCDateTime()._serialize(job.actual_end, None, None)})
+    location = ma.fields.Nested(JobLocationSchema)
+    schedule = ma.fields.Nested(JobScheduleSchema)
     value = Money(allow_none=True)
-    currency = Str()
-    version = Int()
+    currency = Str(metadata={"example": "USD"})
+    version = Int(metadata={"description": "send it back in a PATCH to be told (409) of a concurrent change"})
     notes = ma.fields.List(ma.fields.Nested(NoteSchema))
-    attachments = ma.fields.Method("_attachments")
+    attachments = ma.fields.List(ma.fields.Nested(AttachmentSchema), metadata={"description": "its photos"})
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
 
-    def _attachments(self, job):
-        return AttachmentSchema(many=True).dump(job.attachments)
+    def get_attribute(self, obj, attr, default):
+        if attr in ("location", "schedule"):  # groups of the job's own columns
+            return obj
+        return super().get_attribute(obj, attr, default)
 
 
 class JobInputSchema(InputSchema):
@@ -124,8 +155,8 @@ class NoteInputSchema(InputSchema):
 
 class HistoryEntrySchema(ma.Schema):
     id = Int()
-    from_status = Str(allow_none=True)
-    to_status = Str()
+    from_status = Status(allow_none=True)
+    to_status = Status()
     actor_id = Int(allow_none=True)
     reason = Str(allow_none=True)
     created_at = UTCDateTime()

@@ -2,6 +2,7 @@
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
+from web.schemas.background_jobs import StartedSchema
 from web.schemas.common import InputSchema, UTCDateTime
 
 PHOTO_URL = "/api/v1/jobs/{job_id}/photos/{photo_id}/{variant}"
@@ -52,6 +53,13 @@ class AttachmentSchema(ma.Schema):
         if attr == "urls":
             return photo_urls(obj)
         return super().get_attribute(obj, attr, default)
+
+
+class PhotoStartedSchema(StartedSchema):
+    """202 from a photo upload: the `photo` background job that makes its variants (poll
+    `status_url`, as for any started work), and the photo as stored (`status: processing`)."""
+
+    photo = ma.fields.Nested(AttachmentSchema)
 
 
 class PhotoUploadSchema(InputSchema):

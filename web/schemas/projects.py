@@ -14,7 +14,7 @@ class ProjectListItemSchema(ma.Schema):
     name = Str()
     customer_id = Int()
     customer_name = Str(allow_none=True)
-    status = Str()
+    status = Str(metadata={"enum": list(project.STATUSES)})
     start_date = ma.fields.Date(allow_none=True)
     end_date = ma.fields.Date(allow_none=True)
     total_jobs = Int()

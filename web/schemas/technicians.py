@@ -19,12 +19,13 @@ class TechnicianSchema(ma.Schema):
     name = Str()
     email = Str(allow_none=True)
     phone = Str(allow_none=True)
-    status = Str()
+    status = Str(metadata={"enum": list(technician.STATUSES)})
     current_job_id = Int(allow_none=True)
     skills = ma.fields.List(Str())
     location = ma.fields.Nested(LocationSchema, allow_none=True)
     location_updated_at = UTCDateTime(allow_none=True)
-    distance_km = ma.fields.Method("_distance", metadata={"description": "only with near="})
+    distance_km = ma.fields.Method("_distance", metadata={
+        "type": "number", "nullable": True, "description": "From `near`, in km; null without near="})
 
     def _distance(self, obj):
         distance = getattr(obj, "distance", None)
