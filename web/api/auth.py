@@ -9,6 +9,7 @@ from models.identity import accounts, sessions
 from models.identity.organization import Organization
 from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in
 from web.conventions.envelope import Blueprint, created
+from web.conventions.openapi import conflicts
 from web.conventions.limits import limit
 from web.schemas.identity import (
     LoginSchema,
@@ -50,6 +51,7 @@ class Register(MethodView):
     @limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
     @blp.arguments(RegisterSchema)
     @blp.response(201, RegistrationSchema)
+    @conflicts("A user with this email already exists")
     def post(self, body):
         """Create an organization and its owner; returns the owner's tokens."""
         org, user = accounts.register(

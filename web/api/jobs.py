@@ -10,6 +10,7 @@ from models.dispatch.job_list import FILTERS, list_items
 from web.auth import requires, requires_any
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint, created
+from web.conventions.openapi import conflicts
 from web.conventions.listing import MAPPINGS, paginate
 from web.schemas.jobs import (
     AssignSchema,
@@ -76,6 +77,7 @@ class JobDetail(MethodView):
     @requires("jobs:write")
     @blp.arguments(JobUpdateSchema)
     @blp.response(200, JobDetailSchema)
+    @conflicts("The job changed since the `version` you sent (`details.version`), or concurrently; reload it")
     def patch(self, body, job_id):
         """Edit a job's fields.
 
@@ -100,6 +102,7 @@ class JobStatus(MethodView):
     @requires("jobs:update_status")
     @blp.arguments(StatusChangeSchema)
     @blp.response(200, JobDetailSchema)
+    @conflicts("INVALID_TRANSITION: not a move this status allows (`details.allowed`)", transition=True)
     def put(self, body, job_id):
         """Move a job through its workflow.
 
@@ -116,6 +119,7 @@ class JobAssignment(MethodView):
     @requires("jobs:assign")
     @blp.arguments(AssignSchema)
     @blp.response(200, JobDetailSchema)
+    @conflicts("The job is under way (it changes hands only before work starts), or the technician is offline")
     def put(self, body, job_id):
         """Assign a technician to a job, or `null` to take it back.
 

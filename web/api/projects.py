@@ -63,7 +63,7 @@ class Projects(MethodView):
     @blp.arguments(ProjectInputSchema)
     @blp.response(201, ProjectDetailSchema)
     def post(self, body):
-        """Create a project."""
+        """Create a project (an `end_date` before its `start_date` is 422)."""
         project = create_project(body)
         db.session.commit()
         return created(_detail(project.id), f"{blp.url_prefix}/{project.id}")
@@ -81,7 +81,7 @@ class ProjectDetail(MethodView):
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(200, ProjectDetailSchema)
     def patch(self, body, project_id):
-        """Edit a project's fields."""
+        """Edit a project's fields (an `end_date` before its `start_date` is 422)."""
         update_project(get_or_404(Project, project_id, "Project"), body)
         db.session.commit()
         return _detail(project_id)

@@ -8,6 +8,7 @@ from models.identity.role import create_role
 from models.tenancy import get_or_404
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
+from web.conventions.openapi import conflicts
 from web.schemas.identity import RoleCreateSchema, RoleSchema, RoleUpdateSchema
 
 blp = Blueprint("roles", __name__, url_prefix="/api/v1/admin/roles", description="Roles and their permissions")
@@ -24,6 +25,7 @@ class Roles(MethodView):
     @requires("roles:manage")
     @blp.arguments(RoleCreateSchema)
     @blp.response(201, RoleSchema)
+    @conflicts("A role with this name already exists")
     def post(self, body):
         """Add a custom role.
 

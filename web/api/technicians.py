@@ -9,6 +9,7 @@ from models.identity.permissions import grants
 from models.tenancy import get_or_404
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint, created
+from web.conventions.openapi import conflicts
 from web.conventions.listing import Page, paginate
 from web.schemas.technicians import (
     LocationInputSchema,
@@ -46,6 +47,7 @@ class Technicians(MethodView):
     @requires("technicians:manage")
     @blp.arguments(TechnicianInputSchema)
     @blp.response(201, TechnicianSchema)
+    @conflicts("That user is already linked to another technician")
     def post(self, body):
         """Add a technician (optionally linked to a user, whose phone app then follows their jobs)."""
         technician = commands.create_technician(body)
@@ -64,6 +66,7 @@ class TechnicianDetail(MethodView):
     @requires("technicians:manage")
     @blp.arguments(TechnicianUpdateSchema)
     @blp.response(200, TechnicianSchema)
+    @conflicts("That user is already linked to another technician")
     def patch(self, body, technician_id):
         """Edit a technician's details, skills or status."""
         technician = commands.update_technician(get_or_404(Technician, technician_id, "Technician"), body)

@@ -8,6 +8,7 @@ from models.identity.user import create_user, delete_user, update_user
 from models.tenancy import get_or_404
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
+from web.conventions.openapi import conflicts
 from web.conventions.listing import paginate
 from web.schemas.identity import UserCreateSchema, UserListArgsSchema, UserSchema, UserUpdateSchema
 
@@ -35,6 +36,7 @@ class Users(MethodView):
     @requires("users:manage")
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
+    @conflicts("A user with this email already exists")
     def post(self, body):
         """Add a user to the organization.
 
@@ -55,6 +57,7 @@ class UserDetail(MethodView):
     @requires("users:manage")
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
+    @conflicts("The email is taken, or you tried to deactivate yourself or change your own role")
     def patch(self, body, user_id):
         """Edit a user.
 
@@ -67,6 +70,7 @@ class UserDetail(MethodView):
 
     @requires("users:manage")
     @blp.response(204)
+    @conflicts("You cannot delete yourself")
     def delete(self, user_id):
         """Remove a user (soft delete); their sessions end at once."""
         delete_user(get_or_404(User, user_id, "User"), acting_user=current_user())

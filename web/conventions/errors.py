@@ -4,6 +4,7 @@ import logging
 
 from flask import jsonify
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from models import errors as domain
@@ -98,6 +99,12 @@ def handle_database_unreachable(error: OperationalError):
     return response
 
 
+def handle_concurrent_change(error: StaleDataError):
+    """A versioned row (a job) was changed by another request between our read and our write."""
+    _rollback_quietly()
+    return error_response(409, "Someone else changed this at the same moment; reload it and try again")
+
+
 def handle_data_the_database_refused(error: DataError | IntegrityError):
     """Input that passed validation but not the database (a value out of a column's range, a
     row that a concurrent request made conflicting): the client's to fix, never a 500.
@@ -121,5 +128,6 @@ def install(app):
     app.register_error_handler(domain.DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_unreachable)
     app.register_error_handler(DataError, handle_data_the_database_refused)
+    app.register_error_handler(StaleDataError, handle_concurrent_change)
     app.register_error_handler(IntegrityError, handle_data_the_database_refused)
     app.register_error_handler(Exception, handle_unexpected)

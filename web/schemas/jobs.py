@@ -65,10 +65,10 @@ class JobLocationSchema(ma.Schema):
     city = Str(allow_none=True)
     coordinates = ma.fields.Method("_coordinates", allow_none=True, metadata={
         "type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "nullable": True,
-        "description": "[lat, lng], or null when the job has no position", "example": [40.7128, -74.006]})
+        "description": "[lat, lng], or null unless both are known", "example": [40.7128, -74.006]})
 
     def _coordinates(self, job):
-        return [job.lat, job.lng] if job.lat is not None else None
+        return [job.lat, job.lng] if job.lat is not None and job.lng is not None else None
 
 
 class JobScheduleSchema(ma.Schema):
