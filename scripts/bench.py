@@ -1,4 +1,4 @@
-"""Benchmark the web process against the SPEC §10 budgets: scripts/bench [options].
+"""Benchmark the web process against the performance budgets: scripts/bench [options].
 
 Creates a throwaway PostgreSQL database, migrates it, seeds organization A with
 --jobs jobs (plus technicians, customers, projects in proportion) and
@@ -10,7 +10,7 @@ a dispatcher in through the API, then:
           page, filtered, deep page), GET /jobs/{id}, PUT /jobs/{id}/status: each with 1
           client (unloaded latency) and --concurrency closed-loop clients (saturation
           throughput); the job lists also at a fixed --rate, open loop (latency at the
-          budgeted load: SPEC §10 pairs p50/p99 with >= 300 req/s); client i talks to
+          budgeted load: the budgets pair p50/p99 with >= 300 req/s); client i talks to
           web process i % N;
   events  --clients Socket.IO clients (split evenly over the web processes),
           --changes status changes (round-robin over them), delay to each client;
@@ -50,7 +50,7 @@ def parse_args(argv):
                         "(default 2: one per core of the 2-core reference machine, as deployed)")
     p.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients (default 8)")
     p.add_argument("--rate", type=float, default=300,
-                   help="open-loop request rate for the job lists' latency (default 300 req/s, the SPEC's)")
+                   help="open-loop request rate for the job lists' latency (default 300 req/s, the budgeted rate)")
     p.add_argument("--rate-connections", type=int, default=16,
                    help="connections the open-loop load may use at once (default 16)")
     p.add_argument("--clients", type=int, default=500, help="Socket.IO clients (default 500)")
@@ -110,7 +110,7 @@ def scenarios(args, ids, pool):
 
 
 def preflight(base_url, token, spec, org_jobs):
-    """One request by hand: does the endpoint exist and answer as the SPEC says?"""
+    """One request by hand: does the endpoint exist and answer as documented?"""
     if spec.get("status_pool"):
         return {"ok": True}
     path = spec["paths"][0] if "paths" in spec else spec["template"].format(id=spec["ids"][0])

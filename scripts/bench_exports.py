@@ -1,4 +1,4 @@
-"""scripts/bench, part `export`: one export of --export-rows jobs against SPEC §10
+"""scripts/bench, part `export`: one export of --export-rows jobs against the budget
 (1M rows in ≤ 60 s, worker peak RSS ≤ 200 MB).
 
 Tops organization A up to --export-rows live jobs (copies of its seeded jobs,
@@ -189,7 +189,7 @@ def _seconds_between(start: str | None, end: str | None) -> float | None:
 
 
 def budget_rows(results: dict) -> list[dict]:
-    """Rows of the bench's PASS/MISS table (SPEC §10: the budget is for 1M rows)."""
+    """Rows of the bench's PASS/MISS table (the budget is for 1M rows)."""
     export = results.get("export")
     if not export:
         return []

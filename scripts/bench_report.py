@@ -1,4 +1,4 @@
-"""scripts/bench: the figures beside the SPEC §10 budgets, as rows and as a printed table."""
+"""scripts/bench: the figures beside the performance budgets, as rows and as a printed table."""
 import hashlib
 import subprocess
 

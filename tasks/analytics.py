@@ -1,4 +1,4 @@
-"""Analytics rollups on the maintenance queue (SPEC §6): beat keeps every
+"""Analytics rollups on the maintenance queue: beat keeps every
 organization's yesterday and today fresh; an admin refreshes any range on
 demand (a BackgroundJob of kind `rollup`). Both recompute days from the
 business rows, so a redelivered or retried run writes the same numbers."""

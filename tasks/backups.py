@@ -1,4 +1,4 @@
-"""Backups and restores on the `maintenance` queue (SPEC §6).
+"""Backups and restores on the `maintenance` queue.
 
 Both are tracked (their BackgroundJob shows progress, result and error) and
 idempotent: a redelivered backup rewrites its archive atomically under the

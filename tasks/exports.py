@@ -1,4 +1,4 @@
-"""Data exports on the `exports` queue (SPEC §6); the work is models.ops.exports.run."""
+"""Data exports on the `exports` queue; the work is models.ops.exports.run."""
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 

@@ -55,7 +55,7 @@ def holders(celery, task_ids, timeout: float = INSPECT_TIMEOUT) -> tuple[set[str
     return answered, held
 
 
-# --- system health (SPEC §6 `GET /admin/system/health`) ----------------------
+# --- system health ----------------------
 # Each probe answers within about a second and reports a failure instead of raising.
 
 HEALTH_INSPECT_TIMEOUT = 0.75

@@ -1,4 +1,4 @@
-"""Photo processing on the `media` queue (SPEC §5 photos, §6), one `photo`
+"""Photo processing on the `media` queue, one `photo`
 BackgroundJob per upload."""
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded

@@ -12,7 +12,7 @@ def _default_async_mode() -> str:
     """eventlet when the process was monkey-patched (web.server), else threads (CLI, tests)."""
     try:
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # see DESIGN.md pitfalls
+            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # it works; moving off eventlet is a later decision
             import eventlet.patcher
         return "eventlet" if eventlet.patcher.is_monkey_patched("socket") else "threading"
     except ImportError:

@@ -1,4 +1,4 @@
-"""Configuration from the environment (SPEC §1). A `.env` file is honoured.
+"""Configuration from the environment (README, Configuration). A `.env` file is honoured.
 
 Secrets: SECRET_KEY and JWT_SECRET_KEY come from the environment; for local
 development, when unset, they are generated once into instance/secrets.json

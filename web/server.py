@@ -1,7 +1,7 @@
 """The web process: `python -m web.server`. Flask + Socket.IO on eventlet's WSGI server."""
 import warnings
 
-warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # known; see DESIGN.md pitfalls
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # it works; moving off eventlet is a later decision
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # before every other import

@@ -1,4 +1,4 @@
-"""The rollup mechanism (SPEC §6, §7): per-organization daily tables that
+"""The rollup mechanism: per-organization daily tables that
 analytics read instead of scanning business rows.
 
 A rollup is declared once, by the module that owns its measures:

@@ -1,4 +1,4 @@
-"""The dispatch dashboard's numbers (SPEC §5), computed from live rows."""
+"""The dispatch dashboard's numbers, computed from live rows."""
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 

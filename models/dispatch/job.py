@@ -1,4 +1,4 @@
-"""Field jobs and their workflow (SPEC §5): the transition table, its side
+"""Field jobs and their workflow: the transition table, its side
 effects on the job, the technician and the history, and the events it records."""
 from datetime import date, datetime
 from decimal import Decimal

@@ -1,7 +1,7 @@
 """A job as the lists show it (seed 000 job list item): one flat row per job with its
 customer's and technician's names, selected as columns in one statement.
 
-The dispatch board's list is the hottest read (SPEC §10): rows, not entities, so no
+The dispatch board's list is the hottest read (README, Benchmarks): rows, not entities, so no
 ORM objects are built for a page. The names are correlated subqueries rather than
 joins, so the COUNT and the deep-page id query that paginate() derives from this
 select read the jobs index alone (index-only), and only the page's rows look names up."""

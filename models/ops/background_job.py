@@ -1,4 +1,4 @@
-"""Background work started for a user (SPEC §6): one BackgroundJob row per
+"""Background work started for a user: one BackgroundJob row per
 Celery task, its id the task id, so the API can show, poll, cancel and clean up
 work that runs elsewhere.
 

@@ -1,4 +1,4 @@
-"""Organization backups (SPEC §6): starting backups and restores for an admin,
+"""Organization backups: starting backups and restores for an admin,
 and building the archive in a worker. The restore itself is models.ops.restore;
 what travels is models.ops.backup_tables; the file format is
 models.ops.backup_archive.

@@ -1,4 +1,4 @@
-"""Data exports (SPEC §6): the registry of exportable resources and the streaming writer.
+"""Data exports: the registry of exportable resources and the streaming writer.
 
 A resource becomes exportable with one declaration in an `exports` module of its
 domain package (`models/<domain>/exports.py`, found and imported on first use):

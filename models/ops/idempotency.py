@@ -1,4 +1,4 @@
-"""Idempotency keys for mutating requests (SPEC §2).
+"""Idempotency keys for mutating requests (docs/api.md).
 
 A key is scoped per user and lives 24 h. The first request claims it (a row
 in state `in_progress`, committed on its own so concurrent requests see it);

@@ -1,4 +1,4 @@
-"""Restoring an organization from one of its backups (SPEC §6), in a worker.
+"""Restoring an organization from one of its backups, in a worker.
 
 Order of work: check the archive completely (its manifest is the one recorded
 with the backup, every member matches its SHA-256, same organization, same

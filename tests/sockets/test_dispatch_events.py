@@ -1,4 +1,4 @@
-"""Dispatch events reach the right consoles and phones, after commit (SPEC §4, seed 000/004)."""
+"""Dispatch events reach the right consoles and phones, after commit (docs/events.md)."""
 import time
 
 import pytest

@@ -1,4 +1,4 @@
-"""Backup and restore end to end (SPEC §6): started over HTTP, run by a real Celery
+"""Backup and restore end to end: started over HTTP, run by a real Celery
 worker, watched through the admin jobs API, checked against the database."""
 import gzip
 import hashlib

@@ -1,4 +1,4 @@
-"""Exports end to end (SPEC §6): asked for over HTTP, written by a real Celery
+"""Exports end to end: asked for over HTTP, written by a real Celery
 worker, watched and downloaded through the admin jobs API."""
 import json
 from datetime import datetime, timezone

@@ -1,4 +1,4 @@
-"""A worker killed with SIGKILL in the middle of an export (SPEC §6): the prefork
+"""A worker killed with SIGKILL in the middle of an export: the prefork
 parent replaces its pool process, the broker hands the unacknowledged message out
 again (acks_late, reject_on_worker_lost) and the export finishes once.
 

@@ -1,4 +1,4 @@
-"""Dispatch rollups (SPEC §6): the daily numbers analytics read equal a direct
+"""Dispatch rollups: the daily numbers analytics read equal a direct
 count of the jobs, per local day of each organization, by day, week and month;
 beat and the on-demand refresh (a real worker) keep them so; nothing leaks
 between organizations."""

@@ -1,4 +1,4 @@
-"""Background work through a real Celery worker on the test Redis (SPEC §6 foundations)."""
+"""Background work through a real Celery worker on the test Redis."""
 from datetime import timedelta
 
 from sqlalchemy import func, select, update

@@ -1,4 +1,4 @@
-"""A whole worker machine dies mid-export (SPEC §6): parent and pool processes
+"""A whole worker machine dies mid-export: parent and pool processes
 SIGKILLed together, so nobody hands the message back. The Redis broker keeps it
 unacknowledged; a worker started after BROKER_VISIBILITY_TIMEOUT takes it up
 again and the export finishes once.

@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, tokens and sessions (SPEC §3)."""
+"""Sign-up, sign-in, tokens and sessions (docs/api.md)."""
 import base64
 import json
 import subprocess

@@ -1,4 +1,4 @@
-"""The admin jobs API (SPEC §6) without a worker: jobs stay queued until we
+"""The admin jobs API without a worker: jobs stay queued until we
 move them by hand, so every rule can be checked in any state."""
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""SPEC §2 conventions as a client sees them."""
+"""The HTTP conventions (docs/api.md) as a client sees them."""
 import gzip
 import json
 

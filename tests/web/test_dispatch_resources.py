@@ -1,4 +1,4 @@
-"""Projects, technicians, customers, status options and the dashboard (SPEC §5, seed 000)."""
+"""Projects, technicians, customers, status options and the dashboard."""
 from datetime import datetime, timedelta, timezone
 
 import pytest

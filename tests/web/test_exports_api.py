@@ -1,4 +1,4 @@
-"""Starting exports over HTTP (SPEC §6): what is checked before any job exists,
+"""Starting exports over HTTP: what is checked before any job exists,
 who may export what, and the catalog a frontend builds its export form from.
 No worker runs here: started jobs stay queued."""
 from tests.export_fixtures import EXPORTS, JOB_COLUMNS, JOBS, start

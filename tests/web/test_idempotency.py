@@ -1,4 +1,4 @@
-"""Idempotency-Key on mutating requests (SPEC §2)."""
+"""Idempotency-Key on mutating requests (docs/api.md)."""
 import threading
 
 from models.ops import idempotency

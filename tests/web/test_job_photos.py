@@ -1,4 +1,4 @@
-"""Job photos (SPEC §5 `POST /jobs/{id}/photos`): upload limits, the `media` task on a real
+"""Job photos: upload limits, the `media` task on a real
 worker, EXIF time and GPS on the row and nowhere in the variants, decompression bombs."""
 import io
 import os
@@ -275,8 +275,7 @@ def test_a_missing_file_is_422_with_details_file(app, client, auth):
     job_id = make_job(app, auth.a)
     url, headers = f"/api/v1/jobs/{job_id}/photos", auth.a.headers("dispatcher")
     for kwargs in ({"data": {"caption": "no file"}, "content_type": "multipart/form-data"},
-                   {"data": {"file": (io.BytesIO(b""), "")}, "content_type": "multipart/form-data"},
-                   {"json": {"file": "not a file"}}):
+                   {"data": {"file": (io.BytesIO(b""), "")}, "content_type": "multipart/form-data"}):
         r = client.post(url, headers=headers, **kwargs)
         assert r.status_code == 422, kwargs
         assert "file" in r.get_json()["error"]["details"]
@@ -386,4 +385,18 @@ def test_an_upload_whose_transaction_rolls_back_leaves_no_file(app, auth):
                                       uploaded_by=None)
         assert len(stored_files(app, auth.a)) == 1
         _db.session.rollback()  # e.g. the request failed after the upload was stored
+    assert stored_files(app, auth.a) == []
+
+
+def test_an_upload_is_multipart_with_its_file_and_nothing_else(app, client, auth):
+    job_id = make_job(app, auth.a)
+    headers = auth.a.headers("dispatcher")
+    extra = client.post(f"/api/v1/jobs/{job_id}/photos", headers=headers, content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(png()), "site.png", "image/png"), "caption": "front door"})
+    assert extra.status_code == 422 and extra.get_json()["error"]["details"] == {"caption": ["Unknown field."]}
+    missing = client.post(f"/api/v1/jobs/{job_id}/photos", headers=headers, content_type="multipart/form-data",
+                          data={"caption": "no file"})
+    assert set(missing.get_json()["error"]["details"]) == {"caption", "file"}
+    as_json = client.post(f"/api/v1/jobs/{job_id}/photos", headers=headers, json={"file": "site.png"})
+    assert as_json.status_code == 415 and as_json.get_json()["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
     assert stored_files(app, auth.a) == []

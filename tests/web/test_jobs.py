@@ -1,4 +1,4 @@
-"""Jobs as the dispatch console and the technician app use them (SPEC §5, seed 000)."""
+"""Jobs as the dispatch console and the technician app use them."""
 import pytest
 from sqlalchemy import text
 

@@ -1,4 +1,4 @@
-"""System health (SPEC §6): what an operator sees at `GET /admin/system/health`.
+"""System health: what an operator sees at `GET /admin/system/health`.
 
 Order matters in this module: the tests that need no live worker come first;
 the worker process (module-scoped) starts with the first test that asks for it

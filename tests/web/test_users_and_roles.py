@@ -1,4 +1,4 @@
-"""Users, roles, permissions, tenancy and the audit log as an admin sees them (SPEC §3)."""
+"""Users, roles, permissions, tenancy and the audit log as an admin sees them (docs/api.md)."""
 from tests.conftest import count_queries
 from tests.web.test_auth import bearer, login
 

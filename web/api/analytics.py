@@ -1,4 +1,4 @@
-"""Analytics (SPEC §6, §7): time series read from the daily rollup tables, and
+"""Analytics: time series read from the daily rollup tables, and
 an on-demand refresh of them as a background job. Beat keeps yesterday and
 today fresh on its own; refresh is for older days (after a correction, or
 when the rollups are first introduced)."""

@@ -1,4 +1,4 @@
-"""Background jobs (SPEC §6): watch, poll, cancel, clean up and download the
+"""Background jobs: watch, poll, cancel, clean up and download the
 work that runs on Celery. Admins (`jobs:background`) see the organization's
 jobs; anyone else who can start work sees the jobs they started."""
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Backups and restores of the caller's organization (SPEC §6). Both run in the
+"""Backups and restores of the caller's organization. Both run in the
 background: the 202 answer names the job to poll under /admin/jobs, and a
 backup's archive is downloaded there (`download_url`)."""
 from flask import g

@@ -1,4 +1,4 @@
-"""Data exports (SPEC §6): start one (202, then watch it under /admin/jobs and
+"""Data exports: start one (202, then watch it under /admin/jobs and
 download its file there), and see what can be exported."""
 from flask import g
 from flask.views import MethodView

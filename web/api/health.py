@@ -21,20 +21,13 @@ INDEX = {
 
 
 @blp.route("/")
-class Root(MethodView):
+class Index(MethodView):
     @public
     @blp.response(200, IndexSchema)
     def get(self):
-        """Where things are: the API, its OpenAPI document and its interactive docs."""
-        return INDEX
+        """Where things are: the API, its OpenAPI document and its interactive docs.
 
-
-@blp.route("/api/v1")
-class ApiIndex(MethodView):
-    @public
-    @blp.response(200, IndexSchema)
-    def get(self):
-        """Where things are (the same index as `/`)."""
+        Also served at `/api/v1` and `/api`, the API's root."""
         return INDEX
 
 

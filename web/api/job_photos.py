@@ -1,4 +1,4 @@
-"""Photos of a job (SPEC §5 `POST /jobs/{id}/photos`): upload, then the files.
+"""Photos of a job: upload, then the files.
 
 The upload is stored as is and answered 202; the `media` worker makes the
 `web` and `thumb` variants and reads EXIF time and GPS (models.dispatch.photo_processing)."""

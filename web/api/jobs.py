@@ -33,7 +33,7 @@ SORTABLE = {"created_at": Job.created_at, "updated_at": Job.updated_at, "schedul
             "priority": PRIORITY_RANK, "status": Job.status, "title": Job.title, "value": Job.value}
 SEARCH = (Job.title, Job.address,
           lambda pattern: Job.customer_id.in_(select(Customer.id).where(Customer.name.ilike(pattern, escape="\\"))))
-count_cache.cache_counts_of(Job)  # the dispatch board's hot path (SPEC §10)
+count_cache.cache_counts_of(Job)  # the dispatch board's hot path (README, Benchmarks)
 
 
 def _detail(job_id: int):

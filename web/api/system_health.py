@@ -1,4 +1,4 @@
-"""System health for operators (SPEC §6): one report of the database, Redis,
+"""System health for operators: one report of the database, Redis,
 Celery's queues and workers, beat, disk space and the task outbox, with an
 overall verdict. Always 200 (the `status` field carries the verdict): a probe
 that fails says so in its own section. The Celery and Redis probes live in

@@ -1,1 +1,1 @@
-"""SPEC §2 HTTP conventions, each implemented once: envelopes, errors, listing, caching, idempotency, paths."""
+"""The HTTP conventions of docs/api.md, each implemented once: envelopes, errors, listing, caching, idempotency, paths."""

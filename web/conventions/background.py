@@ -1,4 +1,4 @@
-"""The answer of every endpoint that starts background work (SPEC §6):
+"""The answer of every endpoint that starts background work:
 `202 {"job_id", "status_url"}` with a `Location` header to poll."""
 from web.schemas.background_jobs import STATUS_URL, StartedSchema
 

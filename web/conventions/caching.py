@@ -1,4 +1,4 @@
-"""ETag on successful JSON GETs and 304 on a matching If-None-Match (SPEC §2).
+"""ETag on successful JSON GETs and 304 on a matching If-None-Match (docs/api.md).
 
 Weak ETags: gzip (applied later by Flask-Compress) leaves them valid, and they
 promise semantic, not byte, equality. Responses are per-user, so they may be

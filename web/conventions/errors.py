@@ -1,4 +1,4 @@
-"""One error envelope for every failure (SPEC §2):
+"""One error envelope for every failure (docs/api.md):
 `{"success": false, "error": {"code", "message", "details"}}`."""
 import logging
 

@@ -1,4 +1,4 @@
-"""`Idempotency-Key` on mutating requests (SPEC §2); the rules live in models.ops.idempotency.
+"""`Idempotency-Key` on mutating requests (docs/api.md); the rules live in models.ops.idempotency.
 
 Applies to authenticated callers (keys are scoped per user). Replays carry
 `Idempotent-Replayed: true`. A 5xx or a 429 is not stored, so the client may retry

@@ -1,4 +1,4 @@
-"""Pagination, sorting, free-text search and multi-value filters (SPEC §2), once."""
+"""Pagination, sorting, free-text search and multi-value filters (docs/api.md), once."""
 import json
 import math
 import re

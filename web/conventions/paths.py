@@ -1,12 +1,15 @@
-"""`/api/<path>` is served exactly as `/api/v1/<path>`, and a trailing slash is
-optional (SPEC §2). Done on PATH_INFO before routing, so every route, error
+"""`/api/<path>` is served exactly as `/api/v1/<path>`, a trailing slash is optional,
+and the API's roots are the index at `/` (docs/api.md). Done on PATH_INFO before routing, so every route, error
 and redirect behaves identically under both spellings."""
 
 API_PREFIX = "/api/"
 CANONICAL_PREFIX = "/api/v1/"
+API_ROOTS = ("/api", "/api/", "/api/v1", "/api/v1/")  # the index, as `/` is
 
 
 def canonical_path(path: str) -> str:
+    if path in API_ROOTS:
+        return "/"
     if path.startswith(API_PREFIX) and not path.startswith(CANONICAL_PREFIX) and path != "/api/v1":
         path = CANONICAL_PREFIX + path[len(API_PREFIX):]
     if len(path) > 1 and path.endswith("/") and not path.startswith("/socket.io"):

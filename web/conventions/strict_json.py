@@ -1,11 +1,12 @@
-"""Request JSON, parsed strictly and shallowly: one parser for webargs (every schema'd body)
-and for Flask's `request.get_json` (everything else).
+"""Request bodies as schemas read them. JSON, parsed strictly and shallowly: one parser for
+webargs (every schema'd body) and for Flask's `request.get_json` (everything else).
 
 Nesting deeper than MAX_DEPTH is refused as malformed (400), before recursive code
 (schemas, the NUL-byte scan) could exhaust the stack; no body of ours nests past a few levels."""
 import json
 
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.datastructures import CombinedMultiDict
 from webargs.flaskparser import FlaskParser, is_json_request
 from webargs import core
 
@@ -45,7 +46,15 @@ class JSONProvider(DefaultJSONProvider):
 
 
 class Parser(FlaskParser):
-    """webargs' Flask parser reading bodies with `loads` (it would call json.loads itself)."""
+    """webargs' Flask parser reading bodies with `loads` (it would call json.loads itself), and
+    an upload's files with its text fields, so that a field the schema does not name is an
+    unknown field (422) rather than unseen."""
+
+    # The schema's own `unknown` (RAISE) decides, as for JSON; webargs would EXCLUDE here.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": None}
+
+    def load_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

@@ -1,4 +1,4 @@
-"""Analytics time series read from the rollup tables (SPEC §7) and the
+"""Analytics time series read from the rollup tables and the
 on-demand refresh."""
 import marshmallow as ma
 

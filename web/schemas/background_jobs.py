@@ -1,4 +1,4 @@
-"""Background jobs (SPEC §6): the admin jobs API and the 202 answer of every
+"""Background jobs: the admin jobs API and the 202 answer of every
 endpoint that starts one."""
 import marshmallow as ma
 

@@ -1,4 +1,4 @@
-"""Backups and restores (SPEC §6): the restore request and the backup list items."""
+"""Backups and restores: the restore request and the backup list items."""
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES

@@ -1,4 +1,4 @@
-"""Exports (SPEC §6): the request that starts one, its filters checked against the
+"""Exports: the request that starts one, its filters checked against the
 resource's declaration (models.ops.exports) before any job exists, and the
 catalog of what can be exported."""
 import re

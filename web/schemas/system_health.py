@@ -1,4 +1,4 @@
-"""The system health report (SPEC §6 `GET /admin/system/health`)."""
+"""The system health report."""
 import marshmallow as ma
 
 from web.schemas.common import UTCDateTime
