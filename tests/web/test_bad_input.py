@@ -52,6 +52,14 @@ def test_numbers_past_our_columns_are_422_or_not_found(client, auth, board):
     assert error_of(client.get("/api/v1/customers/0", headers=headers), 404)
 
 
+def test_datetimes_with_any_offset_or_at_the_calendars_ends_filter_without_error(client, auth):
+    headers = auth.a.headers("owner")
+    for moment in ("4556-02-29T13:03:53.64205-23:38", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00",
+                   "2024-01-01T00:00:00"):
+        r = client.get("/api/v1/admin/audit-log", headers=headers, query_string={"date_from": moment})
+        assert r.status_code == 200, (moment, r.get_json())
+
+
 def test_json_nested_a_thousand_levels_deep_is_400(client, auth):
     deep = "[" * 1000 + "]" * 1000
     r = client.post("/api/v1/customers", headers=auth.a.headers("owner"), content_type="application/json",

@@ -42,6 +42,11 @@ def test_errors_are_documented_as_our_envelope_not_flask_smorests(spec):
                     method, path, status)
 
 
+def test_the_document_points_to_the_repositorys_guides(spec):
+    description = spec["info"]["description"]
+    assert "docs/api.md" in description and "docs/events.md" in description and "SPEC" not in description
+
+
 def test_every_operation_has_an_id_a_one_line_summary_and_its_security(spec):
     ids = set()
     for method, path, operation in operations(spec):
