@@ -42,6 +42,8 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
     "POST /api/v1/users": ("422", "`role` must name a role of the organization (GET /admin/roles)"),
     "PATCH /api/v1/users/{user_id}": ("422", "`role` must name a role of the organization (GET /admin/roles)"),
+    "POST /api/v1/jobs": ("422", "`project_id` must name a project of the job's customer"),
+    "PATCH /api/v1/jobs/{job_id}": ("422", "`project_id` must name a project of the job's customer"),
     "POST /api/v1/projects": ("422", "`end_date` before `start_date`"),
     "PATCH /api/v1/projects/{project_id}": ("422", "`end_date` before `start_date`"),
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
@@ -128,7 +130,8 @@ def fuzz(url: str, role: str, token: str, args, env: dict) -> dict:
                "--max-examples", str(args.examples), "--seed", str(args.seed), "--workers", "1", "--no-color",
                "--report", "json", "--report-json-path", str(report)]
     print(f"api_fuzz: schemathesis as {role}, {args.examples} examples per operation", flush=True)
-    done = subprocess.run(command, cwd=ROOT, env=env, stdout=None if args.verbose else subprocess.PIPE,
+    done = subprocess.run(command, cwd=ROOT, env={**env, "FUZZ_AUTH_TOKEN": token},
+                          stdout=None if args.verbose else subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     if not report.exists():
         print(done.stdout or "")

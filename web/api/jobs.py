@@ -60,7 +60,9 @@ class Jobs(MethodView):
     @blp.arguments(JobInputSchema)
     @blp.response(201, JobDetailSchema)
     def post(self, body):
-        """Create a job (pending, without a technician until one is assigned)."""
+        """Create a job (pending, without a technician until one is assigned).
+
+        A `project_id` must name a project of the job's customer (422 otherwise)."""
         job = commands.create_job(body, actor_id=g.user.id)
         db.session.commit()
         return created(_detail(job.id), f"{blp.url_prefix}/{job.id}")
@@ -81,8 +83,9 @@ class JobDetail(MethodView):
     def patch(self, body, job_id):
         """Edit a job's fields.
 
-        Send the `version` you edited to be told (409) when someone else changed the job meanwhile. The
-        status moves through `PUT /jobs/{id}/status`, the technician through `PUT /jobs/{id}/assign`."""
+        Send the `version` you edited to be told (409) when someone else changed the job meanwhile. A
+        `project_id` must name a project of the job's customer (422). The status moves through
+        `PUT /jobs/{id}/status`, the technician through `PUT /jobs/{id}/assign`."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         expected = body.pop("version", None)
         commands.update_job(job, body, expected_version=expected)
