@@ -27,6 +27,10 @@ class Base(DeclarativeBase):
 # expire_on_commit=False: a session lives for one request or task, so nothing goes stale
 # across requests, and a view can answer with the rows it has just written instead of
 # reloading each of them after the commit.
+# Every integer column of ours, ids included, is 32-bit: a larger number names nothing and
+# fits nowhere (input above it is refused, a path id above it is not found).
+MAX_INT = 2**31 - 1
+
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 

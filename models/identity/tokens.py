@@ -7,7 +7,8 @@ string), `sid` (the session), `type == "access"`; the header's `typ`, if any, is
 an expiry, is not an access token however well it is signed."""
 from numbers import Real
 
-MAX_USER_ID = 2**31 - 1  # users.id is a 32-bit integer: a larger sub could not name anyone
+from models.db import MAX_INT
+
 MAX_SESSION_ID_LENGTH = 36  # a UUID
 
 
@@ -20,7 +21,7 @@ def user_id_of(sub) -> int | None:
     if not isinstance(sub, str) or not sub.isascii() or not sub.isdigit() or sub.startswith("0"):
         return None
     user_id = int(sub)
-    return user_id if user_id <= MAX_USER_ID else None
+    return user_id if user_id <= MAX_INT else None  # a larger sub could not name anyone
 
 
 def access_token_problem(header: dict, claims: dict) -> str | None:

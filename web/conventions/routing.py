@@ -3,9 +3,9 @@ columns are: anything larger cannot name a row, so it is not found (404) instead
 overflowing the database driver."""
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1
+from models.db import MAX_INT
 
 
 class IdConverter(IntegerConverter):
-    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_INT, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import marshmallow as ma
 
-from models.db import as_utc
+from models.db import MAX_INT, as_utc
 
 
 class UTCDateTime(ma.fields.DateTime):
@@ -27,7 +27,6 @@ class UTCDateTime(ma.fields.DateTime):
             return edge.replace(tzinfo=timezone.utc)
 
 
-INT32 = 2**31 - 1  # every integer column of ours is 32-bit
 QUERY_BOOLEANS = {"true": True, "false": False}
 
 
@@ -100,8 +99,8 @@ class InputSchema(ma.Schema):
     @ma.post_load
     def integers_in_range(self, data, **kwargs):
         for name, value in data.items():
-            if isinstance(value, int) and not isinstance(value, bool) and not -INT32 - 1 <= value <= INT32:
-                raise ma.ValidationError(f"must be at most {INT32}" if value > 0 else f"must be at least {-INT32 - 1}",
+            if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT - 1 <= value <= MAX_INT:
+                raise ma.ValidationError(f"must be at most {MAX_INT}" if value > 0 else f"must be at least {-MAX_INT - 1}",
                                          field_name=self.fields[name].data_key or name if name in self.fields else name)
         return data
 

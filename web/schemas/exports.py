@@ -6,6 +6,7 @@ from datetime import date
 
 import marshmallow as ma
 
+from models.db import MAX_INT
 from models.ops import exports
 from web.schemas.common import InputSchema
 
@@ -49,7 +50,7 @@ def _value_field(spec_filter: exports.Filter) -> ma.fields.Field:
     if spec_filter.type is bool:
         return ma.fields.Boolean()
     if spec_filter.type is int:  # ids
-        return ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+        return ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_INT))
     if spec_filter.choices:
         return ma.fields.String(validate=ma.validate.OneOf(spec_filter.choices))
     return ma.fields.String(validate=ma.validate.Length(min=1, max=200))
