@@ -20,7 +20,3 @@ def limit(limit_value, shared_scope: str | None = None, **options):
         return limited
 
     return decorator
-
-
-def is_rate_limited(view) -> bool:
-    return getattr(view, "_rate_limited", False)
