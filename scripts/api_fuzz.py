@@ -68,7 +68,7 @@ def seed() -> dict:
     import flask_migrate
 
     from models import context
-    from models.db import db
+    from models.core.db import db
     from models.dispatch.job import Job
     from models.dispatch.customer import Customer
     from models.dispatch.technician import Technician

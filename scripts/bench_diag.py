@@ -12,7 +12,7 @@ from sqlalchemy import event
 def profile(app, token: str, requests: list[tuple[str, str, str, dict | None]], top: int = 3) -> list[dict]:
     """requests: (name, method, path, body): body None, a JSON body, or a list of two (one per
     attempt, e.g. a move and its way back). Each is sent twice; the second is measured."""
-    from models.db import db
+    from models.core.db import db
 
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}

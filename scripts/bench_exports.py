@@ -25,7 +25,7 @@ def top_up_jobs(app, organization_id: int, rows: int) -> dict:
     """Copy the organization's live jobs until it has `rows` of them."""
     from sqlalchemy import func, insert, select, text
 
-    from models.db import db
+    from models.core.db import db
     from models.dispatch import Job
 
     started = time.perf_counter()

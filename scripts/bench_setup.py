@@ -88,7 +88,7 @@ def seed(app, jobs: int, other_jobs: int) -> dict:
     from sqlalchemy import text
 
     from models import context
-    from models.db import db
+    from models.core.db import db
     from models.dispatch.demo_data import seed_dispatch
     from models.identity.accounts import register
     from models.identity.user import create_user
@@ -127,7 +127,7 @@ def seed(app, jobs: int, other_jobs: int) -> dict:
 def job_ids(app, organization_id: int, status: str | None = None, limit: int | None = None) -> list[int]:
     from sqlalchemy import select
 
-    from models.db import db
+    from models.core.db import db
     from models.dispatch import Job
 
     with app.app_context():

@@ -1,7 +1,7 @@
 """Background job changes -> `job.progress` on the dispatch namespace, to whoever may
 read the job by the REST rule of /admin/jobs: `jobs:background` holders of the
 organization, and the user who started it (one delivery per socket)."""
-from models import events
+from models.core import events
 from models.ops.background_job import BackgroundJobChanged
 from sockets import rooms
 from sockets.emitter import emit

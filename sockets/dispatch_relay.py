@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from flask import current_app
 
-from models import context, events
+from models.core import context, events
 from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated, TechnicianUpdated
 from models.dispatch.job_access import may_read_job
 from sockets import rooms, subscriptions

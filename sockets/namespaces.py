@@ -7,7 +7,7 @@ from flask import current_app, request
 from flask_jwt_extended import decode_token
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
-from models import context
+from models.core import context
 from models.identity import sessions
 from models.identity.permissions import grants, is_staff
 from models.identity.tokens import user_id_of

@@ -1,6 +1,6 @@
 """Identity events -> sockets ended on every namespace, in every web process.
 Runs after commit, in whichever process committed (web or worker)."""
-from models import events
+from models.core import events
 from models.identity.role import PermissionsChanged
 from models.identity.sessions import SessionsEnded
 from sockets import rooms

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from models.analytics import calendar, rollups
-from models.db import db
+from models.core.db import db
 from models.identity import Organization
 from models.ops import background_job
 from tasks.base import TrackedTask

@@ -18,8 +18,8 @@ from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
 from flask import current_app, has_app_context
 
-from models import context, events
-from models.db import db
+from models.core import context, events
+from models.core.db import db
 from models.ops import background_job
 from models.ops.background_job import BackgroundJobCancelled, Cancelled
 

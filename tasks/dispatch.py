@@ -2,7 +2,7 @@
 from celery import shared_task
 from flask import current_app
 
-from models import context
+from models.core import context
 from models.dispatch import dashboard
 from sockets import rooms
 from sockets.dispatch_relay import METRICS_PENDING

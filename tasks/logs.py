@@ -1,6 +1,6 @@
 """What a task's log lines carry. The outbox puts the id of the request that
 enqueued a task in its message headers (`request_id`); it is bound in the task's
-context (models.context) from the moment the task starts until after Celery has
+context (models.core.context) from the moment the task starts until after Celery has
 logged its outcome, so every line in between carries it, Celery's own included.
 Worker and beat add the task's id and name (`TaskFields`)."""
 import logging
@@ -8,7 +8,7 @@ import logging
 from celery import current_task
 from celery.signals import task_postrun, task_prerun
 
-from models import context
+from models.core import context
 
 
 class TaskFields(logging.Filter):

@@ -7,8 +7,8 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy import delete
 
-from models import context
-from models.db import db, utcnow
+from models.core import context
+from models.core.db import db, utcnow
 from models.identity import sessions
 from models.identity.sessions import RefreshToken
 from models.ops import background_job, idempotency, outbox

@@ -3,9 +3,9 @@ BackgroundJob per upload."""
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from models.db import db
+from models.core.db import db
 from models.dispatch import photo_processing
-from models.errors import NotFound
+from models.core.errors import NotFound
 from models.ops import background_job
 from tasks.base import TrackedTask
 

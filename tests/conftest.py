@@ -3,7 +3,6 @@ real Redis (REDIS_URL), as chosen by scripts/test; a real Celery worker (thread
 or process); the real web process for Socket.IO clients."""
 import atexit
 import os
-from contextlib import contextmanager
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 
 import pytest
 import redis as redis_lib
-from sqlalchemy import event, inspect, text
+from sqlalchemy import inspect, text
 
 # scripts/test sets these; a bare `pytest` gets SQLite and storage in a temp dir, and the local Redis.
 if not (os.environ.get("DATABASE_URL") and os.environ.get("STORAGE_DIR")):
@@ -25,13 +24,12 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 # (child processes, the web server and the worker, inherit it).
 os.environ.setdefault("SOCKETIO_CHANNEL", f"fieldops-test-{os.getpid()}")
 
-from models.db import db as _db  # noqa: E402
-from tests.factories import Tenants  # noqa: E402
+from models.core.db import db as _db  # noqa: E402
+from tests.support.factories import Tenants  # noqa: E402
+from tests.support.processes import QUEUES, ROOT, process_env, stop  # noqa: E402
 from web import create_app  # noqa: E402
 from web.config import TestConfig  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QUEUES = ["default", "exports", "media", "notifications", "maintenance"]
 
 
 def _reset_schema(app):
@@ -51,7 +49,7 @@ def _reset_schema(app):
 
 @pytest.fixture(scope="session")
 def app():
-    from tests import support_routes
+    from tests.support import routes as support_routes
 
     app = create_app(TestConfig())
     app.register_blueprint(support_routes.blp)
@@ -126,21 +124,6 @@ def worker(celery_app):
         yield running
 
 
-def _process_env(app, **extra):
-    """Environment for a child process that shares the test app's database, Redis and secrets."""
-    return {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": app.config["REDIS_URL"],
-            "SECRET_KEY": app.config["SECRET_KEY"], "JWT_SECRET_KEY": app.config["JWT_SECRET_KEY"],
-            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"], **extra}
-
-
-def _stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="session")
 def live_server(app):
     """The real web process (`python -m web.server`: eventlet, Socket.IO) on a free port."""
@@ -152,7 +135,7 @@ def live_server(app):
     port = sock.getsockname()[1]
     sock.close()
     proc = subprocess.Popen([sys.executable, "-m", "web.server"], cwd=ROOT,
-                            env=_process_env(app, PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="WARNING"))
+                            env=process_env(app, PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="WARNING"))
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -163,10 +146,10 @@ def live_server(app):
         except OSError:
             time.sleep(0.1)
     else:
-        _stop(proc)
+        stop(proc)
         raise RuntimeError("web process did not start")
     yield url
-    _stop(proc)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -176,37 +159,11 @@ def worker_process(app):
         [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=solo", "--loglevel=WARNING",
          "-Q", ",".join(QUEUES), "--hostname", f"test-worker-{os.getpid()}@%h", "--without-mingle",
          "--without-gossip"],
-        env=_process_env(app), cwd=ROOT,
+        env=process_env(app), cwd=ROOT,
     )
     celery = app.extensions["celery"]
     deadline = time.time() + 60
     while time.time() < deadline and not celery.control.inspect(timeout=0.5).ping():
         assert proc.poll() is None, "the worker process exited during start-up"
     yield proc
-    _stop(proc)
-
-
-@contextmanager
-def count_queries(engine):
-    """Count the SQL statements sent while the block runs: `with count_queries(db.engine) as n: ...; n[0]`."""
-    counted = [0]
-
-    def count(*_args, **_kwargs):
-        counted[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counted
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
-def wait_for(predicate, timeout=10.0, interval=0.05):
-    """Poll until predicate() is truthy; returns its value or fails the test."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout}s")
+    stop(proc)

@@ -2,7 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from models.db import db
+from models.core.db import db
 
 
 def test_migrations_build_exactly_the_models_schema(app):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _process_env
+from tests.support.processes import ROOT, process_env
 
 CREDENTIALS = "ops:flower-test-password"
 
@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 def flower_env(app, **extra) -> dict:
-    env = _process_env(app, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    env = process_env(app, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                        FLOWER_ADDRESS="127.0.0.1", **extra)
     env.pop("FLOWER_BASIC_AUTH", None)
     return {**env, **extra}

@@ -9,8 +9,8 @@ from flask import current_app, g, request
 from flask_jwt_extended import create_access_token, get_jwt, verify_jwt_in_request
 from jwt import InvalidTokenError
 
-from models import context
-from models.errors import AuthenticationFailed, PermissionDenied
+from models.core import context
+from models.core.errors import AuthenticationFailed, PermissionDenied
 from models.identity import sessions
 from models.identity.permissions import grants
 from models.identity.tokens import access_token_problem, user_id_of

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import func, select
 
-from models import context
+from models.core import context
 from models.analytics import calendar, rollups
-from models.db import as_utc, db
+from models.core.db import as_utc, db
 from models.dispatch import Job
 from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization

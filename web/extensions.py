@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 
-from models.db import db  # noqa: F401  (defined in the domain, bound here)
+from models.core.db import db  # noqa: F401  (defined in the domain, bound here)
 from web.conventions import errors, openapi
 
 

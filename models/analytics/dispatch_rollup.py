@@ -16,9 +16,9 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.analytics.rollups import DayWindow, Rollup, register
-from models.db import db, utcnow
+from models.core.db import db, utcnow
 from models.dispatch.job import Job, JobStatusHistory
-from models.tenancy import TenantScoped
+from models.core.tenancy import TenantScoped
 
 
 class DispatchDailyMetric(TenantScoped, db.Model):

@@ -1,9 +1,9 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.audit import Audited
-from models.db import Timestamped, db
-from models.tenancy import SoftDeletable, TenantScoped
+from models.core.audit import Audited
+from models.core.db import Timestamped, db
+from models.core.tenancy import SoftDeletable, TenantScoped
 
 
 class Customer(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from models.db import db
+from models.core.db import db
 from models.dispatch.job import ACTIVE_STATUSES, Job
 from models.dispatch.technician import Technician
 from models.identity import Organization

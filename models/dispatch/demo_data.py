@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
-from models import context
-from models.db import db, utcnow
+from models.core import context
+from models.core.db import db, utcnow
 from models.dispatch import demo_catalog as cat
 from models.dispatch.customer import Customer
 from models.dispatch.demo_rows import OCCUPYING, Board, JobPlan, history_rows, pick_technician

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.events import DomainEvent
+from models.core.events import DomainEvent
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models import events
-from models.audit import Audited
-from models.db import Timestamped, db, utcnow
+from models.core import events
+from models.core.audit import Audited
+from models.core.db import Timestamped, db, utcnow
 from models.dispatch.customer import Customer
 from models.dispatch.technician import Technician
 from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated
-from models.errors import Conflict, InvalidTransition, ValidationFailed
-from models.tenancy import SoftDeletable, TenantScoped
+from models.core.errors import Conflict, InvalidTransition, ValidationFailed
+from models.core.tenancy import SoftDeletable, TenantScoped
 
 STATUSES = ("pending", "scheduled", "assigned", "en_route", "in_progress", "on_hold", "completed", "cancelled")
 PRIORITIES = ("low", "medium", "high", "urgent")

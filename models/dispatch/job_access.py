@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from models.db import db
+from models.core.db import db
 from models.dispatch.job import Job, JobNote
 from models.dispatch.photo import attachments_of
 from models.dispatch.technician import Technician
 from models.identity import Organization
-from models.errors import NotFound, PermissionDenied
+from models.core.errors import NotFound, PermissionDenied
 from models.identity.permissions import grants
 
 

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.audit import Audited
-from models.db import db, utcnow
-from models.tenancy import TenantScoped
+from models.core.audit import Audited
+from models.core.db import db, utcnow
+from models.core.tenancy import TenantScoped
 
 PHOTO_STATUSES = ("processing", "ready", "failed")
 

@@ -23,16 +23,16 @@ from flask import current_app
 from PIL import ExifTags, Image, ImageCms, ImageOps
 from sqlalchemy import select
 
-from models.db import db, utcnow
+from models.core.db import db, utcnow
 from models.dispatch.job import Job
 from models.dispatch.photo import JobPhoto
 from models.dispatch.photo_exif import EXIF_ERRORS, capture_metadata
-from models.errors import PayloadTooLarge, UnsupportedMediaType
+from models.core.errors import PayloadTooLarge, UnsupportedMediaType
 from models.identity.organization import Organization
 from models.ops import background_job, files
 from models.ops.background_job import BackgroundJob
 from models.ops.files import path_of
-from models.tenancy import get_or_404
+from models.core.tenancy import get_or_404
 
 # Pillow format -> (content type, file extension). Nothing else is accepted.
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}

@@ -5,11 +5,11 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Numeric, String, Text, case, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.audit import Audited
-from models.db import Timestamped, db
+from models.core.audit import Audited
+from models.core.db import Timestamped, db
 from models.dispatch.customer import Customer
-from models.errors import ValidationFailed
-from models.tenancy import SoftDeletable, TenantScoped, get_or_404
+from models.core.errors import ValidationFailed
+from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
 
 STATUSES = ("planning", "active", "on_hold", "completed", "cancelled")
 

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models import context, events
-from models.audit import Audited
+from models.core import context, events
+from models.core.audit import Audited
 from models.dispatch.events import DashboardChanged, TechnicianUpdated
-from models.db import Timestamped, db, utcnow
-from models.errors import Conflict, ValidationFailed
-from models.tenancy import SoftDeletable, TenantScoped
+from models.core.db import Timestamped, db, utcnow
+from models.core.errors import Conflict, ValidationFailed
+from models.core.tenancy import SoftDeletable, TenantScoped
 
 STATUSES = ("available", "busy", "on_break", "offline")
 EARTH_RADIUS_KM = 6371.0

@@ -2,11 +2,11 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models.db import db
+from models.core.db import db
 from models.dispatch.technician import Technician, TechnicianSkill, bounding_box
-from models.errors import Conflict
+from models.core.errors import Conflict
 from models.identity import User
-from models.tenancy import get_or_404
+from models.core.tenancy import get_or_404
 
 FIELDS = ("name", "email", "phone", "user_id")
 

@@ -5,9 +5,9 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import context
-from models.db import db
-from models.errors import AuthenticationFailed, Conflict
+from models.core import context
+from models.core.db import db
+from models.core.errors import AuthenticationFailed, Conflict
 from models.identity.organization import Organization, unique_slug
 from models.identity.role import builtin_roles
 from models.identity.user import User, email_taken, normalize_email

@@ -4,13 +4,14 @@ from zoneinfo import available_timezones
 from sqlalchemy import JSON, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.audit import Audited
-from models.db import Timestamped, db
-from models.errors import ValidationFailed
+from models.core.audit import Audited
+from models.core.db import Timestamped, db
+from models.core.errors import ValidationFailed
 
 
 class Organization(Audited, Timestamped, db.Model):
     __tablename__ = "organizations"
+    __audit_is_tenant__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)

@@ -3,12 +3,12 @@ from dataclasses import dataclass
 from sqlalchemy import JSON, Boolean, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models import events
-from models.audit import Audited
-from models.db import Timestamped, db
-from models.errors import Conflict, PermissionDenied, ValidationFailed
+from models.core import events
+from models.core.audit import Audited
+from models.core.db import Timestamped, db
+from models.core.errors import Conflict, PermissionDenied, ValidationFailed
 from models.identity.permissions import BUILTIN_ROLES, beyond, unknown
-from models.tenancy import TenantScoped
+from models.core.tenancy import TenantScoped
 
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 

@@ -16,9 +16,9 @@ from flask import current_app
 from sqlalchemy import DateTime, ForeignKey, String, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models import events
-from models.db import as_utc, db, utcnow
-from models.errors import AuthenticationFailed
+from models.core import events
+from models.core.db import as_utc, db, utcnow
+from models.core.errors import AuthenticationFailed
 from models.identity.role import Role
 from models.identity.user import User
 

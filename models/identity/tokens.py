@@ -7,7 +7,7 @@ string), `sid` (the session), `type == "access"`; the header's `typ`, if any, is
 an expiry, is not an access token however well it is signed."""
 from numbers import Real
 
-from models.db import MAX_INT
+from models.core.db import MAX_INT
 
 MAX_SESSION_ID_LENGTH = 36  # a UUID
 

@@ -5,12 +5,12 @@ from sqlalchemy import Boolean, DateTime, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.audit import Audited
-from models.db import Timestamped, db, utcnow
-from models.errors import Conflict, PermissionDenied, ValidationFailed
-from models import events
+from models.core.audit import Audited
+from models.core.db import Timestamped, db, utcnow
+from models.core.errors import Conflict, PermissionDenied, ValidationFailed
+from models.core import events
 from models.identity.role import PermissionsChanged, permissions_of, refuse_beyond, role_names
-from models.tenancy import SoftDeletable, TenantScoped
+from models.core.tenancy import SoftDeletable, TenantScoped
 
 MIN_PASSWORD_LENGTH = 8
 

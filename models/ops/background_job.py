@@ -25,12 +25,12 @@ from sqlalchemy import (JSON, BigInteger, DateTime, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
-from models import context, events
-from models.db import db, utcnow
-from models.errors import Conflict, NotFound
+from models.core import context, events
+from models.core.db import db, utcnow
+from models.core.errors import Conflict, NotFound
 from models.identity.permissions import grants
 from models.ops import files, outbox, work_limits
-from models.tenancy import TenantScoped
+from models.core.tenancy import TenantScoped
 
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 UNFINISHED = ("queued", "running")

@@ -26,8 +26,8 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Table, Time, Uuid
 
-from models.db import as_utc
-from models.errors import Conflict
+from models.core.db import as_utc
+from models.core.errors import Conflict
 
 FORMAT = "fieldops-backup"
 FORMAT_VERSION = 1

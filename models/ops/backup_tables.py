@@ -22,7 +22,7 @@ from typing import Callable
 from sqlalchemy import Column, Table, select, tuple_
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
-from models.db import db
+from models.core.db import db
 
 ORGANIZATIONS = "organizations"
 # Operational state, not the organization's data: work in flight and its outbox,

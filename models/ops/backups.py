@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select, text
 
-from models.db import db, utcnow
-from models.errors import Conflict, NotFound, ValidationFailed
+from models.core.db import db, utcnow
+from models.core.errors import Conflict, NotFound, ValidationFailed
 from models.ops import background_job, files
 from models.ops.background_job import UNFINISHED, BackgroundJob
 from models.ops.backup_archive import FORMAT, FORMAT_VERSION, row_line, write_archive, write_member

@@ -12,8 +12,8 @@ domain package (`models/<domain>/exports.py`, found and imported on first use):
 
 Columns are SQL expressions of the model or of its (outer) joins; filters are
 conditions on the model. Everything goes through the ORM session, so the
-organization bound in models.context and the soft-delete rule narrow the rows
-and every join by construction (models.tenancy).
+organization bound in models.core.context and the soft-delete rule narrow the rows
+and every join by construction (models.core.tenancy).
 
 `run(job_id)` writes one BackgroundJob's export: count first (for progress), then
 rows in chunks from a server-side cursor (PostgreSQL; SQLite steps its cursor),
@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime, func, select
 from sqlalchemy.sql import ColumnElement
 
-from models.db import as_utc, db
+from models.core.db import as_utc, db
 from models.identity.organization import Organization
 from models.ops import background_job, files
 from models.ops.export_formats import WRITERS, selected

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from models.db import db
+from models.core.db import db
 
 _WRITTEN = "fieldops_files_written"
 

@@ -14,8 +14,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.db import db, utcnow
-from models.errors import Conflict, ValidationFailed
+from models.core.db import db, utcnow
+from models.core.errors import Conflict, ValidationFailed
 
 KEY_TTL = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(seconds=60)

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, DateTime, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models import context, events
-from models.db import db, utcnow
+from models.core import context, events
+from models.core.db import db, utcnow
 
 log = logging.getLogger(__name__)
 

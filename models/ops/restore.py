@@ -34,10 +34,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import Integer
 from werkzeug.security import generate_password_hash
 
-from models import events
-from models.audit import AuditLogEntry
-from models.db import db, utcnow
-from models.errors import Conflict
+from models.core import events
+from models.core.audit import AuditLogEntry
+from models.core.db import db, utcnow
+from models.core.errors import Conflict
 from models.identity import sessions
 from models.identity.sessions import SessionsEnded
 from models.identity.user import User

@@ -12,8 +12,8 @@ from typing import Callable
 from flask import current_app
 from sqlalchemy import text
 
-from models.db import db
-from models.errors import RateLimited
+from models.core.db import db
+from models.core.errors import RateLimited
 
 RETRY_AFTER_SECONDS = 30  # a worker takes a queued job within seconds unless the queue is backed up
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from models import context
-from models.db import as_utc
+from models.core import context
+from models.core.db import as_utc
 from models.dispatch import Customer, Job, JobStatusHistory, Project, Technician
 from models.dispatch.demo_catalog import SKILLS
 from models.dispatch.demo_data import seed_dispatch

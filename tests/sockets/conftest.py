@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.sockets.listening import Listener
+from tests.support.sockets import Listener
 
 # The web process ends expired sockets (and re-checks sessions) every SOCKET_SWEEP_SECONDS:
 # every second here, so tests of token expiry wait seconds, not the default's.

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from tests.conftest import wait_for
-from tests.dispatch_fixtures import Board
-from tests.web.test_auth import login
+from tests.support.waiting import wait_for
+from tests.support.dispatch import Board
+from tests.support.auth import new_user
 
 CONSOLE = ("job.status.updated", "job.assigned", "dashboard.metrics.updated", "job.progress")
 PHONE = ("job-assigned", "status-updated", "priority-alert", "team-update")
@@ -15,16 +15,6 @@ PHONE = ("job-assigned", "status-updated", "priority-alert", "team-update")
 @pytest.fixture
 def board(client, auth):
     return Board(client, auth.a)
-
-
-def new_user(client, auth, role, name):
-    """A user of organization a with `role`, signed in: (user id, access token)."""
-    email = f"{name}@alpha.test"
-    created = client.post("/api/v1/users", headers=auth.a.headers("owner"), json={
-        "email": email, "name": name.title(), "password": "password-1", "role": role})
-    assert created.status_code == 201, created.get_json()
-    signed_in = login(client, email, "password-1").get_json()["data"]
-    return signed_in["user"]["id"], signed_in["access_token"]
 
 
 def kinds(listener):

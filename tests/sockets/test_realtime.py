@@ -1,20 +1,16 @@
 """Socket.IO as the frontends use it: a real server, real clients, and a real worker process."""
 from datetime import timedelta
 
-import jwt as pyjwt
 import socketio
 from sqlalchemy import update
 
-from models.db import utcnow
+from models.core.db import utcnow
 from models.identity.sessions import AuthSession
 from models.ops import outbox
-from tests.conftest import wait_for
-from tests.sockets.listening import DISCONNECTED
-from tests.web.test_auth import DROP, forge, login
-
-
-def decode_token_claims(token):
-    return pyjwt.decode(token, options={"verify_signature": False})
+from tests.support.waiting import wait_for
+from tests.support.sockets import DISCONNECTED
+from tests.support.auth import DROP, forge, login
+from tests.support.auth import decode_token_claims
 
 
 def refused(live_server, auth_payload, namespace="/"):

@@ -5,15 +5,15 @@ import time
 import pytest
 from sqlalchemy import update
 
-from models.db import utcnow
+from models.core.db import utcnow
 from models.identity import Role
 from models.identity.sessions import AuthSession
-from tests.conftest import wait_for
-from tests.dispatch_fixtures import Board
-from tests.sockets.listening import DISCONNECTED
-from tests.sockets.test_audiences import new_user
-from tests.sockets.test_realtime import decode_token_claims
-from tests.web.test_auth import bearer, forge, login
+from tests.support.waiting import wait_for
+from tests.support.dispatch import Board
+from tests.support.sockets import DISCONNECTED
+from tests.support.auth import new_user
+from tests.support.auth import decode_token_claims
+from tests.support.auth import bearer, forge, login
 
 REVOKED = ("session.revoked",)
 WATCHED = ("session.revoked", "session.expired", "permissions.changed", "job.status.updated")

@@ -11,8 +11,8 @@ from celery.utils.imports import symbol_by_name
 from models.ops import background_job, outbox
 from scripts.services import free_port
 from tasks import inspection, make_celery, publisher
-from tests.background_fixtures import start_job, unpublished_job
-from tests.conftest import wait_for
+from tests.support.background import start_job, unpublished_job
+from tests.support.waiting import wait_for
 
 RELAY, REAPER = "relay-outbox", "reap-stalled-jobs"
 

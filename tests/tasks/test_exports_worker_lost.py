@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _process_env, _stop, wait_for
-from tests.dispatch_fixtures import Board
-from tests.export_fixtures import bulk_jobs, export_files, finished, listed, start
+from tests.support.processes import ROOT, process_env, stop
+from tests.support.waiting import wait_for
+from tests.support.dispatch import Board
+from tests.support.exports import bulk_jobs, export_files, finished, listed, start
 
 ROWS = 100_000  # several seconds of work: time to see it under way and kill it
 
@@ -37,14 +38,14 @@ def prefork_worker(app):
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=prefork", "--concurrency=1",
          "--loglevel=WARNING", "-Q", "exports", "--hostname", hostname, "--without-mingle", "--without-gossip"],
-        env=_process_env(app), cwd=ROOT)
+        env=process_env(app), cwd=ROOT)
     celery = app.extensions["celery"]
     try:
         wait_for(lambda: proc.poll() is None and celery.control.inspect([hostname], timeout=0.5).ping(), 60)
         wait_for(lambda: len(pool_processes(proc.pid)) == 1, 30)
         yield proc
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_an_export_whose_worker_is_killed_midway_is_redelivered_and_finishes_once(client, auth, db, app,

@@ -5,7 +5,7 @@ import json
 import redis as redis_lib
 from sqlalchemy import func, select
 
-from models import context
+from models.core import context
 from models.ops import outbox
 from models.ops.outbox import OutboxMessage
 from scripts.services import free_port, start_embedded_redis

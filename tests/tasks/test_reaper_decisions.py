@@ -8,8 +8,8 @@ import pytest
 from models.ops import background_job
 from models.ops.background_job import MAX_LOST_DELIVERIES
 from tasks.maintenance import reap_stalled_jobs
-from tests.background_fixtures import unpublished_job
-from tests.conftest import wait_for
+from tests.support.background import unpublished_job
+from tests.support.waiting import wait_for
 
 URL = "/api/v1/admin/jobs"
 

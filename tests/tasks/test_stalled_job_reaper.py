@@ -17,9 +17,10 @@ import pytest
 
 from models.ops import background_job
 from tasks.maintenance import reap_stalled_jobs
-from tests.conftest import ROOT, _process_env, _stop, wait_for
-from tests.dispatch_fixtures import Board
-from tests.export_fixtures import bulk_jobs, export_files, finished, listed, start
+from tests.support.processes import ROOT, process_env, stop
+from tests.support.waiting import wait_for
+from tests.support.dispatch import Board
+from tests.support.exports import bulk_jobs, export_files, finished, listed, start
 
 ROWS = 100_000  # several seconds of work: time to see it under way and kill it
 REAPER = {"REAPER_INTERVAL_SECONDS": "1", "REAPER_GRACE_SECONDS": "2"}
@@ -32,7 +33,7 @@ def processes():
 
     def spawn(app, args, ready=None, **env):
         proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "tasks.worker", "--quiet", *args],
-                                env=_process_env(app, **env), cwd=ROOT, start_new_session=True,
+                                env=process_env(app, **env), cwd=ROOT, start_new_session=True,
                                 stdout=subprocess.DEVNULL)
         started.append(proc)
         if ready:
@@ -53,7 +54,7 @@ def processes():
     yield worker, beat
     for proc in started:
         if proc.poll() is None:
-            _stop(proc)
+            stop(proc)
 
 
 def test_an_export_whose_worker_machine_died_is_handed_out_again_and_finishes_once(client, auth, db, app, processes,

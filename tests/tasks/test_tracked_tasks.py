@@ -3,8 +3,8 @@ its worker and attempt count, progress, succeeded with the result, failed with
 the error, retried a finite number of times, cancelled while running."""
 from models.ops import background_job
 from models.ops.background_job import MAX_LOST_DELIVERIES
-from tests.background_fixtures import start_job, unpublished_job
-from tests.conftest import wait_for
+from tests.support.background import start_job, unpublished_job
+from tests.support.waiting import wait_for
 
 URL = "/api/v1/admin/jobs"
 

@@ -3,12 +3,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from models.db import utcnow
+from models.core.db import utcnow
 from models.identity.sessions import AuthSession
 from models.ops import idempotency, outbox
 from models.ops.idempotency import IdempotencyRecord
 from models.ops.outbox import OutboxMessage
-from tests.conftest import wait_for
+from tests.support.waiting import wait_for
 
 
 def expired_idempotency_record(db, user_id):

@@ -10,9 +10,10 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import ROOT, _process_env, _stop, wait_for
-from tests.dispatch_fixtures import Board
-from tests.export_fixtures import bulk_jobs, export_files, finished, listed, start
+from tests.support.processes import ROOT, process_env, stop
+from tests.support.waiting import wait_for
+from tests.support.dispatch import Board
+from tests.support.exports import bulk_jobs, export_files, finished, listed, start
 
 ROWS = 100_000  # several seconds of work: time to see it under way and kill it
 VISIBILITY_SECONDS = 3
@@ -24,7 +25,7 @@ def start_worker(app, name):
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=prefork", "--concurrency=1",
          "--loglevel=WARNING", "-Q", "exports", "--hostname", hostname, "--without-mingle", "--without-gossip"],
-        env=_process_env(app, BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS)), cwd=ROOT, start_new_session=True)
+        env=process_env(app, BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS)), cwd=ROOT, start_new_session=True)
     celery = app.extensions["celery"]
     wait_for(lambda: proc.poll() is None and celery.control.inspect([hostname], timeout=0.5).ping(), 60)
     return proc
@@ -40,7 +41,7 @@ def test_an_export_whose_worker_machine_died_finishes_once_on_a_new_worker(clien
         first.wait(timeout=10)
     finally:
         if first.poll() is None:
-            _stop(first)
+            stop(first)
     assert listed(client, auth.a, job_id)["status"] == "running"  # as far as anyone can tell
 
     time.sleep(VISIBILITY_SECONDS + 1)  # the broker holds the message until its visibility timeout passes
@@ -48,7 +49,7 @@ def test_an_export_whose_worker_machine_died_finishes_once_on_a_new_worker(clien
     try:
         job = finished(client, auth.a, job_id, timeout=90)
     finally:
-        _stop(second)
+        stop(second)
     assert job["status"] == "succeeded" and job["attempts"] == 2, job
     assert job["worker"].startswith("replacement-") and job["result"]["rows"] == ROWS
     download = client.get(job["download_url"], headers=auth.a.headers())

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, _process_env, _stop, wait_for
-from tests.dispatch_fixtures import Board
+from tests.support.processes import ROOT, process_env, stop
+from tests.support.waiting import wait_for
+from tests.support.dispatch import Board
 
 EXPORTS, JOBS = "/api/v1/admin/exports", "/api/v1/admin/jobs"
 
@@ -45,12 +46,12 @@ def run_procfile(app, tmp_path):
         path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"  # the venv's celery
         with open(out, "w") as stdout:
             started.append(subprocess.Popen(["sh", "-c", f"exec {command}"], cwd=ROOT, stdout=stdout,
-                                            env=_process_env(app, PATH=path, **env)))
+                                            env=process_env(app, PATH=path, **env)))
         return out
 
     yield run
     for proc in started:
-        _stop(proc)
+        stop(proc)
 
 
 def test_a_tasks_log_lines_are_json_and_carry_the_request_id_that_started_it(client, auth, app, run_procfile):

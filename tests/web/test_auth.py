@@ -5,38 +5,16 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import jwt as pyjwt
 from flask_jwt_extended import create_access_token
 
 from scripts.services import free_port
-from tests.conftest import ROOT, _process_env
-from tests.factories import PASSWORD
-
-DROP = object()  # forge(): remove the claim
+from tests.support.auth import DROP, bearer, forge, login
+from tests.support.processes import ROOT, process_env
 
 
 def register(client, email="ann@acme.test", org="Acme Ltd"):
     return client.post("/api/v1/auth/register", json={
         "organization_name": org, "name": "Ann", "email": email, "password": "password-1"})
-
-
-def login(client, email, password=PASSWORD, **kwargs):
-    return client.post("/api/v1/auth/login", json={"email": email, "password": password}, **kwargs)
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-def forge(app, token, headers=None, **changes):
-    """`token`'s claims with `changes` (DROP removes one), signed with the app's own key."""
-    claims = pyjwt.decode(token, options={"verify_signature": False})
-    for name, value in changes.items():
-        if value is DROP:
-            claims.pop(name, None)
-        else:
-            claims[name] = value
-    return pyjwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256", headers=headers)
 
 
 def test_register_creates_an_organization_owned_by_the_caller(client):
@@ -209,7 +187,7 @@ def test_login_stays_rate_limited_while_redis_is_down(app, auth):
     """A web process whose Redis is gone still limits logins, counting in its own memory."""
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"
     done = subprocess.run([sys.executable, "-c", LOGIN_WITH_REDIS_DOWN, auth.a.email("admin")], cwd=ROOT,
-                          env=_process_env(app, REDIS_URL=dead_redis, LOG_LEVEL="ERROR"),
+                          env=process_env(app, REDIS_URL=dead_redis, LOG_LEVEL="ERROR"),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [401] * 5 + [429]

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from models.db import utcnow
-from models.errors import Conflict
+from models.core.db import utcnow
+from models.core.errors import Conflict
 from models.ops import background_job, files
 from models.ops.background_job import BackgroundJob
 from tasks.maintenance import purge_expired
-from tests.background_fixtures import finish_with_file, start_job
+from tests.support.background import finish_with_file, start_job
 
 URL = "/api/v1/admin/jobs"
 

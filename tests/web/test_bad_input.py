@@ -1,7 +1,7 @@
 """Bad input is a clear 4xx in the error envelope and changes nothing, whatever the bytes."""
 import pytest
 
-from tests.dispatch_fixtures import Board
+from tests.support.dispatch import Board
 
 
 def error_of(response, status):

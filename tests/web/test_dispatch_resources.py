@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import update
 
 from models.dispatch import Job
-from tests.dispatch_fixtures import Board
+from tests.support.dispatch import Board
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Starting exports over HTTP: what is checked before any job exists,
 who may export what, and the catalog a frontend builds its export form from.
 No worker runs here: started jobs stay queued."""
-from tests.export_fixtures import EXPORTS, JOB_COLUMNS, JOBS, start
+from tests.support.exports import EXPORTS, JOB_COLUMNS, JOBS, start
 
 
 def test_a_started_export_is_a_queued_job_with_its_filters_as_the_task_reads_them(client, auth):

@@ -12,8 +12,8 @@ from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
 from werkzeug.datastructures import FileStorage
 
-from models import context
-from models.db import db as _db
+from models.core import context
+from models.core.db import db as _db
 from models.dispatch import photo_processing
 from models.dispatch.customer import Customer
 from models.dispatch.job import Job
@@ -23,7 +23,7 @@ from models.dispatch.technician import Technician
 from models.ops import background_job, files
 from models.ops.background_job import BackgroundJob
 from tasks.media import process_photo
-from tests.conftest import wait_for
+from tests.support.waiting import wait_for
 from web.schemas.photos import AttachmentSchema
 
 

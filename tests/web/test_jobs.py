@@ -4,8 +4,8 @@ from sqlalchemy import text
 
 from models.dispatch.job import NEEDS_TECHNICIAN, TRANSITIONS
 from web.conventions import count_cache
-from tests.conftest import count_queries
-from tests.dispatch_fixtures import Board
+from tests.support.waiting import count_queries
+from tests.support.dispatch import Board
 
 
 @pytest.fixture

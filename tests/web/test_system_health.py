@@ -11,11 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from models.db import utcnow
+from models.core.db import utcnow
 from models.ops import outbox
 from models.ops.outbox import OutboxMessage
 from tasks import inspection
-from tests.conftest import QUEUES, ROOT, _process_env, _stop, wait_for
+from tests.support.processes import QUEUES, ROOT, process_env, stop
+from tests.support.waiting import wait_for
 
 URL = "/api/v1/admin/system/health"
 
@@ -76,10 +77,10 @@ def beat_process(app, tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tasks.worker", "beat", "--loglevel=WARNING",
          "--schedule", str(tmp_path / "celerybeat-schedule")],
-        env=_process_env(app), cwd=ROOT,
+        env=process_env(app), cwd=ROOT,
     )
     yield proc
-    _stop(proc)
+    stop(proc)
 
 
 def test_health_names_the_running_worker_and_sees_beat(client, auth, broker, worker_process, beat_process):

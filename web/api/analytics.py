@@ -6,7 +6,7 @@ from flask import g
 from flask.views import MethodView
 
 from models.analytics import DISPATCH, rollups
-from models.db import db
+from models.core.db import db
 from models.identity import Organization
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted

@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from models.audit import AuditLogEntry
+from models.core.audit import AuditLogEntry
 from web.auth import requires
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate

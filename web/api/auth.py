@@ -2,9 +2,9 @@ from flask import current_app, g, request
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 
-from models import context
-from models.db import db
-from models.errors import AuthenticationFailed
+from models.core import context
+from models.core.db import db
+from models.core.errors import AuthenticationFailed
 from models.identity import accounts, sessions
 from models.identity.organization import Organization
 from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from flask import current_app, g, send_file
 from flask.views import MethodView
 
-from models.db import db
-from models.errors import Conflict, NotFound
+from models.core.db import db
+from models.core.errors import Conflict, NotFound
 from models.ops import background_job, files
 from models.ops.background_job import BackgroundJob
 from tasks.inspection import live_state

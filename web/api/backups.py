@@ -4,7 +4,7 @@ backup's archive is downloaded there (`download_url`)."""
 from flask import g
 from flask.views import MethodView
 
-from models.db import db
+from models.core.db import db
 from models.ops import backups
 from models.ops.background_job import BackgroundJob
 from web.auth import requires

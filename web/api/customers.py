@@ -1,9 +1,9 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from models.db import db
+from models.core.db import db
 from models.dispatch import Customer
-from models.tenancy import get_or_404
+from models.core.tenancy import get_or_404
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate

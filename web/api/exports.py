@@ -3,8 +3,8 @@ download its file there), and see what can be exported."""
 from flask import g
 from flask.views import MethodView
 
-from models.db import db
-from models.errors import PermissionDenied
+from models.core.db import db
+from models.core.errors import PermissionDenied
 from models.identity.permissions import grants
 from models.ops import background_job, exports
 from web.auth import requires

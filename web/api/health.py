@@ -4,7 +4,7 @@ from flask import current_app, jsonify
 from flask.views import MethodView
 from sqlalchemy import text
 
-from models.db import db
+from models.core.db import db
 from tasks.inspection import timed
 from web.auth import public
 from web.conventions.envelope import Blueprint

@@ -8,11 +8,11 @@ from flask import g, send_file
 from flask.views import MethodView
 from sqlalchemy import select
 
-from models.db import db
+from models.core.db import db
 from models.dispatch import photo_processing
 from models.dispatch.job_access import get_visible_job
 from models.dispatch.photo import JobPhoto
-from models.errors import NotFound
+from models.core.errors import NotFound
 from models.ops import files
 from models.ops.background_job import BackgroundJob
 from web.auth import requires, signed_in

@@ -2,7 +2,7 @@ from flask import g
 from flask.views import MethodView
 from sqlalchemy import case, select
 
-from models.db import db
+from models.core.db import db
 from models.dispatch import Customer, Job
 from models.dispatch import job_commands as commands
 from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible

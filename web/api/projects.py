@@ -1,11 +1,11 @@
 from flask.views import MethodView
 
-from models.db import db
+from models.core.db import db
 from models.dispatch import Job, Project
 from models.dispatch.job_list import list_items
 from models.dispatch.project import ProjectProgress, create_project, progress_query, update_project, with_progress
-from models.errors import NotFound
-from models.tenancy import get_or_404
+from models.core.errors import NotFound
+from models.core.tenancy import get_or_404
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import ROWS, paginate

@@ -2,10 +2,10 @@ from flask import g
 from flask.views import MethodView
 from sqlalchemy import select
 
-from models.db import db
+from models.core.db import db
 from models.identity import Role
 from models.identity.role import create_role
-from models.tenancy import get_or_404
+from models.core.tenancy import get_or_404
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.openapi import conflicts

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import func, select, text
 
-from models.db import as_utc, db, utcnow
+from models.core.db import as_utc, db, utcnow
 from models.ops.outbox import OutboxMessage
 from tasks import inspection
 from web.auth import requires

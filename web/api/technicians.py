@@ -1,12 +1,12 @@
 from flask import g
 from flask.views import MethodView
 
-from models.db import db
+from models.core.db import db
 from models.dispatch import Technician
 from models.dispatch import technician_commands as commands
-from models.errors import PermissionDenied
+from models.core.errors import PermissionDenied
 from models.identity.permissions import grants
-from models.tenancy import get_or_404
+from models.core.tenancy import get_or_404
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint, created
 from web.conventions.openapi import conflicts

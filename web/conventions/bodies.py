@@ -13,7 +13,7 @@ from functools import wraps
 
 from flask import request
 
-from models.errors import UnsupportedMediaType
+from models.core.errors import UnsupportedMediaType
 
 
 def _has_body() -> bool:

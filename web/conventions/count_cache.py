@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from models import context, events
+from models.core import context, events
 from models.ops.restore import OrganizationRestored
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from models import errors as domain
-from models.db import db
+from models.core import errors as domain
+from models.core.db import db
 
 log = logging.getLogger("fieldops.errors")
 

@@ -7,7 +7,7 @@ import hashlib
 
 from flask import Response, g, request
 
-from models.errors import ValidationFailed
+from models.core.errors import ValidationFailed
 from models.ops import idempotency
 
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")

@@ -4,7 +4,7 @@ the path is a resource that cannot exist (404), and in a query value or a header
 field error (422). Bodies are checked by their schemas (web.schemas.common.InputSchema)."""
 from flask import request
 
-from models.errors import NotFound, ValidationFailed
+from models.core.errors import NotFound, ValidationFailed
 
 NUL = "\x00"
 REFUSED = "must not contain NUL bytes"

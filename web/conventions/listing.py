@@ -8,8 +8,8 @@ import marshmallow as ma
 from flask import g, request
 from sqlalchemy import func, or_, select
 
-from models.db import db
-from models.errors import ValidationFailed
+from models.core.db import db
+from models.core.errors import ValidationFailed
 from web.conventions import count_cache
 
 MAX_PER_PAGE = 100

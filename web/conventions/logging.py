@@ -5,7 +5,7 @@ import sys
 
 from pythonjsonlogger.json import JsonFormatter
 
-from models import context
+from models.core import context
 
 
 class ActorFilter(logging.Filter):

@@ -11,7 +11,7 @@ import marshmallow as ma
 from apispec import BasePlugin
 from flask_smorest import Blueprint as SmorestBlueprint
 
-from models.db import MAX_INT
+from models.core.db import MAX_INT
 from web.schemas.common import InputSchema
 
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text holds no NUL; such input is refused (422)

@@ -7,7 +7,7 @@ import uuid
 
 from flask import g, request
 
-from models import context
+from models.core import context
 
 access_log = logging.getLogger("fieldops.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")

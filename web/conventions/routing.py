@@ -3,7 +3,7 @@ columns are: anything larger cannot name a row, so it is not found (404) instead
 overflowing the database driver."""
 from werkzeug.routing import IntegerConverter
 
-from models.db import MAX_INT
+from models.core.db import MAX_INT
 
 
 class IdConverter(IntegerConverter):

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import marshmallow as ma
 
-from models.db import MAX_INT, as_utc
+from models.core.db import MAX_INT, as_utc
 
 
 class UTCDateTime(ma.fields.DateTime):

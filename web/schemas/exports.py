@@ -6,7 +6,7 @@ from datetime import date
 
 import marshmallow as ma
 
-from models.db import MAX_INT
+from models.core.db import MAX_INT
 from models.ops import exports
 from web.schemas.common import InputSchema
 

@@ -1,11 +1,11 @@
 """Start background jobs for tests the way an endpoint does: a row plus its task in the outbox."""
 import uuid
 
-from models import context
-from models.db import db
+from models.core import context
+from models.core.db import db
 from models.ops import background_job, files
 from models.ops.background_job import BackgroundJob
-from tests.tasks.sample_tasks import COUNT_TO
+from tests.support.sample_tasks import COUNT_TO
 
 
 def start_job(tenant, role="admin", kind="test", **params) -> str:

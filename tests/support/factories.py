@@ -1,8 +1,8 @@
 """Organizations with one signed-in user per built-in role, for tests."""
 from dataclasses import dataclass, field
 
-from models import context
-from models.db import db
+from models.core import context
+from models.core.db import db
 from models.identity import sessions
 from models.identity.accounts import register
 from models.identity.permissions import BUILTIN_ROLES

@@ -4,10 +4,10 @@ import io
 
 from sqlalchemy import insert
 
-from models.db import utcnow
+from models.core.db import utcnow
 from models.dispatch import Job
 from models.ops import files
-from tests.conftest import wait_for
+from tests.support.waiting import wait_for
 
 EXPORTS, JOBS = "/api/v1/admin/exports", "/api/v1/admin/jobs"
 JOB_COLUMNS = ["id", "title", "description", "status", "priority", "service_type", "customer_id", "customer_name",

@@ -1,5 +1,5 @@
 """Audit log: one row per written entity per flush, with the before/after of
-the fields that changed, the actor, request id and IP from models.context.
+the fields that changed, the actor, request id and IP from models.core.context.
 
 Models opt in by inheriting `Audited`; `__audit_exclude__` names fields never
 copied into the log (secrets)."""
@@ -9,13 +9,14 @@ from decimal import Decimal
 from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import context
-from models.db import db, utcnow
-from models.tenancy import TenantScoped
+from models.core import context
+from models.core.db import db, utcnow
+from models.core.tenancy import TenantScoped
 
 
 class Audited:
     __audit_exclude__: frozenset[str] = frozenset()
+    __audit_is_tenant__: bool = False
 
 
 class AuditLogEntry(TenantScoped, db.Model):
@@ -72,9 +73,8 @@ def _snapshot(obj):
 
 
 def _organization_of(obj):
-    from models.identity.organization import Organization  # the tenant row audits itself
-
-    return obj.id if isinstance(obj, Organization) else getattr(obj, "organization_id", None)
+    """The tenant row (`__audit_is_tenant__`) audits itself; every other row its organization."""
+    return obj.id if type(obj).__audit_is_tenant__ else getattr(obj, "organization_id", None)
 
 
 @event.listens_for(Session, "after_flush")

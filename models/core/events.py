@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from models.db import db
+from models.core.db import db
 
 log = logging.getLogger(__name__)
 

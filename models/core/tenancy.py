@@ -1,7 +1,7 @@
 """Tenancy and soft delete by construction.
 
 Every ORM SELECT/UPDATE/DELETE issued while an organization is bound (see
-models.context) is narrowed to that organization's rows, and soft-deleted rows
+models.core.context) is narrowed to that organization's rows, and soft-deleted rows
 are hidden, by global loader criteria. A view or task cannot forget the filter.
 Escape hatches are explicit execution options: `all_tenants=True`,
 `include_deleted=True`.
@@ -12,9 +12,9 @@ from functools import lru_cache
 from sqlalchemy import DateTime, ForeignKey, event, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
-from models import context
-from models.db import db, utcnow
-from models.errors import NotFound
+from models.core import context
+from models.core.db import db, utcnow
+from models.core.errors import NotFound
 
 
 class TenantScoped:

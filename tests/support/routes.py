@@ -3,8 +3,8 @@ endpoint can be made to take on demand."""
 from flask import Blueprint, abort, g
 from sqlalchemy import create_engine, text
 
-from models import events
-from models.db import db
+from models.core import events
+from models.core.db import db
 from models.identity.sessions import SessionsEnded
 from models.identity.user import create_user
 from models.ops import outbox

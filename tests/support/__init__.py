@@ -1,0 +1,1 @@
+"""What tests share: factories that build rows, HTTP and socket helpers, child processes, waiting."""
