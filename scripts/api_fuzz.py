@@ -21,10 +21,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scripts.services import free_port  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.services import free_port  # noqa: E402
 
 PASSWORD = "fuzz-password-1"
 # The fuzzer sends far more requests a minute than a person: limits would only answer 429.
@@ -69,8 +70,8 @@ def seed() -> dict:
 
     from models import context
     from models.core.db import db
-    from models.dispatch.job import Job
     from models.dispatch.customer import Customer
+    from models.dispatch.job import Job
     from models.dispatch.technician import Technician
     from models.identity import sessions
     from models.identity.accounts import register

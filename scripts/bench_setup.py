@@ -139,8 +139,9 @@ def job_ids(app, organization_id: int, status: str | None = None, limit: int | N
 
 def backend_cpu(database_url: str) -> dict[int, float]:
     """CPU seconds used so far by each PostgreSQL backend connected to the bench database (by pid)."""
-    import psycopg2
     from urllib.parse import urlsplit
+
+    import psycopg2
 
     parts = urlsplit(database_url)
     conn = psycopg2.connect(dbname="postgres", host=parts.hostname, port=parts.port or 5432, user=parts.username)

@@ -4,8 +4,8 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from models.core.db import db
-from models.dispatch import photo_processing
 from models.core.errors import NotFound
+from models.dispatch import photo_processing
 from models.ops import background_job
 from tasks.base import TrackedTask
 

@@ -5,6 +5,7 @@ import redis
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from models.core import settings
 from web.config import INSTANCE_DIR, ROOT, Config
 
 
@@ -38,6 +39,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     app.json = strict_json.JSONProvider(app)
     app.url_map.converters["int"] = routing.IdConverter
     app.config.from_object(config)
+    settings.bind(app.config)
     configure_logging(app.config["LOG_LEVEL"])
 
     db.init_app(app)

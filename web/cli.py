@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import func, select
 
-from models.core import context
 from models.analytics import calendar, rollups
+from models.core import context
 from models.core.db import as_utc, db
 from models.dispatch import Job
 from models.dispatch.demo_data import seed_dispatch

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.analytics.rollups import DayWindow, Rollup, register
 from models.core.db import db, utcnow
-from models.dispatch.job import Job, JobStatusHistory
 from models.core.tenancy import TenantScoped
+from models.dispatch.job import Job, JobStatusHistory
 
 
 class DispatchDailyMetric(TenantScoped, db.Model):

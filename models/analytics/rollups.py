@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models.core import context
 from models.analytics import calendar
+from models.core import context
 from models.core.db import db, utcnow
 from models.core.errors import NotFound, ValidationFailed
 from models.identity import Organization

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core import events
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
-from models.dispatch.customer import Customer
-from models.dispatch.technician import Technician
-from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated
 from models.core.errors import Conflict, InvalidTransition, ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped
+from models.dispatch.customer import Customer
+from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated
+from models.dispatch.technician import Technician
 
 STATUSES = ("pending", "scheduled", "assigned", "en_route", "in_progress", "on_hold", "completed", "cancelled")
 PRIORITIES = ("low", "medium", "high", "urgent")

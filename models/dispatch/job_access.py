@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from models.core.db import db
+from models.core.errors import NotFound, PermissionDenied
 from models.dispatch.job import Job, JobNote
 from models.dispatch.photo import attachments_of
 from models.dispatch.technician import Technician
 from models.identity import Organization
-from models.core.errors import NotFound, PermissionDenied
 from models.identity.permissions import grants
 
 

@@ -1,15 +1,15 @@
 """Creating, editing and deleting jobs, and their notes."""
 from sqlalchemy import select
 
+from models.core import events
 from models.core.db import db
+from models.core.errors import Conflict, ValidationFailed
+from models.core.tenancy import get_or_404
 from models.dispatch.customer import Customer
 from models.dispatch.events import DashboardChanged
 from models.dispatch.job import PRIORITIES, Job, JobNote, JobStatusHistory
 from models.dispatch.project import Project
 from models.dispatch.technician import Technician
-from models.core import events
-from models.core.errors import Conflict, ValidationFailed
-from models.core.tenancy import get_or_404
 
 EDITABLE = ("title", "description", "customer_id", "project_id", "priority", "service_type", "scheduled_date",
             "estimated_duration", "address", "city", "lat", "lng", "value")

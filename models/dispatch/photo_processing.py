@@ -19,20 +19,20 @@ from datetime import timezone, tzinfo
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
 from PIL import ExifTags, Image, ImageCms, ImageOps
 from sqlalchemy import select
 
+from models.core import settings
 from models.core.db import db, utcnow
+from models.core.errors import PayloadTooLarge, UnsupportedMediaType
+from models.core.tenancy import get_or_404
 from models.dispatch.job import Job
 from models.dispatch.photo import JobPhoto
 from models.dispatch.photo_exif import EXIF_ERRORS, capture_metadata
-from models.core.errors import PayloadTooLarge, UnsupportedMediaType
 from models.identity.organization import Organization
 from models.ops import background_job, files
 from models.ops.background_job import BackgroundJob
 from models.ops.files import path_of
-from models.core.tenancy import get_or_404
 
 # Pillow format -> (content type, file extension). Nothing else is accepted.
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -62,7 +62,7 @@ def store_upload(job: Job, upload, uploaded_by: int | None) -> tuple[JobPhoto, B
     """Keep an uploaded photo of `job` and schedule its processing: the photo and its
     `photo` background job. `upload` is a werkzeug FileStorage (anything with `.stream`
     and `.filename`)."""
-    limit = current_app.config.get("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
+    limit = settings.get("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
     folder = PurePosixPath("photos", str(job.organization_id), str(job.id))
     path_of(str(folder)).mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
@@ -142,7 +142,7 @@ def process(photo_id: int) -> JobPhoto:
         return _fail(photo, "The original file is missing; upload the photo again")
     try:
         result = render(original, organization_timezone(photo.organization_id),
-                        pixel_limit=current_app.config.get("PHOTO_MAX_PIXELS"))
+                        pixel_limit=settings.get("PHOTO_MAX_PIXELS"))
     except Rejected as exc:
         return _fail(photo, str(exc))
     base = photo.storage_key.rsplit(".", 1)[0]

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
-from models.dispatch.customer import Customer
 from models.core.errors import ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
+from models.dispatch.customer import Customer
 
 STATUSES = ("planning", "active", "on_hold", "completed", "cancelled")
 

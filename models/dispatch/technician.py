@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import context, events
 from models.core.audit import Audited
-from models.dispatch.events import DashboardChanged, TechnicianUpdated
 from models.core.db import Timestamped, db, utcnow
 from models.core.errors import Conflict, ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped
+from models.dispatch.events import DashboardChanged, TechnicianUpdated
 
 STATUSES = ("available", "busy", "on_break", "offline")
 EARTH_RADIUS_KM = 6371.0

@@ -3,10 +3,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models.core.db import db
-from models.dispatch.technician import Technician, TechnicianSkill, bounding_box
 from models.core.errors import Conflict
-from models.identity import User
 from models.core.tenancy import get_or_404
+from models.dispatch.technician import Technician, TechnicianSkill, bounding_box
+from models.identity import User
 
 FIELDS = ("name", "email", "phone", "user_id")
 

@@ -1,16 +1,16 @@
 """Sign-up and sign-in."""
 from functools import lru_cache
 
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.core import context
+from models.core import context, settings
 from models.core.db import db
 from models.core.errors import AuthenticationFailed, Conflict
 from models.identity.organization import Organization, unique_slug
 from models.identity.role import builtin_roles
 from models.identity.user import User, email_taken, normalize_email
+
 
 @lru_cache(maxsize=4)
 def _dummy_hash(method: str) -> str:
@@ -40,7 +40,7 @@ def authenticate(email: str, password: str) -> User:
         select(User).where(User.email == normalize_email(email)).execution_options(all_tenants=True)
     )
     if user is None:
-        check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")), password)
+        check_password_hash(_dummy_hash(settings.get("PASSWORD_HASH_METHOD", "scrypt")), password)
         raise AuthenticationFailed("Wrong email or password")
     if not user.check_password(password):
         raise AuthenticationFailed("Wrong email or password")

@@ -7,8 +7,8 @@ from models.core import events
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.errors import Conflict, PermissionDenied, ValidationFailed
-from models.identity.permissions import BUILTIN_ROLES, beyond, unknown
 from models.core.tenancy import TenantScoped
+from models.identity.permissions import BUILTIN_ROLES, beyond, unknown
 
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 

@@ -12,11 +12,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import DateTime, ForeignKey, String, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.core import events
+from models.core import events, settings
 from models.core.db import as_utc, db, utcnow
 from models.core.errors import AuthenticationFailed
 from models.identity.role import Role
@@ -63,7 +62,7 @@ def _hash(raw: str) -> str:
 
 def _new_refresh_token(session_id: str) -> str:
     raw = secrets.token_urlsafe(48)
-    ttl = timedelta(days=current_app.config.get("REFRESH_TOKEN_TTL_DAYS", 30))
+    ttl = timedelta(days=settings.get("REFRESH_TOKEN_TTL_DAYS", 30))
     db.session.add(RefreshToken(session_id=session_id, token_hash=_hash(raw), expires_at=utcnow() + ttl))
     return raw
 

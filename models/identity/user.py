@@ -1,16 +1,15 @@
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import Boolean, DateTime, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models.core import events, settings
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
 from models.core.errors import Conflict, PermissionDenied, ValidationFailed
-from models.core import events
-from models.identity.role import PermissionsChanged, permissions_of, refuse_beyond, role_names
 from models.core.tenancy import SoftDeletable, TenantScoped
+from models.identity.role import PermissionsChanged, permissions_of, refuse_beyond, role_names
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -40,7 +39,7 @@ class User(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
             raise ValidationFailed(
                 "Password too short", password=[f"must be at least {MIN_PASSWORD_LENGTH} characters"]
             )
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        method = settings.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

@@ -20,17 +20,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, func, select, true,
-                        update)
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, func, select, true, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
 from models.core import context, events
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound
+from models.core.tenancy import TenantScoped
 from models.identity.permissions import grants
 from models.ops import files, outbox, work_limits
-from models.core.tenancy import TenantScoped
 
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 UNFINISHED = ("queued", "running")

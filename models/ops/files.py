@@ -5,10 +5,10 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from models.core import settings
 from models.core.db import db
 
 _WRITTEN = "fieldops_files_written"
@@ -16,7 +16,7 @@ _WRITTEN = "fieldops_files_written"
 
 def path_of(key: str) -> Path:
     """Where a storage key (relative to STORAGE_DIR) lives on disk."""
-    return Path(current_app.config["STORAGE_DIR"]) / key
+    return Path(settings.require("STORAGE_DIR")) / key
 
 
 @contextmanager

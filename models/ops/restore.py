@@ -28,13 +28,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import Integer
 from werkzeug.security import generate_password_hash
 
-from models.core import events
+from models.core import events, settings
 from models.core.audit import AuditLogEntry
 from models.core.db import db, utcnow
 from models.core.errors import Conflict
@@ -249,7 +248,7 @@ def _stand_ins(table: BackedUpTable) -> dict:
     """Values for the withheld columns of rows a restore brings back. A user gets the hash of a
     random password that is thrown away: nobody can sign in as them until an admin sets one."""
     if table.name == "users":
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        method = settings.get("PASSWORD_HASH_METHOD", "scrypt")
         return {"password_hash": generate_password_hash(secrets.token_urlsafe(32), method=method)}
     return {}
 

@@ -9,9 +9,9 @@ web layer's (web.conventions.work_limits). See docs/security.md."""
 import zlib
 from typing import Callable
 
-from flask import current_app
 from sqlalchemy import text
 
+from models.core import settings
 from models.core.db import db
 from models.core.errors import RateLimited
 
@@ -19,8 +19,7 @@ RETRY_AFTER_SECONDS = 30  # a worker takes a queued job within seconds unless th
 
 
 def queued_cap(kind: str) -> int:
-    config = current_app.config
-    return config.get("QUEUED_JOBS_PER_KIND_EXCEPTIONS", {}).get(kind, config.get("QUEUED_JOBS_PER_KIND", 5))
+    return settings.get("QUEUED_JOBS_PER_KIND_EXCEPTIONS", {}).get(kind, settings.get("QUEUED_JOBS_PER_KIND", 5))
 
 
 def check_queue(kind: str, organization_id: int, count_queued: Callable[[int], int]) -> None:

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from tests.support.waiting import wait_for
-from tests.support.dispatch import Board
 from tests.support.auth import new_user
+from tests.support.dispatch import Board
+from tests.support.waiting import wait_for
 
 CONSOLE = ("job.status.updated", "job.assigned", "dashboard.metrics.updated", "job.progress")
 PHONE = ("job-assigned", "status-updated", "priority-alert", "team-update")

@@ -3,8 +3,8 @@ import time
 
 import pytest
 
-from tests.support.waiting import wait_for
 from tests.support.dispatch import Board
+from tests.support.waiting import wait_for
 
 CONSOLE_EVENTS = ("job.status.updated", "job.assigned", "dashboard.metrics.updated", "team-update")  # no team-update on /
 PHONE_EVENTS = ("job-assigned", "status-updated", "priority-alert", "team-update")

@@ -2,9 +2,9 @@
 REST rule of /admin/jobs: its creator, and the organization's `jobs:background` holders."""
 import time
 
+from tests.support.auth import new_user
 from tests.support.background import start_job
 from tests.support.waiting import wait_for
-from tests.support.auth import new_user
 
 
 def statuses(listener):

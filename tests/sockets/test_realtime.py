@@ -7,10 +7,9 @@ from sqlalchemy import update
 from models.core.db import utcnow
 from models.identity.sessions import AuthSession
 from models.ops import outbox
-from tests.support.waiting import wait_for
+from tests.support.auth import DROP, decode_token_claims, forge, login
 from tests.support.sockets import DISCONNECTED
-from tests.support.auth import DROP, forge, login
-from tests.support.auth import decode_token_claims
+from tests.support.waiting import wait_for
 
 
 def refused(live_server, auth_payload, namespace="/"):

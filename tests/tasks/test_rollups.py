@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, update
 
-from models.core import context
 from models.analytics import DISPATCH, DispatchDailyMetric, rollups
 from models.analytics.calendar import today_in
+from models.core import context
 from models.core.db import as_utc
 from models.dispatch.job import Job, JobStatusHistory
 from models.identity import Organization
 from tasks.analytics import refresh_rollups
-from tests.support.waiting import wait_for
 from tests.support.dispatch import Board
+from tests.support.waiting import wait_for
 
 ALPHA_TZ = "America/New_York"  # daylight saving starts 2024-03-10 07:00 UTC
 RANGE = ("2024-02-26", "2024-03-17")  # Monday to Sunday, three ISO weeks over a month's end

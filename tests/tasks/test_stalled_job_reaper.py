@@ -17,10 +17,10 @@ import pytest
 
 from models.ops import background_job
 from tasks.maintenance import reap_stalled_jobs
-from tests.support.processes import ROOT, process_env, stop
-from tests.support.waiting import wait_for
 from tests.support.dispatch import Board
 from tests.support.exports import bulk_jobs, export_files, finished, listed, start
+from tests.support.processes import ROOT, process_env, stop
+from tests.support.waiting import wait_for
 
 ROWS = 100_000  # several seconds of work: time to see it under way and kill it
 REAPER = {"REAPER_INTERVAL_SECONDS": "1", "REAPER_GRACE_SECONDS": "2"}

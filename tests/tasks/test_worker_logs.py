@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
+from tests.support.dispatch import Board
 from tests.support.processes import ROOT, process_env, stop
 from tests.support.waiting import wait_for
-from tests.support.dispatch import Board
 
 EXPORTS, JOBS = "/api/v1/admin/exports", "/api/v1/admin/jobs"
 

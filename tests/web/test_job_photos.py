@@ -26,7 +26,6 @@ from tasks.media import process_photo
 from tests.support.waiting import wait_for
 from web.schemas.photos import AttachmentSchema
 
-
 # --- images, built here with Pillow ---------------------------------------------
 
 def gps_jpeg(size=(400, 300), orientation=6) -> bytes:

@@ -3,9 +3,9 @@ import pytest
 from sqlalchemy import text
 
 from models.dispatch.job import NEEDS_TECHNICIAN, TRANSITIONS
-from web.conventions import count_cache
-from tests.support.waiting import count_queries
 from tests.support.dispatch import Board
+from tests.support.waiting import count_queries
+from web.conventions import count_cache
 
 
 @pytest.fixture

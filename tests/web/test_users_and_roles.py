@@ -1,6 +1,6 @@
 """Users, roles, permissions, tenancy and the audit log as an admin sees them (docs/api.md)."""
-from tests.support.waiting import count_queries
 from tests.support.auth import bearer, login
+from tests.support.waiting import count_queries
 
 
 def test_admin_creates_a_user_who_can_then_log_in(client, auth):

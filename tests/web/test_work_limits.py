@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from models.dispatch.photo import JobPhoto
 from models.ops.background_job import BackgroundJob
 from models.ops.outbox import OutboxMessage
-from tests.support.processes import QUEUES
 from tests.support.dispatch import Board
+from tests.support.processes import QUEUES
 from web.config import Config
 
 EXPORTS, JOBS = "/api/v1/admin/exports", "/api/v1/admin/jobs"

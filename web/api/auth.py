@@ -9,17 +9,10 @@ from models.identity import accounts, sessions
 from models.identity.organization import Organization
 from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in
 from web.conventions.envelope import Blueprint, created
-from web.conventions.openapi import conflicts
 from web.conventions.limits import limit
-from web.schemas.identity import (
-    LoginSchema,
-    LogoutSchema,
-    MeSchema,
-    RefreshSchema,
-    RegisterSchema,
-    RegistrationSchema,
-    TokenPairSchema,
-)
+from web.conventions.openapi import conflicts
+from web.schemas.identity import (LoginSchema, LogoutSchema, MeSchema, RefreshSchema, RegisterSchema,
+                                  RegistrationSchema, TokenPairSchema)
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up, sign-in and sessions")
 

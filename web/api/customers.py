@@ -2,8 +2,8 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from models.core.db import db
-from models.dispatch import Customer
 from models.core.tenancy import get_or_404
+from models.dispatch import Customer
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate

@@ -9,16 +9,16 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from models.core.db import db
+from models.core.errors import NotFound
 from models.dispatch import photo_processing
 from models.dispatch.job_access import get_visible_job
 from models.dispatch.photo import JobPhoto
-from models.core.errors import NotFound
 from models.ops import files
 from models.ops.background_job import BackgroundJob
 from web.auth import requires, signed_in
+from web.conventions.background import accepted
 from web.conventions.envelope import Blueprint
 from web.conventions.work_limits import limits_uploads
-from web.conventions.background import accepted
 from web.schemas.photos import PhotoStartedSchema, PhotoUploadSchema
 
 blp = Blueprint("job_photos", __name__, url_prefix="/api/v1/jobs", description="Photos attached to jobs")

@@ -10,20 +10,10 @@ from models.dispatch.job_list import FILTERS, list_items
 from web.auth import requires, requires_any
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint, created
-from web.conventions.openapi import conflicts
 from web.conventions.listing import MAPPINGS, paginate
-from web.schemas.jobs import (
-    AssignSchema,
-    HistoryEntrySchema,
-    JobDetailSchema,
-    JobInputSchema,
-    JobListArgsSchema,
-    JobListItemSchema,
-    JobUpdateSchema,
-    NoteInputSchema,
-    NoteSchema,
-    StatusChangeSchema,
-)
+from web.conventions.openapi import conflicts
+from web.schemas.jobs import (AssignSchema, HistoryEntrySchema, JobDetailSchema, JobInputSchema, JobListArgsSchema,
+                              JobListItemSchema, JobUpdateSchema, NoteInputSchema, NoteSchema, StatusChangeSchema)
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Field jobs and their workflow")
 reads_jobs = requires_any("jobs:read", "jobs:read_assigned")  # which jobs: see job_access.visible

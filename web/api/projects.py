@@ -1,21 +1,16 @@
 from flask.views import MethodView
 
 from models.core.db import db
+from models.core.errors import NotFound
+from models.core.tenancy import get_or_404
 from models.dispatch import Job, Project
 from models.dispatch.job_list import list_items
 from models.dispatch.project import ProjectProgress, create_project, progress_query, update_project, with_progress
-from models.core.errors import NotFound
-from models.core.tenancy import get_or_404
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import ROWS, paginate
-from web.schemas.projects import (
-    ProjectDetailSchema,
-    ProjectInputSchema,
-    ProjectListArgsSchema,
-    ProjectListItemSchema,
-    ProjectUpdateSchema,
-)
+from web.schemas.projects import (ProjectDetailSchema, ProjectInputSchema, ProjectListArgsSchema, ProjectListItemSchema,
+                                  ProjectUpdateSchema)
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v1/projects", description="Projects grouping jobs")
 

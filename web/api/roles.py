@@ -3,9 +3,9 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from models.core.db import db
+from models.core.tenancy import get_or_404
 from models.identity import Role
 from models.identity.role import create_role
-from models.core.tenancy import get_or_404
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.openapi import conflicts

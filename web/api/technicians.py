@@ -2,22 +2,17 @@ from flask import g
 from flask.views import MethodView
 
 from models.core.db import db
+from models.core.errors import PermissionDenied
+from models.core.tenancy import get_or_404
 from models.dispatch import Technician
 from models.dispatch import technician_commands as commands
-from models.core.errors import PermissionDenied
 from models.identity.permissions import grants
-from models.core.tenancy import get_or_404
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint, created
-from web.conventions.openapi import conflicts
 from web.conventions.listing import Page, paginate
-from web.schemas.technicians import (
-    LocationInputSchema,
-    TechnicianInputSchema,
-    TechnicianListArgsSchema,
-    TechnicianSchema,
-    TechnicianUpdateSchema,
-)
+from web.conventions.openapi import conflicts
+from web.schemas.technicians import (LocationInputSchema, TechnicianInputSchema, TechnicianListArgsSchema,
+                                     TechnicianSchema, TechnicianUpdateSchema)
 
 blp = Blueprint("technicians", __name__, url_prefix="/api/v1/technicians", description="The field team")
 

@@ -3,13 +3,13 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from models.core.db import db
+from models.core.tenancy import get_or_404
 from models.identity import User
 from models.identity.user import create_user, delete_user, update_user
-from models.core.tenancy import get_or_404
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
-from web.conventions.openapi import conflicts
 from web.conventions.listing import paginate
+from web.conventions.openapi import conflicts
 from web.schemas.identity import UserCreateSchema, UserListArgsSchema, UserSchema, UserUpdateSchema
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="People of the organization")
