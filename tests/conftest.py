@@ -14,6 +14,7 @@ import redis as redis_lib
 from sqlalchemy import inspect, text
 
 from models.core.db import db as _db  # noqa: E402
+from tests.support.database import empty_tables  # noqa: E402
 from tests.support.factories import Tenants  # noqa: E402
 from tests.support.processes import QUEUES, ROOT, process_env, stop  # noqa: E402
 from web import create_app  # noqa: E402
@@ -61,13 +62,7 @@ def app():
 def _clear_tables(app):
     with app.app_context():
         _db.session.remove()
-        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as conn:
-            if _db.engine.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
+        empty_tables(_db.engine, _db.metadata)
 
 
 def _clear_redis_state(app):
