@@ -27,6 +27,7 @@ from typing import Iterable, Iterator
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Table, Time, Uuid
 
 from models.core.db import as_utc
+from models.core.storage import sha256_of
 from models.core.errors import Conflict
 
 FORMAT = "fieldops-backup"
@@ -106,14 +107,6 @@ class Member:
         return {"table": self.table, "file": self.file, "rows": self.rows, "sha256": self.sha256}
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def write_member(directory: Path, table: str, lines: Iterable[str]) -> Member:
     path = directory / f"{table}.jsonl.gz"
     rows = 0
@@ -121,7 +114,7 @@ def write_member(directory: Path, table: str, lines: Iterable[str]) -> Member:
         for line in lines:
             stream.write(line.encode("utf-8") + b"\n")
             rows += 1
-    return Member(table, rows, _sha256_of(path), path)
+    return Member(table, rows, sha256_of(path), path)
 
 
 def write_archive(path: Path, manifest: dict, members: list[Member], mtime: float) -> str:

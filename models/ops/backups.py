@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select, text
 
+from models.core import storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound, ValidationFailed
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import UNFINISHED, BackgroundJob
 from models.ops.backup_archive import FORMAT, FORMAT_VERSION, row_line, write_archive, write_member
 from models.ops.backup_tables import ORGANIZATIONS, backed_up_tables
@@ -95,7 +96,7 @@ def create(job_id: str) -> dict:
     tables = backed_up_tables()
     key = f"backups/{org_id}/{job_id}.tar"
     taken_at = utcnow()
-    workspace = files.path_of(f"backups/{org_id}")
+    workspace = storage.path_of(f"backups/{org_id}")
     workspace.mkdir(parents=True, exist_ok=True)
     with _snapshot() as conn, tempfile.TemporaryDirectory(prefix=f".{job_id}.", dir=workspace) as scratch:
         organizations = db.metadata.tables[ORGANIZATIONS]
@@ -111,9 +112,9 @@ def create(job_id: str) -> dict:
                     "created_at": taken_at.isoformat().replace("+00:00", "Z"), "schema_revision": revision,
                     "withheld_columns": {table.name: list(table.withheld) for table in tables if table.withheld}}
         background_job.report(job_id, 92, "Writing the archive")
-        with files.writing(key) as partial:
+        with storage.writing(key) as partial:
             manifest_sha256 = write_archive(partial, manifest, members, taken_at.timestamp())
-    size = files.path_of(key).stat().st_size
+    size = storage.path_of(key).stat().st_size
     file_name = f"backup-{org.slug}-{taken_at:%Y-%m-%dT%H%MZ}.tar"
     background_job.attach_artifact(job_id, key, file_name, size)
     return {"tables": {member.table: member.rows for member in members}, "schema_revision": revision,

@@ -33,14 +33,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import Integer
 from werkzeug.security import generate_password_hash
 
-from models.core import events, settings
+from models.core import events, settings, storage
 from models.core.audit import AuditLogEntry
 from models.core.db import db, utcnow
 from models.core.errors import Conflict
 from models.identity import sessions
 from models.identity.sessions import SessionsEnded
 from models.identity.user import User
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.backup_archive import Archive, ArchiveRejected, RowDecoder, encode_value, row_line
 from models.ops.backup_tables import ORGANIZATIONS, BackedUpTable, backed_up_tables
 from models.ops.backups import BACKUP, schema_revision
@@ -114,7 +114,7 @@ def _checked_archive(job) -> tuple[Archive, list[BackedUpTable]]:
             or backup.status != "succeeded" or not backup.artifact_key):
         raise ArchiveRejected(f"Backup {job.params['backup_id']} is no longer a finished backup of this organization")
     tables = backed_up_tables()
-    archive = Archive(files.path_of(backup.artifact_key))
+    archive = Archive(storage.path_of(backup.artifact_key))
     try:
         with db.engine.connect() as conn:
             revision = schema_revision(conn)

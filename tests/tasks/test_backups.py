@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import delete, select, text
 from werkzeug.security import generate_password_hash
 
+from models.core import storage
 from models.dispatch import Customer
 from models.identity.user import User
-from models.ops import files
 from models.ops.background_job import BackgroundJob
 from models.ops.backup_tables import backed_up_tables
 from tests.support.dispatch import Board, created
@@ -181,7 +181,7 @@ def test_a_tampered_archive_is_refused_and_nothing_changes(client, auth, db, wor
     change_everything(db, board, made)
     changed = dump(db, auth.a.org_id)
     db.session.rollback()
-    tamper(files.path_of(db.session.get(BackgroundJob, taken["id"]).artifact_key))
+    tamper(storage.path_of(db.session.get(BackgroundJob, taken["id"]).artifact_key))
 
     done = restore(client, auth.a, taken["id"])
     assert done["status"] == "failed"
@@ -353,7 +353,7 @@ def rewrite_as_an_archive_with_password_hashes(db, job_id, password):
     The job's recorded manifest checksum is updated to match, as that backup's would have been."""
     db.session.rollback()
     job = db.session.get(BackgroundJob, job_id)
-    path = files.path_of(job.artifact_key)
+    path = storage.path_of(job.artifact_key)
     members = archive_members(path)
     legacy_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
     users = b"".join(json.dumps({**row, "password_hash": legacy_hash}, sort_keys=True).encode() + b"\n"

@@ -12,7 +12,7 @@ from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
 from werkzeug.datastructures import FileStorage
 
-from models.core import context
+from models.core import context, storage
 from models.core.db import db as _db
 from models.dispatch import photo_processing
 from models.dispatch.customer import Customer
@@ -20,7 +20,7 @@ from models.dispatch.job import Job
 from models.dispatch.job_commands import create_job
 from models.dispatch.photo import JobPhoto
 from models.dispatch.technician import Technician
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import BackgroundJob
 from tasks.media import process_photo
 from tests.support.waiting import wait_for
@@ -350,7 +350,7 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
     job_id = make_job(app, auth.a)
     with app.app_context(), context.acting_as(organization_id=auth.a.org_id):
         key = f"photos/{auth.a.org_id}/{job_id}/direct.jpg"
-        path = files.path_of(key)
+        path = storage.path_of(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(gps_jpeg())
         photo = JobPhoto(job_id=job_id, filename="direct.jpg", content_type="image/jpeg", size_bytes=1,
@@ -367,7 +367,7 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
     def broken(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr(photo_processing, "_write_atomically", broken)
+    monkeypatch.setattr(storage, "write_bytes", broken)  # the disk fails while the variants are written
     result = process_photo.apply(args=(processing.id,), task_id=processing.id)
     assert result.failed()
     photo = load_photo(app, photo_id)
