@@ -51,6 +51,8 @@ def send(file: storage.StoredFile, *, attachment: bool = False, max_age: int | N
     (images) or as an attachment named `file.download_name` (downloads)."""
     response = send_file(storage.path_of(file.key), mimetype=file.content_type, as_attachment=attachment,
                          download_name=file.download_name, conditional=True, max_age=max_age)
+    if not attachment:
+        response.headers.setdefault("Content-Disposition", "inline")
     response.cache_control.private = True
     response.cache_control.public = False
     response.headers["X-Content-Type-Options"] = "nosniff"
