@@ -29,6 +29,7 @@ from models.core.db import db
 log = logging.getLogger(__name__)
 
 KINDS = ("photos", "evidence", "exports", "backups")
+ORGANIZATION_FILE_KINDS = ("photos", "evidence")  # the organization's own files, which backups carry
 FILE_KEY = {"stored_file": True}  # mapped_column(..., info=FILE_KEY): the column names an organization's file
 CHUNK = 1 << 16
 _PENDING = "fieldops_storage_pending"  # session.info: [(on_commit, on_rollback)]
@@ -59,11 +60,14 @@ def exists(key: str | None) -> bool:
     return bool(key) and path_of(key).is_file()
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(source) -> str:
+    """The SHA-256 (hex) of a file: a path, or a binary stream read to its end."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as stream:
+            return sha256_of(stream)
     digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(CHUNK), b""):
-            digest.update(chunk)
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
