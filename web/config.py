@@ -97,6 +97,8 @@ class Config:
         self.SOCKETIO_CHANNEL = env_str("SOCKETIO_CHANNEL", "fieldops-socketio")
         self.SOCKETIO_ASYNC_MODE = env_str("SOCKETIO_ASYNC_MODE")  # None: eventlet if monkey-patched
         self.STORAGE_DIR = env_str("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+        # Signed links to photos and downloads (docs/api.md#files-and-links) are good this long.
+        self.FILE_LINK_TTL_SECONDS = env_int("FILE_LINK_TTL_SECONDS", 3600)
         self.CORS_ORIGINS = env_list("CORS_ORIGINS", "*")
         self.PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)  # trusted proxies in front (X-Forwarded-For)
         self.PORT = env_int("PORT", 5000)

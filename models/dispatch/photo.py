@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.audit import Audited
 from models.core.db import db, utcnow
+from models.core.storage import FILE_KEY
 from models.core.tenancy import TenantScoped
 
 PHOTO_STATUSES = ("processing", "ready", "failed")
@@ -21,7 +22,7 @@ class JobPhoto(Audited, TenantScoped, db.Model):
     filename: Mapped[str] = mapped_column(String(255), nullable=False)  # as the client named it
     content_type: Mapped[str] = mapped_column(String(60), nullable=False)
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
-    storage_key: Mapped[str] = mapped_column(String(300), nullable=False)  # relative to STORAGE_DIR
+    storage_key: Mapped[str] = mapped_column(String(300), nullable=False, info=FILE_KEY)  # models.core.storage
     status: Mapped[str] = mapped_column(String(20), default="processing", nullable=False)
     error: Mapped[str | None] = mapped_column(Text)
     width: Mapped[int | None] = mapped_column(Integer)
@@ -29,8 +30,8 @@ class JobPhoto(Audited, TenantScoped, db.Model):
     taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
-    web_key: Mapped[str | None] = mapped_column(String(300))
-    thumb_key: Mapped[str | None] = mapped_column(String(300))
+    web_key: Mapped[str | None] = mapped_column(String(300), info=FILE_KEY)
+    thumb_key: Mapped[str | None] = mapped_column(String(300), info=FILE_KEY)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

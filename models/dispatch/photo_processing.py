@@ -22,17 +22,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PIL import ExifTags, Image, ImageCms, ImageOps
 from sqlalchemy import select
 
-from models.core import settings
+from models.core import settings, storage
 from models.core.db import db, utcnow
-from models.core.errors import PayloadTooLarge, UnsupportedMediaType
+from models.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
 from models.core.tenancy import get_or_404
 from models.dispatch.job import Job
 from models.dispatch.photo import JobPhoto
 from models.dispatch.photo_exif import EXIF_ERRORS, capture_metadata
 from models.identity.organization import Organization
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import BackgroundJob
-from models.ops.files import path_of
 
 # Pillow format -> (content type, file extension). Nothing else is accepted.
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -56,6 +55,19 @@ def variant_key(photo: JobPhoto, variant: str) -> str | None:
     return {"web": photo.web_key, "thumb": photo.thumb_key}[variant]
 
 
+def served_file(photo_id: int, variant: str, job_id: int | None = None) -> storage.StoredFile:
+    """A variant of a photo of the current organization, as it is served. NotFound when the photo
+    (or its job) is gone or deleted, is not of `job_id`, or has no such file (yet, or any more)."""
+    stmt = select(JobPhoto).join(Job, Job.id == JobPhoto.job_id).where(JobPhoto.id == photo_id)
+    photo = db.session.scalars(stmt if job_id is None else stmt.where(Job.id == job_id)).one_or_none()
+    key = variant_key(photo, variant) if photo is not None else None
+    if not storage.exists(key):
+        raise NotFound(f"Photo {photo_id} has no {variant} file" if photo else f"Photo {photo_id} not found")
+    if variant == "original":
+        return storage.StoredFile(key, photo.content_type, photo.filename)
+    return storage.StoredFile(key, "image/jpeg")
+
+
 # --- upload (web) ---------------------------------------------------------
 
 def store_upload(job: Job, upload, uploaded_by: int | None) -> tuple[JobPhoto, BackgroundJob]:
@@ -64,9 +76,9 @@ def store_upload(job: Job, upload, uploaded_by: int | None) -> tuple[JobPhoto, B
     and `.filename`)."""
     limit = settings.get("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
     folder = PurePosixPath("photos", str(job.organization_id), str(job.id))
-    path_of(str(folder)).mkdir(parents=True, exist_ok=True)
+    storage.path_of(str(folder)).mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
-    partial = path_of(str(folder / f".{name}.part"))
+    partial = storage.path_of(str(folder / f".{name}.part"))
     try:
         size = _copy_limited(upload.stream, partial, limit)
         fmt = identify(partial)
@@ -76,8 +88,8 @@ def store_upload(job: Job, upload, uploaded_by: int | None) -> tuple[JobPhoto, B
                                        accepted=[content_type for content_type, _ in FORMATS.values()])
         content_type, ext = FORMATS[fmt]
         key = str(folder / f"{name}.{ext}")
-        os.replace(partial, path_of(key))
-        files.remove_on_rollback(path_of(key))  # no photo row, no file
+        os.replace(partial, storage.path_of(key))
+        storage.remove_on_rollback(key)  # no photo row, no file
     finally:
         partial.unlink(missing_ok=True)
     photo = JobPhoto(organization_id=job.organization_id, job_id=job.id, uploaded_by=uploaded_by,
@@ -137,7 +149,7 @@ def process(photo_id: int) -> JobPhoto:
     if photo.status == "ready":
         return photo
     try:
-        original = path_of(photo.storage_key).read_bytes()
+        original = storage.path_of(photo.storage_key).read_bytes()
     except FileNotFoundError:
         return _fail(photo, "The original file is missing; upload the photo again")
     try:
@@ -148,7 +160,7 @@ def process(photo_id: int) -> JobPhoto:
     base = photo.storage_key.rsplit(".", 1)[0]
     keys = {variant: f"{base}.{variant}.jpg" for variant in VARIANTS}
     for variant, data in result["variants"].items():
-        _write_atomically(path_of(keys[variant]), data)
+        storage.write_bytes(keys[variant], data)
     photo.web_key, photo.thumb_key = keys["web"], keys["thumb"]
     photo.width, photo.height = result["width"], result["height"]
     photo.taken_at = result["taken_at"]
@@ -166,15 +178,6 @@ def mark_failed(photo_id: int, reason: str) -> JobPhoto:
 def _fail(photo: JobPhoto, reason: str) -> JobPhoto:
     photo.status, photo.error, photo.processed_at = "failed", reason, utcnow()
     return photo
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def render(data: bytes, local_tz: tzinfo = timezone.utc, pixel_limit: int | None = None) -> dict:

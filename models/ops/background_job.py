@@ -16,6 +16,7 @@ longer holds them, hands the task out again with `republish()`.
 
 Every change records `BackgroundJobChanged`, relayed after commit as
 `job.progress` to the creator and the organization's admins."""
+import mimetypes
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,12 +25,12 @@ from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, S
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
-from models.core import context, events
+from models.core import context, events, storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound
 from models.core.tenancy import TenantScoped
 from models.identity.permissions import grants
-from models.ops import files, outbox, work_limits
+from models.ops import outbox, work_limits
 
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 UNFINISHED = ("queued", "running")
@@ -150,6 +151,17 @@ def get_visible(job_id: str, user_id: int, permissions) -> BackgroundJob:
     return job
 
 
+def artifact_file(job: BackgroundJob) -> storage.StoredFile:
+    """The file a succeeded job produced (an export, a backup archive): Conflict while it is
+    unfinished, NotFound when it ended without one or the file is gone."""
+    if not job.finished:
+        raise Conflict(f"Background job {job.id} is still {job.status}", status=job.status)
+    if job.status != "succeeded" or not storage.exists(job.artifact_key):
+        raise NotFound(f"Background job {job.id} has no file")
+    content_type = mimetypes.guess_type(job.artifact_name or "")[0] or "application/octet-stream"
+    return storage.StoredFile(job.artifact_key, content_type, job.artifact_name)
+
+
 def cancel(job: BackgroundJob, abandoned: bool = False) -> BackgroundJob:
     """A queued job is cancelled at once; a running one is asked to stop and ends
     `cancelled` at its next progress report (within seconds), unless it is
@@ -185,7 +197,7 @@ def delete(job: BackgroundJob) -> None:
     events.record(BackgroundJobDeleted(job.artifact_key))
 
 
-events.subscribe(BackgroundJobDeleted, lambda evt: files.remove(evt.artifact_key))
+events.subscribe(BackgroundJobDeleted, lambda evt: storage.remove(evt.artifact_key))
 
 
 def purge_finished(older_than: datetime, keep_kinds=("backup",)) -> int:

@@ -6,15 +6,20 @@ ISO 8601 in UTC with their offset, dates and times ISO, Decimals as strings,
 bytes as base64, JSON columns as JSON. Lines are canonical (sorted keys), so
 equal rows give equal lines whenever they are written.
 
+Then the organization's stored files the rows name (photos), each as
+`files/<storage key>`, byte for byte (format version 2; version 1 archives have none).
+
 The manifest names the format and version, the organization, when and at which
-schema revision the backup was taken, and per member its table, row count and
-the SHA-256 of its bytes. The manifest's own SHA-256 is kept in the backup's
+schema revision the backup was taken, per member its table, row count and the
+SHA-256 of its bytes, and per file its key, size and SHA-256. The manifest's own SHA-256 is kept in the backup's
 BackgroundJob row, so neither a member nor the manifest can change unnoticed."""
 import base64
 import gzip
 import hashlib
 import io
 import json
+import os
+import shutil
 import tarfile
 import uuid
 import zlib
@@ -27,10 +32,13 @@ from typing import Iterable, Iterator
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Table, Time, Uuid
 
 from models.core.db import as_utc
+from models.core import storage
+from models.core.storage import sha256_of
 from models.core.errors import Conflict
 
 FORMAT = "fieldops-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 1: before stored files travelled
 MANIFEST = "manifest.json"
 CHUNK = 1 << 16
 
@@ -106,14 +114,6 @@ class Member:
         return {"table": self.table, "file": self.file, "rows": self.rows, "sha256": self.sha256}
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def write_member(directory: Path, table: str, lines: Iterable[str]) -> Member:
     path = directory / f"{table}.jsonl.gz"
     rows = 0
@@ -121,13 +121,47 @@ def write_member(directory: Path, table: str, lines: Iterable[str]) -> Member:
         for line in lines:
             stream.write(line.encode("utf-8") + b"\n")
             rows += 1
-    return Member(table, rows, _sha256_of(path), path)
+    return Member(table, rows, sha256_of(path), path)
 
 
-def write_archive(path: Path, manifest: dict, members: list[Member], mtime: float) -> str:
+@dataclass(frozen=True)
+class FileMember:
+    """A stored file in the archive, taken from `path` (a hard link made in the snapshot)."""
+    key: str
+    size: int
+    sha256: str
+    path: Path
+
+    @property
+    def file(self) -> str:
+        return f"files/{self.key}"
+
+    def describe(self) -> dict:
+        return {"key": self.key, "file": self.file, "size": self.size, "sha256": self.sha256}
+
+
+def take_file(directory: Path, key: str) -> FileMember | None:
+    """Pin a stored file for the archive: a hard link in `directory` (a copy where links are not
+    possible), so a file replaced meanwhile is archived as it was. None when it is missing."""
+    pinned = directory / "files" / key
+    pinned.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        try:
+            os.link(storage.path_of(key), pinned)
+        except OSError as exc:
+            if isinstance(exc, FileNotFoundError):
+                raise
+            shutil.copyfile(storage.path_of(key), pinned)
+    except FileNotFoundError:
+        return None
+    return FileMember(key, pinned.stat().st_size, sha256_of(pinned), pinned)
+
+
+def write_archive(path: Path, manifest: dict, members: list[Member], mtime: float,
+                  files: list[FileMember] = ()) -> str:
     """Write the tar; returns the SHA-256 of the manifest's bytes."""
-    manifest_bytes = json.dumps({**manifest, "members": [m.describe() for m in members]}, indent=2,
-                                sort_keys=True).encode("utf-8")
+    manifest_bytes = json.dumps({**manifest, "members": [m.describe() for m in members],
+                                 "files": [f.describe() for f in files]}, indent=2, sort_keys=True).encode("utf-8")
 
     def entry(name: str, size: int) -> tarfile.TarInfo:
         info = tarfile.TarInfo(name)
@@ -136,13 +170,23 @@ def write_archive(path: Path, manifest: dict, members: list[Member], mtime: floa
 
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
         tar.addfile(entry(MANIFEST, len(manifest_bytes)), io.BytesIO(manifest_bytes))
-        for member in members:
+        for member in [*members, *files]:
             with open(member.path, "rb") as stream:
                 tar.addfile(entry(member.file, member.path.stat().st_size), stream)
     return hashlib.sha256(manifest_bytes).hexdigest()
 
 
 # --- reading ---------------------------------------------------------------
+
+def _check_file_key(key: str) -> None:
+    """An archive restores organizations' files only: never exports, backups or a path outside storage."""
+    try:
+        kind = storage.checked_key(key).split("/", 1)[0]
+    except ValueError:
+        kind = None
+    if kind not in storage.ORGANIZATION_FILE_KINDS:
+        raise ArchiveRejected(f"The archive holds a file it may not restore: {key!r}")
+
 
 class _HashingReader:
     def __init__(self, raw):
@@ -196,7 +240,7 @@ class Archive:
             manifest = json.loads(self.manifest_bytes)
         except ValueError as exc:
             raise ArchiveRejected(f"The archive's manifest is not valid JSON: {exc}") from exc
-        if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format") != FORMAT or manifest.get("format_version") not in READABLE_VERSIONS:
             raise ArchiveRejected(f"Unknown archive format {manifest.get('format')!r} "
                                   f"version {manifest.get('format_version')!r}")
         if manifest["organization"]["id"] != organization_id:
@@ -208,15 +252,26 @@ class Archive:
         if set(members) != set(tables):
             raise ArchiveRejected(f"The archive's tables ({', '.join(sorted(members))}) differ from the ones "
                                   f"a backup holds now ({', '.join(sorted(tables))})")
-        for member in members.values():
-            stream = self._open(member["file"])
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: stream.read(CHUNK), b""):
-                digest.update(chunk)
-            if digest.hexdigest() != member["sha256"]:
+        for entry in manifest.get("files", []):
+            _check_file_key(entry["key"])
+        for member in [*members.values(), *manifest.get("files", [])]:
+            if sha256_of(self._open(member["file"])) != member["sha256"]:
                 raise ArchiveRejected(f"The archive's {member['file']} does not match its checksum")
         self.manifest = manifest
         return manifest
+
+    @property
+    def files(self) -> list[dict]:
+        """The stored files in the archive: {key, file, size, sha256} (none in a version 1 archive)."""
+        return self.manifest.get("files", [])
+
+    def extract_file(self, entry: dict, target: Path) -> None:
+        """Write one stored file to `target`, checked again against its SHA-256 as it streams."""
+        raw = _HashingReader(self._open(entry["file"]))
+        with open(target, "wb") as out:
+            shutil.copyfileobj(raw, out, CHUNK)
+        if raw.digest.hexdigest() != entry["sha256"]:
+            raise ArchiveRejected(f"The archive's {entry['file']} changed while it was being restored")
 
     def rows(self, table: str) -> Iterator[dict]:
         """The table's rows, values as stored in the archive (see RowDecoder). The member is

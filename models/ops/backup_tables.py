@@ -12,6 +12,10 @@ A table that stays behind but points at a travelling one makes that one an
 primary key instead of deleting and re-inserting them, so the rows that stay
 behind (sessions, background jobs, the audit log) are not cascaded away.
 
+Rows travel with the files they name: columns declared `info=storage.FILE_KEY`
+(photos; evidence later) are a table's `file_columns`, and a backup carries those
+files (models.ops.backups). Exports and backups themselves are not such files.
+
 Secrets stay behind too: a backup is a file an admin downloads. WITHHELD_COLUMNS
 (and any column declared with `info={"backup": False}`) are neither written nor
 restored; a table that has one is an anchor, so its rows keep their current
@@ -44,6 +48,7 @@ class BackedUpTable:
     # and anchors pointing at rows that are deleted and re-inserted.
     deferred: tuple[Column, ...]
     withheld: tuple[str, ...] = ()  # names of the columns that do not travel
+    file_columns: tuple[str, ...] = ()  # columns naming the organization's stored files (info=storage.FILE_KEY)
 
     @property
     def name(self) -> str:
@@ -66,6 +71,10 @@ class BackedUpTable:
         """A row's primary key as a hashable value (row values already decoded or encoded alike)."""
         values = tuple(row[column.name] for column in self.key_columns)
         return values[0] if len(values) == 1 else values
+
+    def file_keys_of(self, row: dict) -> set[str]:
+        """The storage keys of the files a row names."""
+        return {row[name] for name in self.file_columns if row.get(name)}
 
     def key_in(self, keys):
         columns = self.key_columns
@@ -124,5 +133,16 @@ def backed_up_tables() -> list[BackedUpTable]:
                 continue
             if id(fkc) in cyclic or target is table or (anchor and target.name not in anchors):
                 deferred.extend(fkc.columns)
-        result.append(BackedUpTable(table, scopes[table.name], anchor, tuple(deferred), _withheld(table)))
+        files = tuple(column.name for column in table.columns if column.info.get("stored_file"))
+        result.append(BackedUpTable(table, scopes[table.name], anchor, tuple(deferred), _withheld(table), files))
     return result
+
+
+def file_keys(conn, tables: list[BackedUpTable], organization_id: int) -> set[str]:
+    """The keys of the stored files the organization's rows name now."""
+    keys = set()
+    for table in tables:
+        for name in table.file_columns:
+            column = table.table.c[name]
+            keys.update(conn.scalars(select(column).where(table.scope(organization_id), column.is_not(None))))
+    return keys

@@ -5,8 +5,12 @@ models.ops.backup_archive.
 
 A backup is a BackgroundJob of kind `backup` whose artifact is the archive,
 stored at `backups/<org_id>/<job_id>.tar` and downloaded through the jobs API.
-Its result summarises the manifest: tables with row counts, schema revision,
-size, and the manifest's SHA-256 that a restore checks the archive against.
+It carries the organization's stored files that its rows name (photos), each
+with its SHA-256 in the manifest; exports are not in it. Its result summarises
+the manifest: tables with row counts, files (count, bytes, and how many the rows
+named but storage no longer had), schema revision, size, and the manifest's
+SHA-256 that a restore checks the archive against. Its download is named
+`backup-<slug>-<job id prefix>-<UTC time to the second>Z.tar`: unique per backup.
 Secrets (password hashes) are not in it: models.ops.backup_tables.WITHHELD_COLUMNS."""
 import tempfile
 from contextlib import contextmanager
@@ -14,12 +18,13 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select, text
 
+from models.core import storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound, ValidationFailed
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import UNFINISHED, BackgroundJob
-from models.ops.backup_archive import FORMAT, FORMAT_VERSION, row_line, write_archive, write_member
-from models.ops.backup_tables import ORGANIZATIONS, backed_up_tables
+from models.ops.backup_archive import FORMAT, FORMAT_VERSION, row_line, take_file, write_archive, write_member
+from models.ops.backup_tables import ORGANIZATIONS, backed_up_tables, file_keys
 
 BACKUP, RESTORE = "backup", "restore"
 CREATE_TASK, RESTORE_TASK = "backups.create", "backups.restore"
@@ -95,7 +100,7 @@ def create(job_id: str) -> dict:
     tables = backed_up_tables()
     key = f"backups/{org_id}/{job_id}.tar"
     taken_at = utcnow()
-    workspace = files.path_of(f"backups/{org_id}")
+    workspace = storage.path_of(f"backups/{org_id}")
     workspace.mkdir(parents=True, exist_ok=True)
     with _snapshot() as conn, tempfile.TemporaryDirectory(prefix=f".{job_id}.", dir=workspace) as scratch:
         organizations = db.metadata.tables[ORGANIZATIONS]
@@ -106,16 +111,20 @@ def create(job_id: str) -> dict:
         for done, table in enumerate(tables):
             background_job.report(job_id, 5 + 85 * done // len(tables), f"Backing up {table.name}")
             members.append(write_member(Path(scratch), table.name, _lines(conn, table, org_id)))
+        background_job.report(job_id, 90, "Backing up the stored files")
+        keys = sorted(file_keys(conn, tables, org_id))
+        stored = [taken for taken in (take_file(Path(scratch), key) for key in keys) if taken is not None]
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "backup_id": job_id,
                     "organization": {"id": org_id, "slug": org.slug, "name": org.name},
                     "created_at": taken_at.isoformat().replace("+00:00", "Z"), "schema_revision": revision,
                     "withheld_columns": {table.name: list(table.withheld) for table in tables if table.withheld}}
         background_job.report(job_id, 92, "Writing the archive")
-        with files.writing(key) as partial:
-            manifest_sha256 = write_archive(partial, manifest, members, taken_at.timestamp())
-    size = files.path_of(key).stat().st_size
-    file_name = f"backup-{org.slug}-{taken_at:%Y-%m-%dT%H%MZ}.tar"
+        with storage.writing(key) as partial:
+            manifest_sha256 = write_archive(partial, manifest, members, taken_at.timestamp(), stored)
+    size = storage.path_of(key).stat().st_size
+    file_name = f"backup-{org.slug}-{job_id[:8]}-{taken_at:%Y-%m-%dT%H%M%SZ}.tar"  # unique, even within a second
     background_job.attach_artifact(job_id, key, file_name, size)
     return {"tables": {member.table: member.rows for member in members}, "schema_revision": revision,
+            "files": {"count": len(stored), "bytes": sum(f.size for f in stored), "missing": len(keys) - len(stored)},
             "size": size, "file_name": file_name, "taken_at": manifest["created_at"],
             "manifest_sha256": manifest_sha256}

@@ -18,7 +18,7 @@ and every join by construction (models.core.tenancy).
 `run(job_id)` writes one BackgroundJob's export: count first (for progress), then
 rows in chunks from a server-side cursor (PostgreSQL; SQLite steps its cursor),
 count and rows from one snapshot, memory flat in the row count. The file goes to
-`exports/<org>/<job id>.<ext>` through `files.writing` (a killed worker leaves no
+`exports/<org>/<job id>.<ext>` through `storage.writing` (a killed worker leaves no
 half file) and downloads as `<resource>-<YYYY-MM-DD>.<ext>` (the organization's
 date when it was asked for).
 
@@ -34,9 +34,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime, func, select
 from sqlalchemy.sql import ColumnElement
 
+from models.core import storage
 from models.core.db import as_utc, db
 from models.identity.organization import Organization
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.export_formats import WRITERS, selected
 
 FORMATS = ("csv", "jsonl")
@@ -179,11 +180,11 @@ def run(job_id: str) -> dict:
     total = db.session.scalar(spec.count_query(filters))
     background_job.report(job_id, 0, f"Exporting {total} rows")
     make_writer, encoding = WRITERS[fmt]
-    with files.writing(key) as partial:
+    with storage.writing(key) as partial:
         with open(partial, "w", encoding=encoding, newline="", buffering=1 << 20) as out:
             written = _stream(spec, filters, make_writer(out, spec), job_id, total)
     db.session.rollback()  # read only: end the snapshot
-    size = files.path_of(key).stat().st_size
+    size = storage.path_of(key).stat().st_size
     background_job.attach_artifact(job_id, key, name, size)
     return {"resource": spec.resource, "format": fmt, "rows": written, "file_name": name, "bytes": size}
 

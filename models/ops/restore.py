@@ -8,6 +8,11 @@ replace the organization's rows in ONE transaction, ids preserved, in
 foreign-key order, and move the sequences past the restored ids. Any failure
 rolls the whole transaction back: a failed restore changes nothing.
 
+Stored files (photos) travel with the rows: the archive's files that differ from
+storage are extracted (checked against their SHA-256) beside their keys within the
+transaction and moved in only after it commits; files that only removed rows named
+are deleted after commit too. A rollback deletes what was staged (models.core.storage).
+
 How rows are replaced: the rows of anchor tables (organizations, users: see
 models.ops.backup_tables) are updated in place by primary key, missing ones
 inserted and extra ones deleted, so the sign-ins of users who are in the
@@ -33,16 +38,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import Integer
 from werkzeug.security import generate_password_hash
 
-from models.core import events, settings
+from models.core import events, settings, storage
 from models.core.audit import AuditLogEntry
 from models.core.db import db, utcnow
 from models.core.errors import Conflict
 from models.identity import sessions
 from models.identity.sessions import SessionsEnded
 from models.identity.user import User
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.backup_archive import Archive, ArchiveRejected, RowDecoder, encode_value, row_line
-from models.ops.backup_tables import ORGANIZATIONS, BackedUpTable, backed_up_tables
+from models.ops.backup_tables import ORGANIZATIONS, BackedUpTable, backed_up_tables, file_keys
 from models.ops.backups import BACKUP, schema_revision
 
 BATCH = 500
@@ -87,6 +92,7 @@ class TableDiff:
     update: int = 0
     added: set = field(default_factory=set)
     removed: set = field(default_factory=set)
+    file_keys: set = field(default_factory=set)  # of the stored files the archived rows name
 
     def counts(self) -> dict:
         return {"rows_in_backup": self.rows_in_backup, "rows_now": self.rows_now, "insert": len(self.added),
@@ -98,6 +104,7 @@ def _compare(archive: Archive, table: BackedUpTable, current: dict) -> TableDiff
     kept = set()
     for data in _rows(archive, table):
         diff.rows_in_backup += 1
+        diff.file_keys |= table.file_keys_of(data)
         key = table.key_of(data)
         kept.add(key)
         if key not in current:
@@ -114,7 +121,7 @@ def _checked_archive(job) -> tuple[Archive, list[BackedUpTable]]:
             or backup.status != "succeeded" or not backup.artifact_key):
         raise ArchiveRejected(f"Backup {job.params['backup_id']} is no longer a finished backup of this organization")
     tables = backed_up_tables()
-    archive = Archive(files.path_of(backup.artifact_key))
+    archive = Archive(storage.path_of(backup.artifact_key))
     try:
         with db.engine.connect() as conn:
             revision = schema_revision(conn)
@@ -140,17 +147,22 @@ def restore(job_id: str) -> dict:
             for done, table in enumerate(tables):
                 background_job.report(job_id, 20 + 40 * done // len(tables), f"Comparing {table.name}")
                 diffs[table.name] = _compare(archive, table, _current(conn, table, org_id))
+            named_now = file_keys(conn, tables, org_id)
+        background_job.report(job_id, 60, "Comparing the stored files")
+        stored = _compare_files(archive, named_now, set().union(*(diff.file_keys for diff in diffs.values())))
         if job.created_by in diffs["users"].removed:
             raise ArchiveRejected("Restoring this backup would delete your own account (you were added after it "
                                   "was taken); ask an admin who is in the backup to restore it")
         result = {"backup_id": job.params["backup_id"], "dry_run": dry_run,
                   "taken_at": archive.manifest["created_at"], "schema_revision": archive.manifest["schema_revision"],
                   "tables": {name: diff.counts() for name, diff in diffs.items()},
-                  "password_reset_required": sorted(diffs["users"].added)}
+                  "password_reset_required": sorted(diffs["users"].added), "files": stored.counts()}
         if dry_run:
             return result
         background_job.report(job_id, 65, "Replacing the organization's data")
         try:
+            db.session.connection()  # the transaction the staged files follow (models.core.storage)
+            _stage_files(archive, stored)
             signed_out = _replace(archive, tables, org_id)
             _record(job, result)
             events.record(OrganizationRestored(org_id, tuple(table.name for table in tables)))
@@ -159,6 +171,35 @@ def restore(job_id: str) -> dict:
             raise RestoreFailed(f"The backup's rows clash with data outside it ({exc.orig}); "
                                 "the restore was rolled back and nothing was changed") from exc
     return {**result, "signed_out_users": signed_out}
+
+
+@dataclass
+class FilesDiff:
+    in_backup: int
+    write: list  # the archive's entries whose file is missing or different now
+    remove: set  # keys of files that only rows the restore removes name
+
+    def counts(self) -> dict:
+        return {"in_backup": self.in_backup, "write": len(self.write), "remove": len(self.remove)}
+
+
+def _compare_files(archive: Archive, named_now: set, named_by_backup: set) -> FilesDiff:
+    """The stored files to put back (byte for byte) and the ones no restored row names any more.
+    A version 1 archive has no files: the files its rows name are left as they are."""
+    write = [entry for entry in archive.files
+             if not storage.exists(entry["key"]) or storage.sha256_of(storage.path_of(entry["key"])) != entry["sha256"]]
+    return FilesDiff(len(archive.files), write, named_now - named_by_backup)
+
+
+def _stage_files(archive: Archive, stored: FilesDiff) -> None:
+    """Extract the files beside their keys now; they are moved in (and the unnamed ones removed)
+    only when the restore's transaction commits, and the staged ones removed if it rolls back."""
+    for entry in stored.write:
+        staged = storage.staging(entry["key"])
+        storage.move_in_on_commit(staged, entry["key"])  # registered first: a failed extraction is cleaned up
+        archive.extract_file(entry, staged)
+    for key in stored.remove:
+        storage.remove_on_commit(key)
 
 
 # --- the write transaction ---------------------------------------------------

@@ -1,9 +1,9 @@
 """Start background jobs for tests the way an endpoint does: a row plus its task in the outbox."""
 import uuid
 
-from models.core import context
+from models.core import context, storage
 from models.core.db import db
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import BackgroundJob
 from tests.support.sample_tasks import COUNT_TO
 
@@ -29,7 +29,7 @@ def unpublished_job(tenant, role="admin") -> str:
 def finish_with_file(job_id: str, content: bytes = b"id,title\n1,Fix the boiler\n", name="jobs-2026-11-22.csv") -> str:
     """Run a job's life cycle by hand (as its task would) to a succeeded job with a file."""
     key = f"exports/test/{job_id}.csv"
-    with files.writing(key) as partial:
+    with storage.writing(key) as partial:
         partial.write_bytes(content)
     background_job.begin(job_id, worker="by-hand@test")
     background_job.attach_artifact(job_id, key, name, len(content))

@@ -4,9 +4,9 @@ import io
 
 from sqlalchemy import insert
 
+from models.core import storage
 from models.core.db import utcnow
 from models.dispatch import Job
-from models.ops import files
 from tests.support.waiting import wait_for
 
 EXPORTS, JOBS = "/api/v1/admin/exports", "/api/v1/admin/jobs"
@@ -51,7 +51,7 @@ def csv_rows(text):
 def export_files(app, org_id, job_id):
     """The job's files in storage, partial ones included."""
     with app.app_context():
-        folder = files.path_of(f"exports/{org_id}")
+        folder = storage.path_of(f"exports/{org_id}")
         return sorted(p.name for p in folder.iterdir() if job_id in p.name) if folder.is_dir() else []
 
 

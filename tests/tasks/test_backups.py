@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import delete, select, text
 from werkzeug.security import generate_password_hash
 
+from models.core import storage
 from models.dispatch import Customer
 from models.identity.user import User
-from models.ops import files
 from models.ops.background_job import BackgroundJob
 from models.ops.backup_tables import backed_up_tables
 from tests.support.dispatch import Board, created
 from tests.support.factories import PASSWORD
+from tests.support.photos import accepted, make_job, noise_jpeg, processed, upload
 from tests.support.waiting import wait_for
 
 SYSTEM, JOBS = "/api/v1/admin/system", "/api/v1/admin/jobs"
@@ -181,7 +182,7 @@ def test_a_tampered_archive_is_refused_and_nothing_changes(client, auth, db, wor
     change_everything(db, board, made)
     changed = dump(db, auth.a.org_id)
     db.session.rollback()
-    tamper(files.path_of(db.session.get(BackgroundJob, taken["id"]).artifact_key))
+    tamper(storage.path_of(db.session.get(BackgroundJob, taken["id"]).artifact_key))
 
     done = restore(client, auth.a, taken["id"])
     assert done["status"] == "failed"
@@ -274,17 +275,6 @@ def bearer(response) -> dict:
     return {"Authorization": f"Bearer {response.get_json()['data']['access_token']}"}
 
 
-def archive_members(path) -> dict:
-    """Each member of an archive by name: the manifest parsed, the tables as lists of rows."""
-    with tarfile.open(path) as tar:
-        found = {}
-        for info in tar.getmembers():
-            content = tar.extractfile(info).read()
-            found[info.name] = (json.loads(content) if info.name == "manifest.json" else
-                                [json.loads(line) for line in gzip.decompress(content).splitlines()])
-        return found
-
-
 def test_a_backup_holds_no_password_hashes_not_even_the_owners(client, auth, db, worker):
     taken = backup(client, auth.a)
     download = client.get(taken["download_url"], headers=auth.a.headers())  # an admin downloads the owner's data
@@ -348,31 +338,40 @@ def test_a_user_a_restore_brings_back_cannot_sign_in_until_an_admin_sets_a_passw
     assert client.get("/api/v1/auth/me", headers=newbie).status_code == 200
 
 
-def rewrite_as_an_archive_with_password_hashes(db, job_id, password):
-    """What an archive written before hashes were withheld looks like: every user row carries one.
-    The job's recorded manifest checksum is updated to match, as that backup's would have been."""
+def rewrite_archive(db, job_id, change):
+    """Rewrite a backup's archive as older code would have written it: `change(contents, manifest)` edits the
+    members (name -> bytes) and the parsed manifest. The job's recorded manifest checksum is updated to
+    match, as that backup's would have been."""
     db.session.rollback()
     job = db.session.get(BackgroundJob, job_id)
-    path = files.path_of(job.artifact_key)
-    members = archive_members(path)
-    legacy_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
-    users = b"".join(json.dumps({**row, "password_hash": legacy_hash}, sort_keys=True).encode() + b"\n"
-                     for row in members["users.jsonl.gz"])
-    contents = {"users.jsonl.gz": gzip.compress(users, mtime=0)}
+    path = storage.path_of(job.artifact_key)
     with tarfile.open(path) as tar:
-        contents.update({m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.name not in contents})
-    manifest = members["manifest.json"]
-    del manifest["withheld_columns"]
+        contents = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    manifest = json.loads(contents.pop("manifest.json"))
+    change(contents, manifest)
     for member in manifest["members"]:
         member["sha256"] = hashlib.sha256(contents[member["file"]]).hexdigest()
     contents["manifest.json"] = json.dumps(manifest).encode()
     with tarfile.open(path, "w") as tar:
-        for name in ["manifest.json"] + [m["file"] for m in manifest["members"]]:
+        for name in ["manifest.json"] + [m["file"] for m in manifest["members"] + manifest.get("files", [])]:
             info = tarfile.TarInfo(name)
             info.size = len(contents[name])
             tar.addfile(info, io.BytesIO(contents[name]))
     job.result = {**job.result, "manifest_sha256": hashlib.sha256(contents["manifest.json"]).hexdigest()}
     db.session.commit()
+
+
+def rewrite_as_an_archive_with_password_hashes(db, job_id, password):
+    """What an archive written before hashes were withheld looks like: every user row carries one."""
+    legacy_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+    def with_hashes(contents, manifest):
+        users = b"".join(json.dumps({**json.loads(line), "password_hash": legacy_hash}, sort_keys=True).encode()
+                         + b"\n" for line in gzip.decompress(contents["users.jsonl.gz"]).splitlines())
+        contents["users.jsonl.gz"] = gzip.compress(users, mtime=0)
+        del manifest["withheld_columns"]
+
+    rewrite_archive(db, job_id, with_hashes)
 
 
 def test_an_older_archive_with_password_hashes_restores_without_them(client, auth, db, worker):
@@ -389,3 +388,115 @@ def test_an_older_archive_with_password_hashes_restores_without_them(client, aut
     for email in ("owner@alpha.test", auth.a.email("admin")):
         assert login(client, email, PASSWORD).status_code == 200
         assert login(client, email, "password-from-the-archive").status_code == 401
+
+
+# --- stored files travel with the rows -----------------------------------------
+
+def photo_files(app, photo) -> dict:
+    """A processed photo's stored files: key -> bytes, as they are on disk now (None when missing)."""
+    keys = (photo.storage_key, photo.web_key, photo.thumb_key)
+    return {key: storage.path_of(key).read_bytes() if storage.path_of(key).is_file() else None
+            for key in keys if key}
+
+
+def photographed_job(app, client, tenant):
+    job_id = make_job(app, tenant)
+    photo = processed(app, accepted(upload(client, tenant, job_id, noise_jpeg()))["id"])
+    assert photo.status == "ready"
+    return job_id, photo
+
+
+def partial_files(app, tenant) -> list:
+    root = storage.path_of(f"photos/{tenant.org_id}")
+    return [p.name for p in root.rglob(".*")] if root.is_dir() else []
+
+
+def test_a_backup_carries_the_photos_and_a_restore_puts_them_back_byte_for_byte(app, client, auth, db, worker):
+    job_id, photo = photographed_job(app, client, auth.a)
+    with app.app_context():
+        kept = photo_files(app, photo)
+    before = dump(db, auth.a.org_id)
+
+    taken = backup(client, auth.a)
+    assert taken["result"]["files"] == {"count": 3, "bytes": sum(map(len, kept.values())), "missing": 0}
+    download = client.get(taken["download_url"], headers=auth.a.headers())
+    with tarfile.open(fileobj=io.BytesIO(download.data)) as tar:
+        listed = json.loads(tar.extractfile("manifest.json").read())["files"]
+        assert {entry["key"] for entry in listed} == set(kept)
+        for entry in listed:
+            assert tar.extractfile(entry["file"]).read() == kept[entry["key"]]
+            assert entry["sha256"] == hashlib.sha256(kept[entry["key"]]).hexdigest()
+            assert entry["size"] == len(kept[entry["key"]])
+
+    # After the backup: the original is overwritten, the thumbnail lost, another photo taken.
+    with app.app_context():
+        storage.path_of(photo.storage_key).write_bytes(b"not the photo any more")
+        storage.path_of(photo.thumb_key).unlink()
+    _, later = photographed_job(app, client, auth.a)
+    with app.app_context():
+        later_files = photo_files(app, later)
+
+    dry = restore(client, auth.a, taken["id"], dry_run=True)
+    assert dry["result"]["files"] == {"in_backup": 3, "write": 2, "remove": 3}
+    with app.app_context():
+        assert photo_files(app, photo)[photo.thumb_key] is None  # a dry run writes nothing
+
+    done = restore(client, auth.a, taken["id"])
+    assert done["status"] == "succeeded", done
+    assert differences(dump(db, auth.a.org_id), before) == []
+    with app.app_context():
+        assert photo_files(app, photo) == kept  # byte for byte
+        assert not any(storage.path_of(key).exists() for key in later_files)  # its rows are gone: so are its files
+        assert partial_files(app, auth.a) == []
+    served = client.get(f"/api/v1/jobs/{job_id}/photos/{photo.id}/original", headers=auth.a.headers())
+    assert served.status_code == 200 and served.data == kept[photo.storage_key]
+
+
+def test_a_restore_that_fails_leaves_the_stored_files_as_they_were(app, client, auth, db, worker):
+    _, photo = photographed_job(app, client, auth.a)
+    taken = backup(client, auth.a)
+    with app.app_context():
+        storage.path_of(photo.storage_key).write_bytes(b"changed since the backup")
+        changed = photo_files(app, photo)
+    # The backup's dispatcher is deleted, and their email taken in another organization: putting them back clashes.
+    dispatcher = auth.a.user_ids["dispatcher"]
+    assert client.delete(f"/api/v1/users/{dispatcher}", headers=auth.a.headers()).status_code == 204
+    created(client.post("/api/v1/users", headers=auth.b.headers(), json={
+        "email": auth.a.email("dispatcher"), "name": "Same Email", "password": PASSWORD, "role": "dispatcher"}))
+    before = dump(db, auth.a.org_id)
+
+    done = restore(client, auth.a, taken["id"])
+    assert done["status"] == "failed" and "rolled back" in done["error"]
+    assert differences(dump(db, auth.a.org_id), before) == []
+    with app.app_context():
+        assert photo_files(app, photo) == changed
+        assert partial_files(app, auth.a) == []  # nothing staged is left behind
+
+
+def test_an_archive_from_before_files_travelled_still_restores(app, client, auth, db, worker):
+    board, made = dispatch_data(client, auth.a)
+    _, photo = photographed_job(app, client, auth.a)
+    taken = backup(client, auth.a)
+    with app.app_context():
+        kept = photo_files(app, photo)
+
+    def as_version_1(contents, manifest):
+        manifest["format_version"] = 1
+        for entry in manifest.pop("files"):
+            del contents[entry["file"]]
+
+    rewrite_archive(db, taken["id"], as_version_1)
+    change_everything(db, board, made)
+
+    done = restore(client, auth.a, taken["id"])
+    assert done["status"] == "succeeded", done
+    assert done["result"]["tables"]["customers"]["insert"] == 1
+    assert done["result"]["files"] == {"in_backup": 0, "write": 0, "remove": 0}
+    with app.app_context():
+        assert photo_files(app, photo) == kept  # the files its rows name are left as they are
+
+
+def test_two_backups_in_the_same_minute_have_different_file_names(client, auth, db, worker):
+    first, second = backup(client, auth.a), backup(client, auth.a)
+    assert first["file_name"] != second["file_name"]
+    assert first["file_name"].startswith("backup-alpha-") and first["file_name"].endswith("Z.tar")

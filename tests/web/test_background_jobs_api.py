@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from models.core import storage
 from models.core.db import utcnow
 from models.core.errors import Conflict
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import BackgroundJob
 from tasks.maintenance import purge_expired
 from tests.support.background import finish_with_file, start_job
@@ -65,9 +66,9 @@ def test_delete_is_refused_while_unfinished_and_removes_the_file_once_finished(c
     assert client.delete(f"{URL}/{job_id}", headers=auth.a.headers()).status_code == 409
 
     key = finish_with_file(job_id)
-    assert files.path_of(key).is_file()
+    assert storage.path_of(key).is_file()
     assert client.delete(f"{URL}/{job_id}", headers=auth.a.headers()).status_code == 204
-    assert not files.path_of(key).exists()
+    assert not storage.path_of(key).exists()
     assert get(client, auth.a, f"/{job_id}").status_code == 404
 
 
@@ -121,10 +122,10 @@ def test_housekeeping_purges_old_finished_jobs_and_their_files_but_keeps_backups
                      .values(finished_at=utcnow() - timedelta(days=60), created_at=utcnow() - timedelta(days=60)))
 
     assert purge_expired.run()["background_jobs"] == 1
-    assert background_job.load(old_export) is None and not files.path_of(keys[old_export]).exists()
+    assert background_job.load(old_export) is None and not storage.path_of(keys[old_export]).exists()
     for kept in (old_backup, recent, unfinished):
         assert background_job.load(kept) is not None
-    assert files.path_of(keys[old_backup]).is_file() and files.path_of(keys[recent]).is_file()
+    assert storage.path_of(keys[old_backup]).is_file() and storage.path_of(keys[recent]).is_file()
 
 
 def test_a_cancel_racing_the_worker_never_overwrites_a_finished_job(auth, db):

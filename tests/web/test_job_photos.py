@@ -1,7 +1,6 @@
 """Job photos: upload limits, the `media` task on a real
 worker, EXIF time and GPS on the row and nowhere in the variants, decompression bombs."""
 import io
-import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,17 +11,15 @@ from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
 from werkzeug.datastructures import FileStorage
 
-from models.core import context
+from models.core import context, storage
 from models.core.db import db as _db
 from models.dispatch import photo_processing
-from models.dispatch.customer import Customer
 from models.dispatch.job import Job
-from models.dispatch.job_commands import create_job
 from models.dispatch.photo import JobPhoto
-from models.dispatch.technician import Technician
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import BackgroundJob
 from tasks.media import process_photo
+from tests.support.photos import accepted, load_photo, make_job, noise_jpeg, processed, upload
 from tests.support.waiting import wait_for
 from web.schemas.photos import AttachmentSchema
 
@@ -60,55 +57,7 @@ def png_bomb(side=20000) -> bytes:
     return out.getvalue()
 
 
-def noise_jpeg(size=(600, 600)) -> bytes:
-    out = io.BytesIO()
-    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "JPEG", quality=95)
-    return out.getvalue()
-
-
 # --- helpers --------------------------------------------------------------------
-
-def make_job(app, tenant, technician_user_id=None) -> int:
-    """A job (and its customer) made with the domain, as the jobs API would."""
-    with app.app_context(), context.acting_as(organization_id=tenant.org_id):
-        customer = Customer(name="ABC Corp")
-        _db.session.add(customer)
-        _db.session.flush()
-        job = create_job({"title": "Roof inspection", "customer_id": customer.id}, actor_id=None)
-        if technician_user_id is not None:
-            technician = Technician(name="Terry Tech", user_id=technician_user_id)
-            _db.session.add(technician)
-            _db.session.flush()
-            job.assign(technician, actor_id=None)
-        _db.session.commit()
-        return job.id
-
-
-def upload(client, tenant, job_id, data, filename="site.jpg", role="dispatcher", field="file",
-           content_type="image/jpeg", **headers):
-    return client.post(f"/api/v1/jobs/{job_id}/photos", headers=tenant.headers(role, **headers),
-                       data={field: (io.BytesIO(data), filename, content_type)}, content_type="multipart/form-data")
-
-
-def accepted(response) -> dict:
-    """The photo of a 202, which answers like any started work: the processing job to poll."""
-    assert response.status_code == 202, response.get_json()
-    data = response.get_json()["data"]
-    assert data["kind"] == "photo" and data["status_url"] == f"/api/v1/admin/jobs/{data['job_id']}"
-    assert response.headers["Location"] == data["status_url"]
-    return data["photo"]
-
-
-def load_photo(app, photo_id) -> JobPhoto:
-    with app.app_context():
-        photo = _db.session.get(JobPhoto, photo_id)
-        _db.session.expunge(photo)
-        return photo
-
-
-def processed(app, photo_id, timeout=30) -> JobPhoto:
-    return wait_for(lambda: (p := load_photo(app, photo_id)).status != "processing" and p, timeout=timeout)
-
 
 def stored_files(app, tenant) -> list[Path]:
     root = Path(app.config["STORAGE_DIR"]) / "photos" / str(tenant.org_id)
@@ -350,7 +299,7 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
     job_id = make_job(app, auth.a)
     with app.app_context(), context.acting_as(organization_id=auth.a.org_id):
         key = f"photos/{auth.a.org_id}/{job_id}/direct.jpg"
-        path = files.path_of(key)
+        path = storage.path_of(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(gps_jpeg())
         photo = JobPhoto(job_id=job_id, filename="direct.jpg", content_type="image/jpeg", size_bytes=1,
@@ -367,7 +316,7 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
     def broken(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr(photo_processing, "_write_atomically", broken)
+    monkeypatch.setattr(storage, "write_bytes", broken)  # the disk fails while the variants are written
     result = process_photo.apply(args=(processing.id,), task_id=processing.id)
     assert result.failed()
     photo = load_photo(app, photo_id)

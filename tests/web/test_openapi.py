@@ -3,7 +3,8 @@ envelope, and what each operation really requires and answers."""
 import pytest
 
 PUBLIC = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"),
-          ("get", "/healthz"), ("get", "/readyz"), ("get", "/")}
+          ("get", "/healthz"), ("get", "/readyz"), ("get", "/"), ("get", "/api/v1/files/photo/{token}"),
+          ("get", "/api/v1/files/download/{token}")}
 RATE_LIMITED = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"),
                 ("post", "/api/v1/admin/exports"), ("post", "/api/v1/admin/system/backup"),
                 ("post", "/api/v1/admin/system/restore"), ("post", "/api/v1/admin/analytics/refresh"),

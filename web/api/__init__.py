@@ -8,6 +8,7 @@ from web.api import (
     customers,
     dispatch_board,
     exports,
+    files,
     health,
     job_photos,
     jobs,
@@ -19,4 +20,4 @@ from web.api import (
 )
 
 MODULES = (health, auth, users, roles, audit_log, jobs, projects, technicians, customers, dispatch_board, job_photos,
-           background_jobs, exports, backups, analytics, system_health)
+           background_jobs, exports, backups, analytics, system_health, files)

@@ -3,15 +3,15 @@ work that runs on Celery. Admins (`jobs:background`) see the organization's
 jobs; anyone else who can start work sees the jobs they started."""
 from dataclasses import dataclass
 
-from flask import current_app, g, send_file
+from flask import current_app, g
 from flask.views import MethodView
 
 from models.core.db import db
-from models.core.errors import Conflict, NotFound
-from models.ops import background_job, files
+from models.ops import background_job
 from models.ops.background_job import BackgroundJob
 from tasks.inspection import live_state
 from web.auth import requires_any
+from web.conventions import file_links
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
 from web.schemas.background_jobs import BackgroundJobDetailSchema, BackgroundJobListArgsSchema, BackgroundJobSchema
@@ -108,12 +108,4 @@ class BackgroundJobDownload(MethodView):
                         "409": {"description": "Not finished yet"}})
     def get(self, job_id):
         """The file a succeeded job produced, as an attachment named after its contents and date."""
-        job = _visible(job_id)
-        if not job.finished:
-            raise Conflict(f"Background job {job_id} is still {job.status}", status=job.status)
-        path = files.path_of(job.artifact_key) if job.artifact_key and job.status == "succeeded" else None
-        if path is None or not path.is_file():
-            raise NotFound(f"Background job {job_id} has no file")
-        response = send_file(path, as_attachment=True, download_name=job.artifact_name, conditional=True)
-        response.cache_control.private = True
-        return response
+        return file_links.send(background_job.artifact_file(_visible(job_id)), attachment=True)

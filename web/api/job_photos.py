@@ -4,18 +4,16 @@ The upload is stored as is and answered 202; the `media` worker makes the
 `web` and `thumb` variants and reads EXIF time and GPS (models.dispatch.photo_processing)."""
 from dataclasses import dataclass
 
-from flask import g, send_file
+from flask import g
 from flask.views import MethodView
-from sqlalchemy import select
 
 from models.core.db import db
-from models.core.errors import NotFound
 from models.dispatch import photo_processing
 from models.dispatch.job_access import get_visible_job
 from models.dispatch.photo import JobPhoto
-from models.ops import files
 from models.ops.background_job import BackgroundJob
 from web.auth import requires, signed_in
+from web.conventions import file_links
 from web.conventions.background import accepted
 from web.conventions.envelope import Blueprint
 from web.conventions.work_limits import limits_uploads
@@ -70,16 +68,4 @@ class JobPhotoFile(MethodView):
         `original` as uploaded, or the `web` / `thumb` JPEG (404 until processing has made it). Visible to
         whoever may see the job."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
-        photo = db.session.scalars(
-            select(JobPhoto).where(JobPhoto.id == photo_id, JobPhoto.job_id == job.id)).one_or_none()
-        key = photo_processing.variant_key(photo, variant) if photo is not None else None
-        path = files.path_of(key) if key else None
-        if path is None or not path.is_file():
-            raise NotFound(f"Photo {photo_id} has no {variant} file" if photo else f"Photo {photo_id} not found")
-        mimetype = photo.content_type if variant == "original" else "image/jpeg"
-        response = send_file(path, mimetype=mimetype, conditional=True, max_age=3600,
-                             download_name=photo.filename if variant == "original" else None)
-        response.cache_control.private = True
-        response.cache_control.public = False
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_links.send(photo_processing.served_file(photo_id, variant, job_id=job.id), max_age=3600)

@@ -3,6 +3,7 @@ endpoint that starts one."""
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
+from web.conventions import file_links
 from web.conventions.listing import CommaList, ListArgsSchema, Sort
 from web.schemas.common import InputSchema, UTCDateTime
 
@@ -44,6 +45,12 @@ class BackgroundJobDetailSchema(BackgroundJobSchema):
         "enum": ["PENDING", "RECEIVED", "STARTED", "SCHEDULED", "SUCCESS", "FAILURE", "REVOKED", "LOST"],
         "description": "PENDING: in the broker's queue; RECEIVED/SCHEDULED: held by a worker; STARTED: running "
                        "on `worker` now; LOST: marked running but no live worker has it (it will be redelivered)"})
+    signed_download_url = ma.fields.Method("_signed_download_url", allow_none=True, metadata={
+        "type": "string", "nullable": True, "description": "`download_url` as a signed link that needs no bearer "
+        "header; expires (FILE_LINK_TTL_SECONDS, docs/api.md#files-and-links)"})
+
+    def _signed_download_url(self, job):
+        return file_links.link("download", job.organization_id, job=job.id) if self._download_url(job) else None
 
 
 class BackgroundJobListArgsSchema(ListArgsSchema, InputSchema):

@@ -2,6 +2,7 @@
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
+from web.conventions import file_links
 from web.schemas.background_jobs import StartedSchema
 from web.schemas.common import InputSchema, UTCDateTime
 
@@ -16,6 +17,15 @@ def photo_urls(photo) -> dict:
 
     return {"original": url("original", photo.status != "failed"), "web": url("web", photo.web_key is not None),
             "thumb": url("thumb", photo.thumb_key is not None)}
+
+
+def signed_urls(photo) -> dict:
+    """Signed, expiring links (no bearer header; docs/api.md#files-and-links) to the `web` and
+    `thumb` JPEGs, once processing has made them."""
+    def link(variant, key):
+        return file_links.link("photo", photo.organization_id, photo=photo.id, variant=variant) if key else None
+
+    return {"url": link("web", photo.web_key), "thumbnail_url": link("thumb", photo.thumb_key)}
 
 
 class PhotoLocationSchema(ma.Schema):
@@ -45,13 +55,19 @@ class AttachmentSchema(ma.Schema):
     location = ma.fields.Nested(PhotoLocationSchema, allow_none=True,
                                 metadata={"description": "From EXIF GPS, when the camera recorded it"})
     created_at = UTCDateTime()
-    urls = ma.fields.Nested(PhotoUrlsSchema)
+    urls = ma.fields.Nested(PhotoUrlsSchema, metadata={"description": "Bearer-authenticated"})
+    url = ma.fields.String(allow_none=True, metadata={
+        "example": "/api/v1/files/photo/eyJvcmciOjF9.Zx1Q2w.abc", "description": "Signed link to the `web` JPEG "
+        "for `<img src>`, no bearer header; expires (FILE_LINK_TTL_SECONDS); null until processed"})
+    thumbnail_url = ma.fields.String(allow_none=True, metadata={"description": "Signed link to the `thumb` JPEG"})
 
     def get_attribute(self, obj, attr, default):
         if attr == "location":
             return {"lat": obj.lat, "lng": obj.lng} if obj.lat is not None and obj.lng is not None else None
         if attr == "urls":
             return photo_urls(obj)
+        if attr in ("url", "thumbnail_url"):
+            return signed_urls(obj)[attr]
         return super().get_attribute(obj, attr, default)
 
 
