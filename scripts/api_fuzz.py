@@ -46,7 +46,7 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/jobs": ("422", "`project_id` must name a project of the job's customer"),
     "PATCH /api/v1/jobs/{job_id}": ("422", "`project_id` must name a project of the job's customer"),
     "POST /api/v1/projects": ("422", "`end_date` before `start_date`"),
-    "PATCH /api/v1/projects/{project_id}": ("422", "`end_date` before `start_date`"),
+    "PATCH /api/v1/projects/{project_id}": ("422", "`end_date` before `start_date`, or `reason` without `status`"),
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
 }
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]

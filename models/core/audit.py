@@ -2,9 +2,15 @@
 the fields that changed, the actor, request id and IP from models.core.context.
 
 Models opt in by inheriting `Audited`; `__audit_exclude__` names fields never
-copied into the log (secrets)."""
+copied into the log (secrets). Each row names its entity with a lowercase snake_case
+`entity_type`: the model's `__audit_entity_type__`, derived from its class name
+(JobNote: `job_note`) unless the model declares another. Entries the listener does
+not write (a restore's) declare their type with `declare_entity_type`; `entity_types()`
+lists them all for the API (docs/api.md#audit-log)."""
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -13,10 +19,37 @@ from models.core import context
 from models.core.db import db, utcnow
 from models.core.tenancy import TenantScoped
 
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+_ENTITY_TYPES: set[str] = set()
+
+
+def snake_case(name: str) -> str:
+    """`JobNote` -> `job_note`, `HTTPSender` -> `http_sender`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def declare_entity_type(name: str) -> str:
+    if not SNAKE_CASE.match(name):
+        raise ValueError(f"An audit entity type is lowercase snake_case, not {name!r}")
+    _ENTITY_TYPES.add(name)
+    return name
+
+
+def entity_types() -> list[str]:
+    """Every entity type the audit log may hold, sorted (complete once the models are imported)."""
+    return sorted(_ENTITY_TYPES)
+
 
 class Audited:
     __audit_exclude__: frozenset[str] = frozenset()
     __audit_is_tenant__: bool = False
+    __audit_entity_type__: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__audit_entity_type__" not in cls.__dict__:
+            cls.__audit_entity_type__ = snake_case(cls.__name__)
+        declare_entity_type(cls.__audit_entity_type__)
 
 
 class AuditLogEntry(TenantScoped, db.Model):
@@ -89,7 +122,7 @@ def _write_audit_rows(session, flush_context):
         rows.append(
             dict(
                 organization_id=org_id, actor_id=actor.user_id, action=action,
-                entity_type=type(obj).__name__, entity_id=str(obj.id), before=before, after=after,
+                entity_type=type(obj).__audit_entity_type__, entity_id=str(obj.id), before=before, after=after,
                 request_id=actor.request_id, ip=actor.ip, created_at=utcnow(),
             )
         )

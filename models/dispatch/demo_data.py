@@ -17,9 +17,9 @@ from models.core import context
 from models.core.db import db, utcnow
 from models.dispatch import demo_catalog as cat
 from models.dispatch.customer import Customer
-from models.dispatch.demo_rows import OCCUPYING, Board, JobPlan, history_rows, pick_technician
+from models.dispatch.demo_rows import OCCUPYING, Board, JobPlan, history_rows, pick_technician, project_history_rows
 from models.dispatch.job import Job, JobStatusHistory
-from models.dispatch.project import Project
+from models.dispatch.project import Project, ProjectStatusHistory
 from models.dispatch.technician import Technician, TechnicianSkill
 from models.identity import Organization
 
@@ -71,6 +71,10 @@ def seed_dispatch(organization_id: int, *, rng: random.Random, technicians: int 
             project_skills.append(skills)
             project_customers.append(c)
         project_ids = insert_rows(Project.__table__, project_rows)
+        if history and project_ids:
+            conn.execute(insert(ProjectStatusHistory.__table__), [
+                step for row, project_id in zip(project_rows, project_ids)
+                for step in project_history_rows(row, project_id, organization_id)])
 
         plans = _plan_jobs(board, jobs, techs, customer_rows, project_rows, project_skills, project_customers)
         job_rows = [{**p.row, "customer_id": customer_ids[p.customer],

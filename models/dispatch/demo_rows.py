@@ -21,6 +21,9 @@ PATHS = {
     "completed": ("assigned", "en_route", "in_progress", "completed"),
     "cancelled": ("cancelled",), "cancelled_assigned": ("assigned", "cancelled"),
 }
+# The path from `planning` (where a project starts) to each project status.
+PROJECT_PATHS = {"planning": (), "active": ("active",), "on_hold": ("active", "on_hold"),
+                 "completed": ("active", "completed"), "cancelled": ("cancelled",)}
 WITH_TECHNICIAN = ("assigned", "en_route", "in_progress", "on_hold", "completed")
 OCCUPYING = ("en_route", "in_progress")
 
@@ -223,3 +226,13 @@ def pick_technician(rng: random.Random, technicians: list[Technician], by_skill:
 def history_rows(plan: JobPlan, job_id: int, organization_id: int) -> list[dict]:
     return [{"organization_id": organization_id, "job_id": job_id, "from_status": frm, "to_status": to,
              "actor_id": None, "reason": reason, "created_at": when} for frm, to, when, reason in plan.steps]
+
+
+def project_history_rows(row: dict, project_id: int, organization_id: int) -> list[dict]:
+    """The moves that brought a project to its status, spread between its creation and its last update."""
+    statuses = ("planning", *PROJECT_PATHS[row["status"]])
+    step = (row["updated_at"] - row["created_at"]) / len(statuses)
+    return [{"organization_id": organization_id, "project_id": project_id,
+             "from_status": statuses[i - 1] if i else None, "to_status": status, "actor_id": None,
+             "reason": None if i else "created", "created_at": row["created_at"] + step * i}
+            for i, status in enumerate(statuses)]

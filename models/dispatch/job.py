@@ -1,5 +1,5 @@
-"""Field jobs and their workflow: the transition table, its side
-effects on the job, the technician and the history, and the events it records."""
+"""Field jobs and their workflow: the transition table (models.core.workflow), its side
+effects on the job and the technician, and the events it records."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,15 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core import events
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
-from models.core.errors import Conflict, InvalidTransition, ValidationFailed
+from models.core.errors import Conflict, InvalidTransition
 from models.core.tenancy import SoftDeletable, TenantScoped
+from models.core.workflow import StatusHistory, Workflow
 from models.dispatch.customer import Customer
 from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated
 from models.dispatch.technician import Technician
 
-STATUSES = ("pending", "scheduled", "assigned", "en_route", "in_progress", "on_hold", "completed", "cancelled")
 PRIORITIES = ("low", "medium", "high", "urgent")
 ACTIVE_STATUSES = ("assigned", "en_route", "in_progress", "on_hold")
+# Every status, in display order, with the moves it allows (WORKFLOW, below the history model).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("scheduled", "assigned", "cancelled"),
     "scheduled": ("pending", "assigned", "cancelled"),
@@ -25,9 +26,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "en_route": ("in_progress", "on_hold", "cancelled"),
     "in_progress": ("on_hold", "completed", "cancelled"),
     "on_hold": ("assigned", "in_progress", "cancelled"),
-    "cancelled": ("pending",),
     "completed": (),
+    "cancelled": ("pending",),
 }
+STATUSES = tuple(TRANSITIONS)
 # The technician is occupied by a job in these statuses and free again after these.
 OCCUPYING = ("en_route", "in_progress")
 RELEASING = ("pending", "on_hold", "completed", "cancelled")
@@ -81,28 +83,24 @@ class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     )
 
     def move_to(self, status: str, *, actor_id: int | None, reason: str | None = None) -> None:
-        if status not in STATUSES:
-            raise ValidationFailed("Unknown status", status=[f"one of {', '.join(STATUSES)}"])
-        allowed = TRANSITIONS[self.status]
-        if self.technician_id is None:
-            allowed = tuple(move for move in allowed if move not in NEEDS_TECHNICIAN)
-        if status not in allowed:
-            if status in NEEDS_TECHNICIAN and self.technician_id is None:
-                raise InvalidTransition(f"A job without a technician cannot move to {status}: assign one first",
-                                        allowed=list(allowed))
-            raise InvalidTransition(f"A {self.status} job cannot move to {status}", allowed=list(allowed))
-        old, self.status = self.status, status
-        now = utcnow()
+        unstaffed = NEEDS_TECHNICIAN if self.technician_id is None else ()
+        if status in unstaffed:
+            raise InvalidTransition(f"A job without a technician cannot move to {status}: assign one first",
+                                    allowed=list(WORKFLOW.allowed(self.status, excluding=unstaffed)))
+        move = WORKFLOW.move(self, status, actor_id=actor_id, reason=reason, excluding=unstaffed)
         if status == "in_progress" and self.actual_start is None:
-            self.actual_start = now
+            self.actual_start = move.created_at
         if status == "completed":
-            self.actual_end = now
+            self.actual_end = move.created_at
         if self.technician is not None:
             if status in OCCUPYING:
                 self.technician.take_job(self.id)
             elif status in RELEASING:
                 self.technician.release_job(self.id)
-        self._record_move(old, status, actor_id, reason, now)
+        technician_user = self.technician.user_id if self.technician is not None else None
+        events.record(JobStatusUpdated(self.organization_id, self.id, move.from_status, status, actor_id,
+                                       technician_user, move.created_at))
+        events.record(DashboardChanged(self.organization_id))
 
     def assign(self, technician: Technician | None, *, actor_id: int | None) -> None:
         """Give the job to `technician` (None: take it back). A pending or
@@ -131,27 +129,17 @@ class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
         else:
             events.record(DashboardChanged(self.organization_id))
 
-    def _record_move(self, old, new, actor_id, reason, now) -> None:
-        db.session.add(JobStatusHistory(organization_id=self.organization_id, job_id=self.id, from_status=old,
-                                        to_status=new, actor_id=actor_id, reason=reason, created_at=now))
-        technician_user = self.technician.user_id if self.technician is not None else None
-        events.record(JobStatusUpdated(self.organization_id, self.id, old, new, actor_id, technician_user, now))
-        events.record(DashboardChanged(self.organization_id))
-
-
-class JobStatusHistory(TenantScoped, db.Model):
+class JobStatusHistory(StatusHistory, db.Model):
     __tablename__ = "job_status_history"
     # The dispatch rollup counts cancellations per day from here.
     __table_args__ = (db.Index("ix_job_status_history_org_to_status_created", "organization_id", "to_status",
                             "created_at"),)
+    subject_key = "job_id"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True, nullable=False)
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    reason: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+WORKFLOW = Workflow(TRANSITIONS, initial=("pending",), history=JobStatusHistory, noun="job")
 
 
 class JobNote(Audited, TenantScoped, db.Model):

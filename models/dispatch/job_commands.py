@@ -1,13 +1,11 @@
 """Creating, editing and deleting jobs, and their notes."""
-from sqlalchemy import select
-
 from models.core import events
 from models.core.db import db
 from models.core.errors import Conflict, ValidationFailed
 from models.core.tenancy import get_or_404
 from models.dispatch.customer import Customer
 from models.dispatch.events import DashboardChanged
-from models.dispatch.job import PRIORITIES, Job, JobNote, JobStatusHistory
+from models.dispatch.job import PRIORITIES, WORKFLOW, Job, JobNote, JobStatusHistory
 from models.dispatch.project import Project
 from models.dispatch.technician import Technician
 
@@ -35,8 +33,7 @@ def create_job(fields: dict, *, actor_id: int | None) -> Job:
     job = Job(**fields)
     db.session.add(job)
     db.session.flush()
-    db.session.add(JobStatusHistory(organization_id=job.organization_id, job_id=job.id, from_status=None,
-                                    to_status=job.status, actor_id=actor_id, reason="created"))
+    WORKFLOW.start(job, actor_id=actor_id)
     return job
 
 
@@ -78,6 +75,4 @@ def assign(job: Job, technician_id: int | None, *, actor_id: int | None) -> Job:
 
 
 def history(job: Job) -> list[JobStatusHistory]:
-    return db.session.scalars(
-        select(JobStatusHistory).where(JobStatusHistory.job_id == job.id).order_by(JobStatusHistory.id)
-    ).all()
+    return JobStatusHistory.of(job)

@@ -1,3 +1,4 @@
+"""Projects group a customer's jobs; their status follows WORKFLOW, with a history of moves."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,9 +10,19 @@ from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.errors import ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
+from models.core.workflow import StatusHistory, Workflow
 from models.dispatch.customer import Customer
 
-STATUSES = ("planning", "active", "on_hold", "completed", "cancelled")
+# Every status, in display order, with the moves it allows; completed and cancelled are final.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "planning": ("active", "cancelled"),
+    "active": ("on_hold", "completed", "cancelled"),
+    "on_hold": ("active", "cancelled"),
+    "completed": (),
+    "cancelled": (),
+}
+STATUSES = tuple(TRANSITIONS)
+INITIAL_STATUSES = ("planning", "active")
 
 
 class Project(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
@@ -32,22 +43,48 @@ class Project(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationFailed("The project ends before it starts", end_date=["must not be before start_date"])
 
+    def move_to(self, status: str, *, actor_id: int | None, reason: str | None = None) -> None:
+        WORKFLOW.move(self, status, actor_id=actor_id, reason=reason)
 
-def create_project(fields: dict) -> Project:
+
+class ProjectStatusHistory(StatusHistory, db.Model):
+    __tablename__ = "project_status_history"
+    subject_key = "project_id"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True,
+                                            nullable=False)
+
+
+WORKFLOW = Workflow(TRANSITIONS, initial=INITIAL_STATUSES, history=ProjectStatusHistory, noun="project")
+
+
+def create_project(fields: dict, *, actor_id: int | None) -> Project:
     get_or_404(Customer, fields["customer_id"], "Customer")
-    project = Project(**fields)
+    project = Project(**{"status": INITIAL_STATUSES[0], **fields})
     project.check_dates()
     db.session.add(project)
+    db.session.flush()
+    WORKFLOW.start(project, actor_id=actor_id)
     return project
 
 
-def update_project(project: Project, changes: dict) -> Project:
+def update_project(project: Project, changes: dict, *, actor_id: int | None) -> Project:
+    """Edit the project's fields; a `status` other than its current one is a move of its
+    workflow (with `reason` in its history)."""
+    changes = dict(changes)
+    status, reason = changes.pop("status", project.status), changes.pop("reason", None)
     if "customer_id" in changes:
         get_or_404(Customer, changes["customer_id"], "Customer")
     for name, value in changes.items():
         setattr(project, name, value)
     project.check_dates()
+    if status != project.status:
+        project.move_to(status, actor_id=actor_id, reason=reason)
     return project
+
+
+def history(project: Project) -> list[ProjectStatusHistory]:
+    return ProjectStatusHistory.of(project)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select, text
 
-from models.core import storage
+from models.core import audit, storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound, ValidationFailed
 from models.ops import background_job
@@ -27,6 +27,7 @@ from models.ops.backup_archive import FORMAT, FORMAT_VERSION, row_line, take_fil
 from models.ops.backup_tables import ORGANIZATIONS, backed_up_tables, file_keys
 
 BACKUP, RESTORE = "backup", "restore"
+audit.declare_entity_type(BACKUP)  # a restore's audit entry is about the backup it restored
 CREATE_TASK, RESTORE_TASK = "backups.create", "backups.restore"
 STREAM_ROWS = 1000
 

@@ -355,7 +355,7 @@ def _record(job, result: dict) -> None:
     changes = {name: counts for name, counts in result["tables"].items()
                if counts["insert"] or counts["update"] or counts["delete"]}
     conn.execute(insert(entries).values(
-        organization_id=job.organization_id, actor_id=job.created_by, action="restore", entity_type="Backup",
+        organization_id=job.organization_id, actor_id=job.created_by, action="restore", entity_type=BACKUP,
         entity_id=job.params["backup_id"], before=None,
         after={"restore_job_id": job.id, "taken_at": result["taken_at"], "changes": changes},
         request_id=job.id, created_at=utcnow()))

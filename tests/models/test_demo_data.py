@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from models.core import context
 from models.core.db import as_utc
 from models.dispatch import Customer, Job, JobStatusHistory, Project, Technician
+from models.dispatch import project as projects
 from models.dispatch.demo_catalog import SKILLS
 from models.dispatch.demo_data import seed_dispatch
 from models.dispatch.job import STATUSES, TRANSITIONS
+from models.dispatch.project import ProjectStatusHistory
 from models.identity import Organization, User
 from models.identity.accounts import register
 from web.cli import seed_demo
@@ -138,3 +140,23 @@ def test_same_seed_same_board(db):
     assert board(orgs[0]) == board(orgs[1])
     dates = _all(db, select(func.min(Job.scheduled_date)).where(Job.organization_id == orgs[0]))
     assert dates[0] >= (NOW - timedelta(days=31)).date()
+
+
+def test_seeded_projects_have_a_history_along_their_workflow(db):
+    org, _ = register(organization_name="Projects", name="Owner", email="owner@projects.test",
+                      password="long-enough-1", timezone="UTC")
+    seed_dispatch(org.id, rng=random.Random(3), technicians=12, customers=20, projects=8, jobs=40, now=NOW)
+    db.session.commit()
+    steps = defaultdict(list)
+    for row in _all(db, select(ProjectStatusHistory).where(ProjectStatusHistory.organization_id == org.id)
+                    .order_by(ProjectStatusHistory.id)):
+        steps[row.project_id].append(row)
+    seeded = _all(db, select(Project).where(Project.organization_id == org.id))
+    assert len(seeded) == 8 and set(steps) == {p.id for p in seeded}
+    for project in seeded:
+        first, *moves = steps[project.id]
+        assert first.from_status is None and first.to_status in projects.INITIAL_STATUSES
+        for before, after in zip([first, *moves], moves):
+            assert after.from_status == before.to_status and after.to_status in projects.TRANSITIONS[before.to_status]
+            assert as_utc(after.created_at) >= as_utc(before.created_at)
+        assert (moves or [first])[-1].to_status == project.status

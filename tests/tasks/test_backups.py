@@ -131,7 +131,7 @@ def test_restore_puts_the_organizations_data_back_exactly_and_leaves_others_alon
     # New rows get fresh ids, and the audit log says who restored which backup.
     board.technician("After Restore")
     entries = client.get("/api/v1/admin/audit-log", headers=auth.a.headers(),
-                         query_string={"entity_type": "Backup"}).get_json()["data"]
+                         query_string={"entity_type": "backup"}).get_json()["data"]
     assert [(e["entity_id"], e["actor_id"]) for e in entries] == [(taken["id"], auth.a.user_ids["admin"])]
 
 

@@ -145,7 +145,7 @@ def test_every_write_is_audited_with_actor_changes_request_id_and_ip(client, aut
     tech = auth.a.user_ids["technician"]
     client.patch(f"/api/v1/users/{tech}", headers=admin, json={"name": "Terry", "password": "new-password-1"},
                  environ_base={"REMOTE_ADDR": "198.51.100.7"})
-    log = client.get(f"/api/v1/admin/audit-log?entity_type=User&entity_id={tech}&action=update",
+    log = client.get(f"/api/v1/admin/audit-log?entity_type=user&entity_id={tech}&action=update",
                      headers=auth.a.headers("admin")).get_json()["data"]
     entry = log[0]
     assert entry["actor_id"] == auth.a.user_ids["admin"]
@@ -153,7 +153,7 @@ def test_every_write_is_audited_with_actor_changes_request_id_and_ip(client, aut
     assert "password_hash" not in entry["after"]  # secrets never reach the log
     assert entry["request_id"] == "req-42" and entry["ip"] == "198.51.100.7"
     b_log = client.get("/api/v1/admin/audit-log?per_page=100", headers=auth.b.headers("admin")).get_json()["data"]
-    assert all(e["entity_id"] != str(tech) or e["entity_type"] != "User" for e in b_log)
+    assert all(e["entity_id"] != str(tech) or e["entity_type"] != "user" for e in b_log)
 
 
 def test_user_list_issues_a_fixed_number_of_queries(app, client, auth, db):

@@ -1,16 +1,19 @@
+from flask import g
 from flask.views import MethodView
 
 from models.core.db import db
 from models.core.errors import NotFound
 from models.core.tenancy import get_or_404
 from models.dispatch import Job, Project
+from models.dispatch import project as projects
 from models.dispatch.job_list import list_items
-from models.dispatch.project import ProjectProgress, create_project, progress_query, update_project, with_progress
+from models.dispatch.project import ProjectProgress, progress_query, with_progress
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import ROWS, paginate
-from web.schemas.projects import (ProjectDetailSchema, ProjectInputSchema, ProjectListArgsSchema, ProjectListItemSchema,
-                                  ProjectUpdateSchema)
+from web.conventions.openapi import conflicts
+from web.schemas.projects import (ProjectDetailSchema, ProjectHistoryEntrySchema, ProjectInputSchema,
+                                  ProjectListArgsSchema, ProjectListItemSchema, ProjectUpdateSchema)
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v1/projects", description="Projects grouping jobs")
 
@@ -58,8 +61,10 @@ class Projects(MethodView):
     @blp.arguments(ProjectInputSchema)
     @blp.response(201, ProjectDetailSchema)
     def post(self, body):
-        """Create a project (an `end_date` before its `start_date` is 422)."""
-        project = create_project(body)
+        """Create a project, `planning` (the default) or `active`.
+
+        Another status, or an `end_date` before its `start_date`, is 422."""
+        project = projects.create_project(body, actor_id=g.user.id)
         db.session.commit()
         return created(_detail(project.id), f"{blp.url_prefix}/{project.id}")
 
@@ -75,8 +80,21 @@ class ProjectDetail(MethodView):
     @requires("jobs:write")
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(200, ProjectDetailSchema)
+    @conflicts("INVALID_TRANSITION: not a move this status allows (`details.allowed`)", transition=True)
     def patch(self, body, project_id):
-        """Edit a project's fields (an `end_date` before its `start_date` is 422)."""
-        update_project(get_or_404(Project, project_id, "Project"), body)
+        """Edit a project's fields, or move its status (with a `reason` for its history).
+
+        The moves `status` allows are listed with it; another is 409 INVALID_TRANSITION with
+        `details.allowed`. An `end_date` before its `start_date` is 422."""
+        projects.update_project(get_or_404(Project, project_id, "Project"), body, actor_id=g.user.id)
         db.session.commit()
         return _detail(project_id)
+
+
+@blp.route("/<int:project_id>/history")
+class ProjectHistory(MethodView):
+    @requires("jobs:read")
+    @blp.response(200, ProjectHistoryEntrySchema(many=True))
+    def get(self, project_id):
+        """Every status change of a project, with who made it, when and why."""
+        return projects.history(get_or_404(Project, project_id, "Project"))

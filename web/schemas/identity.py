@@ -2,6 +2,7 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
+from models.core import audit
 from models.identity.permissions import ALL, PERMISSIONS
 from models.identity.role import ROLE_NAME_PATTERN
 from web.conventions.listing import CommaList, ListArgsSchema, Sort
@@ -9,6 +10,27 @@ from web.schemas.common import Email, InputSchema, Password, PatchSchema, UTCDat
 
 Str = ma.fields.String
 TIME_ZONES = sorted(available_timezones())
+
+
+class OneOfEntityTypes(ma.validate.Validator):
+    """One of the audit log's entity types. Read when used, not when this module loads: by then
+    every model (and every other writer of the log) has declared its type."""
+
+    error = "Must be one of: {choices}."
+
+    @property
+    def choices(self) -> list[str]:  # the document's `enum` (apispec reads `choices`)
+        return audit.entity_types()
+
+    def __call__(self, value):
+        if value not in self.choices:
+            raise ma.ValidationError(self.error.format(choices=", ".join(self.choices)))
+        return value
+
+
+def EntityType(**kwargs):
+    return Str(validate=OneOfEntityTypes(), metadata={"description": "What was written, lowercase snake_case"},
+               **kwargs)
 
 
 # --- output -------------------------------------------------------------------
@@ -71,7 +93,7 @@ class AuditEntrySchema(ma.Schema):
     id = ma.fields.Integer()
     actor_id = ma.fields.Integer(allow_none=True)
     action = Str()
-    entity_type = Str()
+    entity_type = EntityType()
     entity_id = Str()
     before = ma.fields.Dict(allow_none=True)
     after = ma.fields.Dict(allow_none=True)
@@ -151,7 +173,7 @@ class RoleUpdateSchema(PatchSchema):
 class AuditListArgsSchema(ListArgsSchema, InputSchema):
     actor_id = ma.fields.Integer()
     action = CommaList(choices=("create", "update", "delete", "restore"))
-    entity_type = Str()
+    entity_type = EntityType()
     entity_id = Str()
     date_from = UTCDateTime()
     date_to = UTCDateTime()

@@ -1,12 +1,16 @@
-"""Projects with progress (seed 000 project list item)."""
+"""Projects with progress (seed 000 project list item); inputs; status history."""
 import marshmallow as ma
 
 from models.dispatch import project
 from web.conventions.listing import CommaList, ListArgsSchema, Sort
 from web.schemas.common import InputSchema, Money, PatchSchema, Text
-from web.schemas.jobs import JobListItemSchema
+from web.schemas.jobs import HistoryEntrySchema, JobListItemSchema
 
 Str, Int = ma.fields.String, ma.fields.Integer
+
+
+def Status(**kwargs):
+    return Str(metadata={"enum": list(project.STATUSES)}, **kwargs)
 
 
 class ProjectListItemSchema(ma.Schema):
@@ -14,7 +18,7 @@ class ProjectListItemSchema(ma.Schema):
     name = Str()
     customer_id = Int()
     customer_name = Str(allow_none=True)
-    status = Str(metadata={"enum": list(project.STATUSES)})
+    status = Status()
     start_date = ma.fields.Date(allow_none=True)
     end_date = ma.fields.Date(allow_none=True)
     total_jobs = Int()
@@ -28,10 +32,17 @@ class ProjectDetailSchema(ProjectListItemSchema):
     jobs = ma.fields.List(ma.fields.Nested(JobListItemSchema))
 
 
+MOVES = ("A move of the project's workflow (its current status changes nothing): "
+         + "; ".join(f"{status} → {', '.join(moves)}" for status, moves in project.TRANSITIONS.items() if moves)
+         + "; " + " and ".join(status for status, moves in project.TRANSITIONS.items() if not moves)
+         + " are final. Any other move is 409 INVALID_TRANSITION with `details.allowed`")
+
+
 class ProjectInputSchema(InputSchema):
     name = Str(required=True, validate=ma.validate.Length(min=1, max=200))
     customer_id = Int(required=True)
-    status = Str(load_default="planning", validate=ma.validate.OneOf(project.STATUSES))
+    status = Str(load_default=project.INITIAL_STATUSES[0], validate=ma.validate.OneOf(project.INITIAL_STATUSES),
+                 metadata={"description": "A project starts as planning or active; later moves go through PATCH"})
     start_date = ma.fields.Date(allow_none=True)
     end_date = ma.fields.Date(allow_none=True)
     total_value = Money(allow_none=True)
@@ -41,10 +52,24 @@ class ProjectInputSchema(InputSchema):
 class ProjectUpdateSchema(PatchSchema, ProjectInputSchema):
     name = Str(validate=ma.validate.Length(min=1, max=200))
     customer_id = Int()
-    status = Str(validate=ma.validate.OneOf(project.STATUSES))
+    status = Str(validate=ma.validate.OneOf(project.STATUSES), metadata={"description": MOVES})
+    reason = Text(500, allow_none=True, metadata={"description": "Why the status changes, kept in its history; "
+                                                                 "only with `status`"})
+
+    @ma.validates_schema
+    def reason_goes_with_status(self, data, **kwargs):
+        if "reason" in data and "status" not in data:
+            raise ma.ValidationError("only with a status change", "reason")
 
 
 class ProjectListArgsSchema(ListArgsSchema, InputSchema):
     sort = Sort("name", "start_date", "end_date", "status", "created_at")
     status = CommaList(choices=project.STATUSES)
     customer_id = Int()
+
+
+class ProjectHistoryEntrySchema(HistoryEntrySchema):
+    """A job's history entry with the project's statuses: both are a models.core.workflow.StatusHistory."""
+
+    from_status = Status(allow_none=True)
+    to_status = Status()
