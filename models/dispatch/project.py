@@ -10,6 +10,7 @@ from models.core.db import Timestamped, db
 from models.core.errors import ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
 from models.dispatch.customer import Customer
+from models.dispatch.job import Job
 
 STATUSES = ("planning", "active", "on_hold", "completed", "cancelled")
 
@@ -70,8 +71,6 @@ class ProjectProgress:
 
 def progress_query():
     """Projects with customer name and job counts, in one statement."""
-    from models.dispatch.job import Job
-
     counts = (
         select(
             Job.project_id.label("project_id"),
