@@ -1,7 +1,8 @@
 """Celery, bound to the Flask app (Flask's `celery_init_app` pattern).
 
-The worker, beat and Flower load the app from tasks.worker
-(`celery -A tasks.worker ...`); importing this package builds no app."""
+The worker, beat and Flower load the app from web.worker (`celery -A web.worker ...`),
+which builds the Flask app; importing this package builds no app. Tasks call the domain
+and never import web/ or sockets/."""
 import importlib
 import os
 
