@@ -9,13 +9,18 @@ import os
 from celery import Celery
 from flask import Flask
 
+from models.domains import modules_of
 from models.ops import outbox
 from tasks import logs  # noqa: F401  (binds each task's request id for its log lines)
 from tasks.base import FlaskTask
 
-# tasks.inspection has no tasks: it hooks beat so health can tell when beat last ran.
-TASK_MODULES = ("tasks.maintenance", "tasks.dispatch", "tasks.media", "tasks.exports", "tasks.backups",
-                "tasks.analytics", "tasks.inspection")
+# Each domain's task modules (models.domains). tasks.inspection has no tasks: it hooks beat so
+# health can tell when beat last ran.
+TASK_MODULES = {
+    "ops": ("maintenance", "exports", "backups", "inspection"),
+    "dispatch": ("dispatch", "media"),
+    "analytics": ("analytics",),
+}
 REAPER_ENTRY = "reap-stalled-jobs"
 
 
@@ -35,7 +40,7 @@ def make_celery(app: Flask, broker_url: str) -> Celery:
     every = float(app.config["REAPER_INTERVAL_SECONDS"])
     celery.conf.beat_schedule = {**celery.conf.beat_schedule,
                                  REAPER_ENTRY: {**reaper, "schedule": every, "options": {"expires": every}}}
-    for module in TASK_MODULES:
+    for module in modules_of(TASK_MODULES, __name__):
         importlib.import_module(module)
     return celery
 

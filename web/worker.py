@@ -1,9 +1,10 @@
 """Entry point of the Celery worker, beat and Flower: `celery -A web.worker worker`.
 
 The composition of a worker lives here, on the web floor, as in Flask's Celery example:
-tasks/ never imports web/ or sockets/. Builds the Flask app (without a Socket.IO server: events leave through the
-write-only Redis emitter). Each task runs in its own app context (tasks.FlaskTask),
-whose teardown removes the database session. Worker and beat log JSON lines
+tasks/ never imports web/ or sockets/. Builds the Flask app (without a Socket.IO server:
+events leave through the write-only Redis emitter), which binds Celery and imports every
+task module (tasks.TASK_MODULES) and relay (sockets). Each task runs in its own app
+context (tasks.FlaskTask), whose teardown removes the database session. Worker and beat log JSON lines
 through the web's handler (web.conventions.logging), not Celery's formats."""
 import logging
 
