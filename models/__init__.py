@@ -1,7 +1,4 @@
-"""The domain. Importing this package registers every model on the metadata."""
-from models.analytics import DispatchDailyMetric  # noqa: F401
+"""The domain. Importing this package registers every model on the metadata and
+fills the registries from the domains' declarations (models.domains)."""
+from models import domains  # noqa: F401
 from models.core import audit, context, events, tenancy  # noqa: F401  (models.context: the peer harnesses)
-from models.core.db import db  # noqa: F401
-from models.dispatch import Customer, Job, JobNote, JobStatusHistory, Project, Technician  # noqa: F401
-from models.identity import AuthSession, Organization, RefreshToken, Role, User  # noqa: F401
-from models.ops import BackgroundJob, IdempotencyRecord, OutboxMessage  # noqa: F401

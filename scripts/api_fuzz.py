@@ -68,7 +68,7 @@ def seed() -> dict:
     """An organization for the fuzzer: tokens of its owner and technician, and the spare user."""
     import flask_migrate
 
-    from models import context
+    from models.core import context
     from models.core.db import db
     from models.dispatch.customer import Customer
     from models.dispatch.job import Job

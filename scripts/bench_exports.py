@@ -3,7 +3,7 @@
 
 Tops organization A up to --export-rows live jobs (copies of its seeded jobs,
 INSERT ... SELECT inside the database, then VACUUM ANALYZE), starts a worker as
-the Procfile runs it (`celery -A tasks.worker worker`, prefork, one pool process,
+the Procfile runs it (`celery -A web.worker worker`, prefork, one pool process,
 queue `exports`), asks for an export of every job through the API as the
 dispatcher, polls the jobs list until it ends and samples the RSS of the worker's
 processes meanwhile. Reports the time from the request to `succeeded` (and the
@@ -60,14 +60,14 @@ def _children(pid: int) -> list[int]:
 
 
 class Worker:
-    """`celery -A tasks.worker worker --pool=prefork --concurrency=1 -Q exports`, watched from /proc."""
+    """`celery -A web.worker worker --pool=prefork --concurrency=1 -Q exports`, watched from /proc."""
 
     def __init__(self, app, env: dict, cleanup: Cleanup):
         import os
 
         self.hostname = f"bench-exports-{os.getpid()}@bench"
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "tasks.worker", "--quiet", "worker", "--pool=prefork",
+            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "web.worker", "--quiet", "worker", "--pool=prefork",
              "--concurrency=1", "-Q", "exports", "--hostname", self.hostname, "--loglevel=WARNING",
              "--without-mingle", "--without-gossip"],
             cwd=ROOT, env={"SOCKETIO_CHANNEL": f"fieldops-bench-{os.getpid()}", **env}, start_new_session=True)

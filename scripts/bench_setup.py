@@ -87,7 +87,7 @@ def seed(app, jobs: int, other_jobs: int) -> dict:
     """Organization A (measured; a dispatcher signs in) and organization B (only there to be filtered out)."""
     from sqlalchemy import text
 
-    from models import context
+    from models.core import context
     from models.core.db import db
     from models.dispatch.demo_data import seed_dispatch
     from models.identity.accounts import register

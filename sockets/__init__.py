@@ -1,3 +1,4 @@
-"""Socket.IO: namespaces (connect auth, rooms), the emitter, and the relay of domain events."""
-from sockets import background_relay, dispatch_relay, relay  # noqa: F401  (subscribe to domain events)
+"""Socket.IO: namespaces (connect auth, rooms), the emitter, and each domain's relay of
+its events, `sockets/<domain>_relay.py`, imported here (importing one subscribes it)."""
+from sockets import dispatch_relay, identity_relay, ops_relay  # noqa: F401
 from sockets.namespaces import register_namespaces  # noqa: F401

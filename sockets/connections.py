@@ -6,7 +6,7 @@ the client sends `reauthenticate {token}` with a fresher token of the same sessi
 Every SOCKET_SWEEP_SECONDS one background task per web process looks at its own
 sockets: it ends the expired ones (`session.expired`), and, in one query, the ones
 whose session has ended or whose user's rights have changed, should the message
-that ends them at once (sockets.relay) have been missed."""
+that ends them at once (sockets.identity_relay) have been missed."""
 import logging
 import time
 from dataclasses import dataclass

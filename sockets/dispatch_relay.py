@@ -3,16 +3,11 @@ whoever may read the job by the REST rule (models.dispatch.job_access): `jobs:re
 holders of the organization, and the technician's own user (docs/events.md)."""
 from datetime import datetime, timezone
 
-from flask import current_app
-
 from models.core import context, events
-from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated, TechnicianUpdated
+from models.dispatch.events import DashboardMetricsComputed, JobAssigned, JobStatusUpdated, TechnicianUpdated
 from models.dispatch.job_access import may_read_job
 from sockets import rooms, subscriptions
 from sockets.emitter import emit
-
-METRICS_PENDING = "dispatch:metrics-pending:{}"
-METRICS_INTERVAL_SECONDS = 1
 
 
 def iso(moment: datetime) -> str:
@@ -61,18 +56,9 @@ def _technician_updated(evt: TechnicianUpdated) -> None:
          namespace=rooms.MOBILE)
 
 
-def _dashboard_changed(evt: DashboardChanged) -> None:
-    """Coalesce: at most one `dashboard.metrics.updated` per organization per second,
-    computed by a task after the burst, so it carries the latest numbers."""
-    try:
-        claimed = current_app.extensions["redis"].set(
-            METRICS_PENDING.format(evt.organization_id), "1", nx=True, ex=METRICS_INTERVAL_SECONDS * 5)
-        if claimed:
-            current_app.extensions["celery"].send_task(
-                "dispatch.emit_dashboard_metrics", args=[evt.organization_id],
-                countdown=METRICS_INTERVAL_SECONDS, ignore_result=True)
-    except Exception:  # live numbers are best effort; the next change or a page load catches up
-        current_app.logger.warning("could not schedule dashboard metrics for org %s", evt.organization_id)
+def _dashboard_metrics(evt: DashboardMetricsComputed) -> None:
+    """To the dispatch consoles whose users may read them (`analytics:read`, as GET /dashboard/metrics)."""
+    emit(rooms.DASHBOARD_METRICS_UPDATED, evt.numbers, room=rooms.permission_room(evt.organization_id, rooms.METRICS))
 
 
 def _may_follow_job(job_id: int, permissions) -> bool:
@@ -82,5 +68,5 @@ def _may_follow_job(job_id: int, permissions) -> bool:
 events.subscribe(JobStatusUpdated, _status_updated)
 events.subscribe(JobAssigned, _assigned)
 events.subscribe(TechnicianUpdated, _technician_updated)
-events.subscribe(DashboardChanged, _dashboard_changed)
+events.subscribe(DashboardMetricsComputed, _dashboard_metrics)
 subscriptions.register("job", _may_follow_job)

@@ -3,7 +3,7 @@
 Web processes emit through their Socket.IO server's message queue; workers, which
 run no server, through a write-only instance of the same queue. Either way every
 web process relays the event to its own connected clients. Emit only after commit
-(subscribe to domain events; see sockets.relay)."""
+(subscribe to domain events; see sockets.identity_relay)."""
 import logging
 
 from sockets.message_queue import SocketQueue

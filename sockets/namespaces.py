@@ -8,8 +8,9 @@ from flask_jwt_extended import decode_token
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
 from models.core import context
+from models.core.permissions import grants
 from models.identity import sessions
-from models.identity.permissions import grants, is_staff
+from models.identity.permissions import is_staff
 from models.identity.tokens import user_id_of
 from sockets import rooms, subscriptions
 from sockets.connections import Connection, Connections, Sweeper, iso_from_timestamp

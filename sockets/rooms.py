@@ -2,7 +2,7 @@
 
 A socket's rooms are decided at connect from its user's role permissions, by the
 rules REST applies: an event goes to the rooms of whoever may read its subject."""
-from models.identity.permissions import grants
+from models.core.permissions import grants
 from models.ops.background_job import SEE_ALL as BACKGROUND_ALL  # every background job (job.progress)
 
 DISPATCH = "/"

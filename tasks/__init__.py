@@ -1,20 +1,26 @@
 """Celery, bound to the Flask app (Flask's `celery_init_app` pattern).
 
-The worker, beat and Flower load the app from tasks.worker
-(`celery -A tasks.worker ...`); importing this package builds no app."""
+The worker, beat and Flower load the app from web.worker (`celery -A web.worker ...`),
+which builds the Flask app; importing this package builds no app. Tasks call the domain
+and never import web/ or sockets/."""
 import importlib
 import os
 
 from celery import Celery
 from flask import Flask
 
+from models.domains import modules_of
 from models.ops import outbox
 from tasks import logs  # noqa: F401  (binds each task's request id for its log lines)
 from tasks.base import FlaskTask
 
-# tasks.inspection has no tasks: it hooks beat so health can tell when beat last ran.
-TASK_MODULES = ("tasks.maintenance", "tasks.dispatch", "tasks.media", "tasks.exports", "tasks.backups",
-                "tasks.analytics", "tasks.inspection")
+# Each domain's task modules (models.domains). tasks.inspection has no tasks: it hooks beat so
+# health can tell when beat last ran.
+TASK_MODULES = {
+    "ops": ("maintenance", "exports", "backups", "inspection"),
+    "dispatch": ("dispatch", "media"),
+    "analytics": ("analytics",),
+}
 REAPER_ENTRY = "reap-stalled-jobs"
 
 
@@ -34,7 +40,7 @@ def make_celery(app: Flask, broker_url: str) -> Celery:
     every = float(app.config["REAPER_INTERVAL_SECONDS"])
     celery.conf.beat_schedule = {**celery.conf.beat_schedule,
                                  REAPER_ENTRY: {**reaper, "schedule": every, "options": {"expires": every}}}
-    for module in TASK_MODULES:
+    for module in modules_of(TASK_MODULES, __name__):
         importlib.import_module(module)
     return celery
 

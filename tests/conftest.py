@@ -150,9 +150,9 @@ def live_server(app):
 
 @pytest.fixture(scope="module")
 def worker_process(app):
-    """A real `celery -A tasks.worker worker` process, as the Procfile runs it, on the test database and Redis."""
+    """A real `celery -A web.worker worker` process, as the Procfile runs it, on the test database and Redis."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=solo", "--loglevel=WARNING",
+        [sys.executable, "-m", "celery", "-A", "web.worker", "worker", "--pool=solo", "--loglevel=WARNING",
          "-Q", ",".join(QUEUES), "--hostname", f"test-worker-{os.getpid()}@%h", "--without-mingle",
          "--without-gossip"],
         env=process_env(app), cwd=ROOT,

@@ -122,7 +122,7 @@ def test_the_credentials_stay_off_the_command_line(flower):
 ])
 def test_flower_refuses_to_start_without_credentials_from_the_environment(app, credentials, args, complaint):
     extra = {"FLOWER_BASIC_AUTH": credentials} if credentials is not None else {}
-    done = subprocess.run([sys.executable, "-m", "tasks.flower_app", f"--port={free_port()}", *args], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "web.flower_app", f"--port={free_port()}", *args], cwd=ROOT,
                           env=flower_env(app, **extra), capture_output=True, timeout=60)
     assert done.returncode != 0
     assert complaint in done.stderr.decode()

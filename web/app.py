@@ -6,7 +6,17 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.core import settings
+from sockets import emitter, register_namespaces
+from sockets.message_queue import SocketQueue
+from tasks import celery_init_app
+from web import auth, docs
+from web.api import blueprints
+from web.cli import register_commands
 from web.config import INSTANCE_DIR, ROOT, Config
+from web.conventions import caching, errors, idempotency, input_guard, request_context, routing, strict_json
+from web.conventions.logging import configure_logging
+from web.conventions.paths import CanonicalPathMiddleware
+from web.extensions import api, compress, cors, db, jwt, limiter, migrate, socketio
 
 
 def _default_async_mode() -> str:
@@ -23,17 +33,6 @@ def _default_async_mode() -> str:
 def create_app(config: Config | None = None, *, socket_server: bool = True) -> Flask:
     """Build the app. `socket_server=False` (Celery workers) binds no Socket.IO
     server: events then leave through a write-only Redis emitter."""
-    from sockets import emitter, register_namespaces
-    from sockets.message_queue import SocketQueue
-    from tasks import celery_init_app
-    from web import auth, docs
-    from web.api import MODULES
-    from web.cli import register_commands
-    from web.conventions import caching, errors, idempotency, input_guard, request_context, routing, strict_json
-    from web.conventions.logging import configure_logging
-    from web.conventions.paths import CanonicalPathMiddleware
-    from web.extensions import api, compress, cors, db, jwt, limiter, migrate, socketio
-
     config = config or Config()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.json = strict_json.JSONProvider(app)
@@ -62,8 +61,8 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     errors.install(app)
 
     api.init_app(app)
-    for module in MODULES:
-        api.register_blueprint(module.blp)
+    for blueprint in blueprints():
+        api.register_blueprint(blueprint)
     app.register_blueprint(docs.blp)
     register_commands(app)
 

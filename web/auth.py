@@ -11,8 +11,8 @@ from jwt import InvalidTokenError
 
 from models.core import context
 from models.core.errors import AuthenticationFailed, PermissionDenied
+from models.core.permissions import grants
 from models.identity import sessions
-from models.identity.permissions import grants
 from models.identity.tokens import access_token_problem, user_id_of
 from web.conventions.errors import error_response
 

@@ -3,13 +3,13 @@ import flask_smorest
 from flask_compress import Compress
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 
 from models.core.db import db  # noqa: F401  (defined in the domain, bound here)
 from web.conventions import errors, openapi
+from web.conventions.limits import limiter  # noqa: F401  (defined beside the limits it enforces)
+from web.schemas.common import input_constraints
 
 
 class Api(flask_smorest.Api):
@@ -26,12 +26,11 @@ class Api(flask_smorest.Api):
     def _register_responses(self):
         super()._register_responses()
         openapi.register_components(self.spec)
-        self.ma_plugin.converter.add_attribute_function(openapi.input_constraints)
+        self.ma_plugin.converter.add_attribute_function(input_constraints)
 
 
 api = Api()
 jwt = JWTManager()
-limiter = Limiter(key_func=get_remote_address)
 migrate = Migrate()
 compress = Compress()
 cors = CORS()

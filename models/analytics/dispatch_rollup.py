@@ -15,8 +15,9 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, UniqueConstraint, distinct, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.analytics.rollups import DayWindow, Rollup, register
+from models.analytics.rollups import DayWindow
 from models.core.db import db, utcnow
+from models.core.rollups import Rollup
 from models.core.tenancy import TenantScoped
 from models.dispatch.job import Job, JobStatusHistory
 
@@ -62,6 +63,6 @@ def dispatch_days(window: DayWindow) -> dict[date, dict]:
     return dict(days)
 
 
-DISPATCH = register(Rollup("dispatch", DispatchDailyMetric,
-                           measures=("jobs_created", "jobs_completed", "jobs_cancelled", "value_completed"),
-                           compute=dispatch_days))
+DISPATCH = Rollup("dispatch", DispatchDailyMetric,
+                  measures=("jobs_created", "jobs_completed", "jobs_cancelled", "value_completed"),
+                  compute=dispatch_days)

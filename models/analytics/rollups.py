@@ -1,10 +1,10 @@
 """The rollup mechanism: per-organization daily tables that
 analytics read instead of scanning business rows.
 
-A rollup is declared once, by the module that owns its measures:
+A rollup is declared once, by the module that owns its measures, and listed in
+its domain's `rollups` (models.core.domain):
 
-    DISPATCH = register(Rollup("dispatch", DispatchDailyMetric,
-                               measures=("jobs_created", ...), compute=_dispatch_days))
+    DISPATCH = Rollup("dispatch", DispatchDailyMetric, measures=("jobs_created", ...), compute=dispatch_days)
 
 `model` is a table of (organization_id, day, <measures>, updated_at), unique on
 (organization_id, day); `compute(window)` runs one grouped query per measure
@@ -14,7 +14,6 @@ drops the days in range that no longer have any activity (re-runnable, safe
 to run concurrently), beat refreshes every registered rollup, an admin
 refreshes a range on demand, and `series` reads a range back as a time series
 with a point for every day, week or month."""
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -25,6 +24,7 @@ from models.analytics import calendar
 from models.core import context
 from models.core.db import db, utcnow
 from models.core.errors import NotFound, ValidationFailed
+from models.core.rollups import ROLLUPS, Rollup
 from models.identity import Organization
 from models.ops import background_job
 
@@ -53,22 +53,6 @@ class DayWindow:
     def day_of(self, column):
         """SQL: the local date of `column`."""
         return calendar.local_day(column, self.offsets, self.dialect)
-
-
-@dataclass(frozen=True)
-class Rollup:
-    name: str
-    model: type
-    measures: tuple[str, ...]
-    compute: Callable[[DayWindow], dict[date, dict]]
-
-
-ROLLUPS: dict[str, Rollup] = {}
-
-
-def register(rollup: Rollup) -> Rollup:
-    ROLLUPS[rollup.name] = rollup
-    return rollup
 
 
 def _organization(organization_id: int) -> Organization:

@@ -1,5 +1,6 @@
 """What happens in dispatch, as recorded by the domain and relayed after commit
-(sockets.dispatch_relay turns these into Socket.IO events)."""
+(sockets.dispatch_relay turns these into Socket.IO events; tasks.dispatch coalesces
+DashboardChanged into one DashboardMetricsComputed per organization per second)."""
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,3 +60,12 @@ class TechnicianUpdated(DomainEvent):
     @property
     def coalesce_key(self):
         return ("technician", self.technician_id)
+
+
+@dataclass(frozen=True)
+class DashboardMetricsComputed(DomainEvent):
+    """The dashboard's numbers for an organization, computed after a burst of changes
+    (tasks.dispatch); sockets.dispatch_relay sends them to its dispatch consoles."""
+
+    organization_id: int
+    numbers: dict

@@ -1,15 +1,15 @@
-"""What the dispatch resources export (models.ops.exports): jobs, customers, technicians, projects.
+"""What the dispatch resources export (models.core.exports): jobs, customers, technicians, projects.
 Column names follow the API's field names."""
 from sqlalchemy import func, select
 
+from models.core.exports import ExportSpec, Filter, any_of, equal_to, on_or_after, on_or_before
 from models.dispatch import job_list, project as projects, technician as technicians
 from models.dispatch.customer import Customer
 from models.dispatch.job import Job
 from models.dispatch.project import Project
 from models.dispatch.technician import Technician, TechnicianSkill
-from models.ops.exports import ExportSpec, Filter, any_of, equal_to, on_or_after, on_or_before, register
 
-register(ExportSpec(
+JOBS = ExportSpec(
     resource="jobs", model=Job, permission="jobs:read",
     description="Field jobs with their customer, project and technician",
     columns=[
@@ -26,9 +26,9 @@ register(ExportSpec(
     joins=[(Customer, Customer.id == Job.customer_id), (Project, Project.id == Job.project_id),
            (Technician, Technician.id == Job.technician_id)],
     filters=job_list.FILTERS,
-))
+)
 
-register(ExportSpec(
+CUSTOMERS = ExportSpec(
     resource="customers", model=Customer, permission="jobs:read",
     description="Customers and their contact details",
     columns=[
@@ -41,12 +41,12 @@ register(ExportSpec(
         "created_from": on_or_after(Customer.created_at, "created on or after (UTC day)"),
         "created_to": on_or_before(Customer.created_at, "created on or before (UTC day)"),
     },
-))
+)
 
 SKILLS = (select(func.aggregate_strings(TechnicianSkill.skill, ", "))
           .where(TechnicianSkill.technician_id == Technician.id).correlate(Technician).scalar_subquery())
 
-register(ExportSpec(
+TECHNICIANS = ExportSpec(
     resource="technicians", model=Technician, permission="jobs:read",
     description="Technicians, their skills, status and last known location",
     columns=[
@@ -60,9 +60,9 @@ register(ExportSpec(
         "skill": Filter(str, lambda skill: Technician.id.in_(
             select(TechnicianSkill.technician_id).where(TechnicianSkill.skill == skill)), description="has this skill"),
     },
-))
+)
 
-register(ExportSpec(
+PROJECTS = ExportSpec(
     resource="projects", model=Project, permission="jobs:read",
     description="Projects with their customer",
     columns=[
@@ -78,4 +78,4 @@ register(ExportSpec(
         "date_from": on_or_after(Project.start_date, "starting on or after"),
         "date_to": on_or_before(Project.start_date, "starting on or before"),
     },
-))
+)

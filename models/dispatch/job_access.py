@@ -8,11 +8,11 @@ from sqlalchemy.orm import joinedload
 
 from models.core.db import db
 from models.core.errors import NotFound, PermissionDenied
+from models.core.permissions import grants
 from models.dispatch.job import Job, JobNote
 from models.dispatch.photo import attachments_of
 from models.dispatch.technician import Technician
 from models.identity import Organization
-from models.identity.permissions import grants
 
 
 def visible(stmt, user_id: int, permissions):

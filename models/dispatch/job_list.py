@@ -7,10 +7,10 @@ joins, so the COUNT and the deep-page id query that paginate() derives from this
 select read the jobs index alone (index-only), and only the page's rows look names up."""
 from sqlalchemy import select
 
+from models.core.exports import any_of, equal_to, on_or_after, on_or_before
 from models.dispatch.customer import Customer
 from models.dispatch.job import PRIORITIES, STATUSES, Job
 from models.dispatch.technician import Technician
-from models.ops.exports import any_of, equal_to, on_or_after, on_or_before
 
 # How jobs are narrowed, by the list's query parameters and the jobs export alike.
 FILTERS = {

@@ -12,6 +12,7 @@ from models.core.errors import ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
 from models.core.workflow import StatusHistory, Workflow
 from models.dispatch.customer import Customer
+from models.dispatch.job import Job
 
 # Every status, in display order, with the moves it allows; completed and cancelled are final.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -107,8 +108,6 @@ class ProjectProgress:
 
 def progress_query():
     """Projects with customer name and job counts, in one statement."""
-    from models.dispatch.job import Job
-
     counts = (
         select(
             Job.project_id.label("project_id"),

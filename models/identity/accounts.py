@@ -1,15 +1,16 @@
-"""Sign-up and sign-in."""
+"""Accounts: sign-up, sign-in, and the changes to a user that end their sessions."""
 from functools import lru_cache
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.core import context, settings
+from models.core import context, events, settings
 from models.core.db import db
-from models.core.errors import AuthenticationFailed, Conflict
+from models.core.errors import AuthenticationFailed, Conflict, PermissionDenied
 from models.identity.organization import Organization, unique_slug
-from models.identity.role import builtin_roles
-from models.identity.user import User, email_taken, normalize_email
+from models.identity.role import PermissionsChanged, builtin_roles
+from models.identity.sessions import end_all_sessions
+from models.identity.user import User, check_grantable, check_role, email_taken, normalize_email
 
 
 @lru_cache(maxsize=4)
@@ -48,3 +49,39 @@ def authenticate(email: str, password: str) -> User:
         raise AuthenticationFailed("This account is disabled")
     user.touch_login()
     return user
+
+
+def update_user(user: User, changes: dict, *, acting_user: User, acting_permissions=None) -> User:
+    touches_owner = user.role == "owner" or changes.get("role") == "owner"
+    if touches_owner and acting_user.role != "owner":
+        raise PermissionDenied("Only an owner can change an owner or make one")
+    if user.id == acting_user.id and (changes.get("is_active") is False or "role" in changes):
+        raise Conflict("You cannot deactivate yourself or change your own role")
+    role_changes = "role" in changes and changes["role"] != user.role
+    if "role" in changes:
+        check_role(changes["role"])
+        if role_changes:
+            check_grantable(changes["role"], acting_user.role, acting_permissions)
+    if "email" in changes and normalize_email(changes["email"]) != user.email:
+        if email_taken(changes["email"]):
+            raise Conflict("A user with this email already exists", email=["already registered"])
+        changes["email"] = normalize_email(changes["email"])
+    password = changes.pop("password", None)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if password:
+        user.set_password(password)
+    if password or changes.get("is_active") is False:
+        end_all_sessions(user)
+    if role_changes:
+        events.record(PermissionsChanged(user.organization_id, "role_changed", user_id=user.id))
+    return user
+
+
+def delete_user(user: User, *, acting_user: User) -> None:
+    if user.id == acting_user.id:
+        raise Conflict("You cannot delete yourself")
+    if user.role == "owner" and acting_user.role != "owner":
+        raise PermissionDenied("Only an owner can delete an owner")
+    user.soft_delete()
+    end_all_sessions(user)

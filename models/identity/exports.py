@@ -1,8 +1,8 @@
-"""What the identity resources export (models.ops.exports): users, without password hashes or any secret."""
+"""What the identity resources export (models.core.exports): users, without password hashes or any secret."""
+from models.core.exports import ExportSpec, any_of, equal_to
 from models.identity.user import User
-from models.ops.exports import ExportSpec, any_of, equal_to, register
 
-register(ExportSpec(
+USERS = ExportSpec(
     resource="users", model=User, permission="users:read",
     description="People of the organization (no password hashes, no tokens)",
     columns=[
@@ -13,4 +13,4 @@ register(ExportSpec(
         "role": any_of(User.role, description="any of these role names"),
         "is_active": equal_to(User.is_active, bool),
     },
-))
+)

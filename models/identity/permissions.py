@@ -1,41 +1,18 @@
-"""The permission catalog and the built-in roles every organization starts with.
+"""The built-in roles every organization starts with, and the rules of handing out
+permissions. The catalog itself is models.core.permissions, declared by each domain.
 
 Roles are data (rows in `roles`); these are only the defaults written when an
 organization is created. `*` grants everything."""
+from models.core.permissions import ALL, PERMISSIONS, grants
 
-PERMISSIONS: dict[str, str] = {
-    "jobs:read": "See every job of the organization",
-    "jobs:read_assigned": "See the jobs assigned to oneself",
-    "jobs:write": "Create, edit and delete jobs, projects, customers",
-    "jobs:assign": "Assign technicians to jobs",
-    "jobs:update_status": "Move a job through its workflow",
-    "technicians:manage": "Create and edit technicians",
-    "bookings:manage": "Manage marketplace bookings",
-    "refunds:approve": "Approve or reject refunds",
-    "reviews:moderate": "Hide, remove and restore reviews; resolve takedown requests",
-    "crm:manage": "Issues, orders, payments and activities",
-    "analytics:read": "Read analytics and dashboards",
-    "exports:create": "Start data exports",
-    "jobs:background": "Watch and cancel background work",
-    "system:health": "Read system health",
-    "system:backup": "Create and list backups",
-    "system:restore": "Restore from a backup",
-    "users:read": "List and read users",
-    "users:manage": "Create, edit and deactivate users",
-    "roles:manage": "Create and edit roles",
-    "audit:read": "Read the audit log",
-    "portal:access": "Use the customer portal",
-    "vendor:access": "Use the vendor tools",
-}
-
-ALL = "*"
 # What makes an account a customer's or a vendor's rather than staff: no power over the
 # organization's data, so handing them out needs no more than the right to manage roles or users.
 AUDIENCE_PERMISSIONS = ("portal:access", "vendor:access")
 
-BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
+# name -> (description, permissions); None: every permission of the catalog but the audience ones.
+BUILTIN_ROLES: dict[str, tuple[str, list[str] | None]] = {
     "owner": ("Owns the organization; every permission", [ALL]),
-    "admin": ("Runs the organization day to day", [p for p in PERMISSIONS if p not in AUDIENCE_PERMISSIONS]),
+    "admin": ("Runs the organization day to day", None),
     "dispatcher": (
         "Plans and dispatches field work",
         ["jobs:read", "jobs:write", "jobs:assign", "jobs:update_status", "technicians:manage",
@@ -51,13 +28,9 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def grants(granted: list[str] | None, permission: str) -> bool:
-    granted = granted or []
-    return ALL in granted or permission in granted
-
-
-def unknown(permissions: list[str]) -> list[str]:
-    return [p for p in permissions if p != ALL and p not in PERMISSIONS]
+def builtin_permissions(role: str) -> list[str]:
+    permissions = BUILTIN_ROLES[role][1]
+    return [p for p in PERMISSIONS if p not in AUDIENCE_PERMISSIONS] if permissions is None else permissions
 
 
 def is_staff(granted: list[str] | tuple) -> bool:

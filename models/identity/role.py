@@ -7,8 +7,9 @@ from models.core import events
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.errors import Conflict, PermissionDenied, ValidationFailed
+from models.core.permissions import unknown
 from models.core.tenancy import TenantScoped
-from models.identity.permissions import BUILTIN_ROLES, beyond, unknown
+from models.identity.permissions import BUILTIN_ROLES, beyond, builtin_permissions
 
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 
@@ -79,8 +80,9 @@ def create_role(name: str, description: str, permissions: list[str], *, acting_r
 
 def builtin_roles(organization) -> list[Role]:
     return [
-        Role(organization_id=organization.id, name=name, description=description, permissions=perms, is_builtin=True)
-        for name, (description, perms) in BUILTIN_ROLES.items()
+        Role(organization_id=organization.id, name=name, description=description,
+             permissions=builtin_permissions(name), is_builtin=True)
+        for name, (description, _) in BUILTIN_ROLES.items()
     ]
 
 

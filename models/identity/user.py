@@ -4,12 +4,12 @@ from sqlalchemy import Boolean, DateTime, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.core import events, settings
+from models.core import settings
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
 from models.core.errors import Conflict, PermissionDenied, ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped
-from models.identity.role import PermissionsChanged, permissions_of, refuse_beyond, role_names
+from models.identity.role import permissions_of, refuse_beyond, role_names
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -58,12 +58,12 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def _check_role(role: str) -> None:
+def check_role(role: str) -> None:
     if role not in role_names():
         raise ValidationFailed("Unknown role", role=[f"no role named {role!r} in this organization"])
 
 
-def _check_grantable(role: str, acting_role: str | None, acting_permissions) -> None:
+def check_grantable(role: str, acting_role: str | None, acting_permissions) -> None:
     """A user's role hands them its permissions: the actor may give a role only if
     they may grant every permission of it (see permissions.beyond). `acting_permissions`
     None is a caller with no acting user to compare (seeding, the CLI)."""
@@ -76,51 +76,11 @@ def create_user(*, email, name, password, role, phone=None, acting_role: str | N
     """Add a user to the current organization. Only an owner may create owners."""
     if email_taken(email):
         raise Conflict("A user with this email already exists", email=["already registered"])
-    _check_role(role)
+    check_role(role)
     if role == "owner" and acting_role != "owner":
         raise PermissionDenied("Only an owner can create another owner")
-    _check_grantable(role, acting_role, acting_permissions)
+    check_grantable(role, acting_role, acting_permissions)
     user = User(email=normalize_email(email), name=name, phone=phone, role=role)
     user.set_password(password)
     db.session.add(user)
     return user
-
-
-def update_user(user: User, changes: dict, *, acting_user: User, acting_permissions=None) -> User:
-    from models.identity.sessions import end_all_sessions
-
-    touches_owner = user.role == "owner" or changes.get("role") == "owner"
-    if touches_owner and acting_user.role != "owner":
-        raise PermissionDenied("Only an owner can change an owner or make one")
-    if user.id == acting_user.id and (changes.get("is_active") is False or "role" in changes):
-        raise Conflict("You cannot deactivate yourself or change your own role")
-    role_changes = "role" in changes and changes["role"] != user.role
-    if "role" in changes:
-        _check_role(changes["role"])
-        if role_changes:
-            _check_grantable(changes["role"], acting_user.role, acting_permissions)
-    if "email" in changes and normalize_email(changes["email"]) != user.email:
-        if email_taken(changes["email"]):
-            raise Conflict("A user with this email already exists", email=["already registered"])
-        changes["email"] = normalize_email(changes["email"])
-    password = changes.pop("password", None)
-    for field, value in changes.items():
-        setattr(user, field, value)
-    if password:
-        user.set_password(password)
-    if password or changes.get("is_active") is False:
-        end_all_sessions(user)
-    if role_changes:
-        events.record(PermissionsChanged(user.organization_id, "role_changed", user_id=user.id))
-    return user
-
-
-def delete_user(user: User, *, acting_user: User) -> None:
-    from models.identity.sessions import end_all_sessions
-
-    if user.id == acting_user.id:
-        raise Conflict("You cannot delete yourself")
-    if user.role == "owner" and acting_user.role != "owner":
-        raise PermissionDenied("Only an owner can delete an owner")
-    user.soft_delete()
-    end_all_sessions(user)

@@ -1,3 +1,17 @@
+"""Operations: background jobs, the outbox, idempotency records, files, exports, backups."""
+from models.core.domain import Domain
 from models.ops.background_job import BackgroundJob  # noqa: F401
 from models.ops.idempotency import IdempotencyRecord  # noqa: F401
 from models.ops.outbox import OutboxMessage  # noqa: F401
+
+DOMAIN = Domain(
+    name="ops",
+    depends_on=("identity",),
+    permissions={
+        "exports:create": "Start data exports",
+        "jobs:background": "Watch and cancel background work",
+        "system:health": "Read system health",
+        "system:backup": "Create and list backups",
+        "system:restore": "Restore from a backup",
+    },
+)

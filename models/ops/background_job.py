@@ -28,8 +28,8 @@ from sqlalchemy.sql import Select
 from models.core import context, events, storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound
+from models.core.permissions import grants
 from models.core.tenancy import TenantScoped
-from models.identity.permissions import grants
 from models.ops import outbox, work_limits
 
 STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")

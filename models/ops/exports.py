@@ -1,19 +1,9 @@
-"""Data exports: the registry of exportable resources and the streaming writer.
+"""Data exports: the streaming writer of what the domains declare exportable
+(the registry and its declarations: models.core.exports).
 
-A resource becomes exportable with one declaration in an `exports` module of its
-domain package (`models/<domain>/exports.py`, found and imported on first use):
-
-    exports.register(ExportSpec(
-        resource="jobs", model=Job, permission="jobs:read",
-        columns=[("id", Job.id), ("title", Job.title), ("customer_name", Customer.name), ...],
-        joins=[(Customer, Customer.id == Job.customer_id)],
-        filters={"status": any_of(Job.status, STATUSES), "date_from": on_or_after(Job.scheduled_date)},
-    ))
-
-Columns are SQL expressions of the model or of its (outer) joins; filters are
-conditions on the model. Everything goes through the ORM session, so the
-organization bound in models.core.context and the soft-delete rule narrow the rows
-and every join by construction (models.core.tenancy).
+Everything goes through the ORM session, so the organization bound in
+models.core.context and the soft-delete rule narrow the rows and every join by
+construction (models.core.tenancy).
 
 `run(job_id)` writes one BackgroundJob's export: count first (for progress), then
 rows in chunks from a server-side cursor (PostgreSQL; SQLite steps its cursor),
@@ -23,19 +13,15 @@ half file) and downloads as `<resource>-<YYYY-MM-DD>.<ext>` (the organization's
 date when it was asked for).
 
 Formats and cells: models.ops.export_formats."""
-import importlib.util
-import pkgutil
 import time
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, func, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import func, select
 
 from models.core import storage
 from models.core.db import as_utc, db
+from models.core.exports import ExportSpec, get
 from models.identity.organization import Organization
 from models.ops import background_job
 from models.ops.export_formats import WRITERS, selected
@@ -45,120 +31,20 @@ CHUNK_ROWS = 5_000  # rows per fetch from the cursor and per write: memory stays
 PROGRESS_SECONDS = 1.0  # progress (and the cancel check that comes with it) at most this often, after the first chunk
 
 
-# --- the registry --------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Filter:
-    """A filter an export accepts: its value type (int, str, bool or date), whether
-    it takes a list (`many`), the allowed values, and the condition a value adds."""
-    type: type
-    condition: Callable[[Any], ColumnElement]
-    many: bool = False
-    choices: tuple[str, ...] | None = None
-    description: str = ""
-
-    def where(self, value) -> ColumnElement:
-        """The condition for a value as stored in the job's params (JSON)."""
-        parse = date.fromisoformat if self.type is date else self.type
-        return self.condition([parse(v) for v in value] if self.many else parse(value))
+def count_query(spec: ExportSpec, filters: dict):
+    # Counting an ORM attribute (not the table's column) keeps the statement one
+    # the tenancy and soft-delete criteria apply to.
+    mapper = spec.model.__mapper__
+    key = getattr(spec.model, mapper.get_property_by_column(mapper.primary_key[0]).key)
+    return select(func.count(key)).where(*spec.conditions(filters))
 
 
-def any_of(column, choices=None, type=str, description="") -> Filter:
-    return Filter(type, column.in_, many=True, choices=tuple(choices) if choices else None,
-                  description=description or f"any of these {column.key} values")
+def rows_query(spec: ExportSpec, filters: dict):
+    stmt = select(*(selected(expr) for _, expr in spec.columns)).select_from(spec.model)
+    for target, onclause in spec.joins:
+        stmt = stmt.outerjoin(target, onclause)
+    return stmt.where(*spec.conditions(filters)).order_by(*spec.model.__mapper__.primary_key)
 
-
-def equal_to(column, type=int, description="") -> Filter:
-    return Filter(type, column.__eq__, description=description or f"{column.key} equals")
-
-
-def on_or_after(column, description="") -> Filter:
-    """A date; on a timestamp column, from that day's start (UTC)."""
-    if isinstance(column.type, DateTime):
-        return Filter(date, lambda day: column >= _midnight(day), description=description or f"{column.key} from")
-    return Filter(date, column.__ge__, description=description or f"{column.key} from")
-
-
-def on_or_before(column, description="") -> Filter:
-    """A date, inclusive; on a timestamp column, up to that day's end (UTC)."""
-    if isinstance(column.type, DateTime):
-        return Filter(date, lambda day: column < _midnight(day + timedelta(days=1)),
-                      description=description or f"{column.key} until")
-    return Filter(date, column.__le__, description=description or f"{column.key} until")
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-
-
-@dataclass(frozen=True)
-class ExportSpec:
-    resource: str  # the name in the request and in the file name
-    model: type  # the rows: one per live row of this model, in primary-key order
-    columns: list[tuple[str, ColumnElement]]  # (header, SQL expression)
-    permission: str  # what the caller must also be allowed to read
-    joins: list[tuple[type, ColumnElement]] = field(default_factory=list)  # outer joins the columns need
-    filters: dict[str, Filter] = field(default_factory=dict)
-    description: str = ""
-
-    @property
-    def headers(self) -> list[str]:
-        return [header for header, _ in self.columns]
-
-    def conditions(self, filters: dict) -> list[ColumnElement]:
-        return [self.filters[name].where(value) for name, value in filters.items()]
-
-    def count_query(self, filters: dict):
-        # Counting an ORM attribute (not the table's column) keeps the statement one
-        # the tenancy and soft-delete criteria apply to.
-        mapper = self.model.__mapper__
-        key = getattr(self.model, mapper.get_property_by_column(mapper.primary_key[0]).key)
-        return select(func.count(key)).where(*self.conditions(filters))
-
-    def rows_query(self, filters: dict):
-        stmt = select(*(selected(expr) for _, expr in self.columns)).select_from(self.model)
-        for target, onclause in self.joins:
-            stmt = stmt.outerjoin(target, onclause)
-        return stmt.where(*self.conditions(filters)).order_by(*self.model.__mapper__.primary_key)
-
-
-_specs: dict[str, ExportSpec] = {}
-_discovered = False
-
-
-def register(spec: ExportSpec) -> ExportSpec:
-    if spec.resource in _specs:
-        raise ValueError(f"export resource {spec.resource!r} is declared twice")
-    if len(set(spec.headers)) != len(spec.headers):
-        raise ValueError(f"export resource {spec.resource!r} repeats a column header")
-    _specs[spec.resource] = spec
-    return spec
-
-
-def _discover() -> None:
-    """Import every `models.<domain>.exports` module: their declarations register."""
-    global _discovered
-    if _discovered:
-        return
-    import models
-
-    for package in pkgutil.iter_modules(models.__path__):
-        if package.ispkg and importlib.util.find_spec(f"models.{package.name}.exports"):
-            importlib.import_module(f"models.{package.name}.exports")
-    _discovered = True
-
-
-def resources() -> list[ExportSpec]:
-    _discover()
-    return sorted(_specs.values(), key=lambda spec: spec.resource)
-
-
-def get(resource: str) -> ExportSpec:
-    _discover()
-    return _specs[resource]
-
-
-# --- one export ------------------------------------------------------------------
 
 def file_name(resource: str, fmt: str, organization_id: int, asked_at: datetime) -> str:
     """`jobs-2026-11-22.csv`: the date the export was asked for, in the organization's time zone."""
@@ -177,7 +63,7 @@ def run(job_id: str) -> dict:
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     key = f"exports/{job.organization_id}/{job.id}.{fmt}"
     name = file_name(spec.resource, fmt, job.organization_id, job.created_at)
-    total = db.session.scalar(spec.count_query(filters))
+    total = db.session.scalar(count_query(spec, filters))
     background_job.report(job_id, 0, f"Exporting {total} rows")
     make_writer, encoding = WRITERS[fmt]
     with storage.writing(key) as partial:
@@ -191,7 +77,7 @@ def run(job_id: str) -> dict:
 
 def _stream(spec: ExportSpec, filters: dict, write, job_id: str, total: int) -> int:
     written, last_report = 0, None
-    result = db.session.execute(spec.rows_query(filters), execution_options={"yield_per": CHUNK_ROWS})
+    result = db.session.execute(rows_query(spec, filters), execution_options={"yield_per": CHUNK_ROWS})
     try:
         for chunk in result.partitions():
             write(chunk)

@@ -36,7 +36,7 @@ def prefork_worker(app):
     """`celery worker --pool=prefork --concurrency=1` as deployed: one parent, one pool process."""
     hostname = f"prefork-{os.getpid()}@test"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=prefork", "--concurrency=1",
+        [sys.executable, "-m", "celery", "-A", "web.worker", "worker", "--pool=prefork", "--concurrency=1",
          "--loglevel=WARNING", "-Q", "exports", "--hostname", hostname, "--without-mingle", "--without-gossip"],
         env=process_env(app), cwd=ROOT)
     celery = app.extensions["celery"]

@@ -32,7 +32,7 @@ def processes():
     started = []
 
     def spawn(app, args, ready=None, **env):
-        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "tasks.worker", "--quiet", *args],
+        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "web.worker", "--quiet", *args],
                                 env=process_env(app, **env), cwd=ROOT, start_new_session=True,
                                 stdout=subprocess.DEVNULL)
         started.append(proc)

@@ -23,7 +23,7 @@ def start_worker(app, name):
     """A real worker in a session of its own (so its whole process group can be killed)."""
     hostname = f"{name}-{os.getpid()}@test"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=prefork", "--concurrency=1",
+        [sys.executable, "-m", "celery", "-A", "web.worker", "worker", "--pool=prefork", "--concurrency=1",
          "--loglevel=WARNING", "-Q", "exports", "--hostname", hostname, "--without-mingle", "--without-gossip"],
         env=process_env(app, BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS)), cwd=ROOT, start_new_session=True)
     celery = app.extensions["celery"]

@@ -75,7 +75,7 @@ def test_an_unreachable_redis_is_reported_as_down_not_an_error(client, auth, cel
 def beat_process(app, tmp_path):
     """A real `celery beat`, as the Procfile runs it, with its schedule file in a temp dir."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tasks.worker", "beat", "--loglevel=WARNING",
+        [sys.executable, "-m", "celery", "-A", "web.worker", "beat", "--loglevel=WARNING",
          "--schedule", str(tmp_path / "celerybeat-schedule")],
         env=process_env(app), cwd=ROOT,
     )

@@ -1,23 +1,10 @@
-"""Every HTTP resource module; `create_app` registers each one's `blp`."""
-from web.api import (
-    analytics,
-    audit_log,
-    auth,
-    background_jobs,
-    backups,
-    customers,
-    dispatch_board,
-    exports,
-    files,
-    health,
-    job_photos,
-    jobs,
-    projects,
-    roles,
-    system_health,
-    technicians,
-    users,
-)
+"""The HTTP resources: every module under web/api holds one resource's blueprint, `blp`,
+and create_app registers them all. A new resource is its module, found, not listed."""
+import importlib
+import pkgutil
 
-MODULES = (health, auth, users, roles, audit_log, jobs, projects, technicians, customers, dispatch_board, job_photos,
-           background_jobs, exports, backups, analytics, system_health, files)
+
+def blueprints() -> list:
+    """In module name order; a module without a `blp` fails the app's start."""
+    return [importlib.import_module(info.name).blp
+            for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}.") if not info.ispkg]

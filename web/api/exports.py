@@ -3,10 +3,11 @@ download its file there), and see what can be exported."""
 from flask import g
 from flask.views import MethodView
 
+from models.core import exports
 from models.core.db import db
 from models.core.errors import PermissionDenied
-from models.identity.permissions import grants
-from models.ops import background_job, exports
+from models.core.permissions import grants
+from models.ops import background_job
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint

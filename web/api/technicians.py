@@ -3,10 +3,9 @@ from flask.views import MethodView
 
 from models.core.db import db
 from models.core.errors import PermissionDenied
+from models.core.permissions import grants
 from models.core.tenancy import get_or_404
-from models.dispatch import Technician
-from models.dispatch import technician_commands as commands
-from models.identity.permissions import grants
+from models.dispatch import Technician, technician_commands as commands
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import Page, paginate

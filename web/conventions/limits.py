@@ -7,7 +7,10 @@ reads to declare the route's 429 answer (with `Retry-After`).
 Takes every keyword of `Limiter.limit` (key_func, deduct_when, scope, ...); with
 `shared_scope`, every route so decorated draws from one budget of that name
 (`Limiter.shared_limit`) instead of each route from its own."""
-from web.extensions import limiter
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address)  # bound by create_app (web.extensions lists it)
 
 
 def limit(limit_value, shared_scope: str | None = None, **options):

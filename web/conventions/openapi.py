@@ -11,9 +11,6 @@ import marshmallow as ma
 from apispec import BasePlugin
 from flask_smorest import Blueprint as SmorestBlueprint
 
-from models.core.db import MAX_INT
-from web.schemas.common import InputSchema
-
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text holds no NUL; such input is refused (422)
 
 ERROR_CODES = ("BAD_REQUEST", "MALFORMED_JSON", "UNAUTHORIZED", "TOKEN_INVALID", "TOKEN_EXPIRED", "TOKEN_REVOKED",
@@ -105,20 +102,6 @@ ERROR_RESPONSES = {
 
 MUTATING = ("post", "put", "patch", "delete")
 BODY_LOCATIONS = ("json", "files", "form")
-
-
-def input_constraints(converter, field, ret=None, **kwargs) -> dict:
-    """apispec attribute function: what web.schemas.common.InputSchema refuses in every request
-    field, said in the document: strings without NUL, integers within 32 bits."""
-    ret = ret or {}
-    owner = field.parent.parent if isinstance(field.parent, ma.fields.Field) else field.parent
-    if not isinstance(owner, InputSchema):
-        return {}
-    if isinstance(field, ma.fields.String) and not isinstance(field, ma.fields.Email) and "pattern" not in ret:
-        return {"pattern": NO_NUL}
-    if isinstance(field, ma.fields.Integer):
-        return {"minimum": ret.get("minimum", -MAX_INT - 1), "maximum": ret.get("maximum", MAX_INT)}
-    return {}
 
 
 class SchemaRulesPlugin(BasePlugin):

@@ -1,14 +1,12 @@
-"""Background jobs: the admin jobs API and the 202 answer of every
-endpoint that starts one."""
+"""Background jobs: the admin jobs API (the 202 answer of every endpoint that starts
+one is web.conventions.background)."""
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
 from web.conventions import file_links
+from web.conventions.background import DOWNLOAD_URL
 from web.conventions.listing import CommaList, ListArgsSchema, Sort
 from web.schemas.common import InputSchema, UTCDateTime
-
-STATUS_URL = "/api/v1/admin/jobs/{id}"
-DOWNLOAD_URL = "/api/v1/admin/jobs/{id}/download"
 
 
 class BackgroundJobSchema(ma.Schema):
@@ -57,14 +55,3 @@ class BackgroundJobListArgsSchema(ListArgsSchema, InputSchema):
     sort = Sort("created_at", "finished_at", "status", "kind")
     kind = CommaList()
     status = CommaList(choices=STATUSES)
-
-
-class StartedSchema(ma.Schema):
-    """`202 Accepted` from any endpoint that starts background work; poll `status_url`."""
-
-    job_id = ma.fields.String(attribute="id")
-    status_url = ma.fields.Function(lambda job: STATUS_URL.format(id=job.id), metadata={
-        "type": "string", "example": "/api/v1/admin/jobs/7d1e0c4e-8b0a-4c55-9f57-2b4f3b1c9e10",
-        "description": "GET it to follow the job (also the `Location` header)"})
-    kind = ma.fields.String(metadata={"example": "export"})
-    status = ma.fields.String(metadata={"enum": list(STATUSES)})

@@ -2,8 +2,8 @@
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
+from web.conventions.background import DOWNLOAD_URL
 from web.conventions.listing import CommaList, ListArgsSchema
-from web.schemas.background_jobs import DOWNLOAD_URL
 from web.schemas.common import InputSchema, UTCDateTime
 
 

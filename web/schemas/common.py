@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import marshmallow as ma
 
 from models.core.db import MAX_INT, as_utc
+from web.conventions.openapi import NO_NUL
 
 
 class UTCDateTime(ma.fields.DateTime):
@@ -164,3 +165,17 @@ def Longitude(**kw):
 
 def Text(max_length, **kw):
     return ma.fields.String(validate=ma.validate.Length(max=max_length), **kw)
+
+
+def input_constraints(converter, field, ret=None, **kwargs) -> dict:
+    """apispec attribute function: what InputSchema refuses in every request
+    field, said in the document: strings without NUL, integers within 32 bits."""
+    ret = ret or {}
+    owner = field.parent.parent if isinstance(field.parent, ma.fields.Field) else field.parent
+    if not isinstance(owner, InputSchema):
+        return {}
+    if isinstance(field, ma.fields.String) and not isinstance(field, ma.fields.Email) and "pattern" not in ret:
+        return {"pattern": NO_NUL}
+    if isinstance(field, ma.fields.Integer):
+        return {"minimum": ret.get("minimum", -MAX_INT - 1), "maximum": ret.get("maximum", MAX_INT)}
+    return {}

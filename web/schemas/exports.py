@@ -1,13 +1,14 @@
 """Exports: the request that starts one, its filters checked against the
-resource's declaration (models.ops.exports) before any job exists, and the
+resource's declaration (models.core.exports) before any job exists, and the
 catalog of what can be exported."""
 import re
 from datetime import date
 
 import marshmallow as ma
 
+from models.core import exports
 from models.core.db import MAX_INT
-from models.ops import exports
+from models.ops.exports import FORMATS
 from web.schemas.common import InputSchema
 
 TYPE_NAMES = {int: "integer", str: "string", bool: "boolean", date: "date"}
@@ -81,7 +82,7 @@ def request_schemas() -> list[type]:
     schemas = []
     for spec in exports.resources():
         fields = {"resource": ma.fields.String(required=True, validate=ma.validate.OneOf([spec.resource])),
-                  "format": ma.fields.String(load_default="csv", validate=ma.validate.OneOf(exports.FORMATS)),
+                  "format": ma.fields.String(load_default="csv", validate=ma.validate.OneOf(FORMATS)),
                   "filters": ma.fields.Nested(type(filters_schema(spec)), load_default=dict)}
         schemas.append(InputSchema.from_dict(fields, name=f"{spec.resource.title().replace('_', '')}ExportRequest"))
     return schemas
@@ -90,7 +91,7 @@ def request_schemas() -> list[type]:
 class ExportRequestSchema(InputSchema):
     resource = ma.fields.String(required=True,
                                 validate=ma.validate.OneOf([spec.resource for spec in exports.resources()]))
-    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(exports.FORMATS))
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(FORMATS))
     filters = ma.fields.Dict(keys=ma.fields.String(), load_default=dict, metadata={
         "description": "the resource's filters (GET /admin/exports/resources lists them); list filters take a "
                        "JSON list or a comma list", "example": {"status": ["pending", "assigned"],
@@ -126,7 +127,7 @@ class ExportResourceSchema(ma.Schema):
 
     @ma.pre_dump
     def described(self, spec: exports.ExportSpec, **kwargs):
-        return {"resource": spec.resource, "description": spec.description, "formats": list(exports.FORMATS),
+        return {"resource": spec.resource, "description": spec.description, "formats": list(FORMATS),
                 "columns": spec.headers,
                 "filters": [{"name": name, "type": TYPE_NAMES[f.type], "many": f.many,
                              "choices": list(f.choices) if f.choices else None, "description": f.description}

@@ -3,7 +3,7 @@ from zoneinfo import available_timezones
 import marshmallow as ma
 
 from models.core import audit
-from models.identity.permissions import ALL, PERMISSIONS
+from models.core.permissions import ALL, PERMISSIONS
 from models.identity.role import ROLE_NAME_PATTERN
 from web.conventions.listing import CommaList, ListArgsSchema, Sort
 from web.schemas.common import Email, InputSchema, Password, PatchSchema, UTCDateTime

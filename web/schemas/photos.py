@@ -3,7 +3,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from web.conventions import file_links
-from web.schemas.background_jobs import StartedSchema
+from web.conventions.background import StartedSchema
 from web.schemas.common import InputSchema, UTCDateTime
 
 PHOTO_URL = "/api/v1/jobs/{job_id}/photos/{photo_id}/{variant}"

@@ -1,7 +1,7 @@
 """The `flower` process (Procfile): Flower on our Celery app with every page and
 API behind its basic auth (docs/security.md).
 
-    python -m tasks.flower_app --port=5555 --max-tasks=10000
+    python -m web.flower_app --port=5555 --max-tasks=10000
 
 Flower 2.2.0 answers `/metrics` and `/healthcheck` to anyone; here they are served
 by subclasses that ask for the same credentials as every other page. The
@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
         print(f"flower: {problem}", file=sys.stderr)
         return 2
     protect_monitoring()
-    from tasks.worker import celery  # builds the Flask app: only once the checks passed
+    from web.worker import celery  # builds the Flask app: only once the checks passed
 
     return celery.start(["flower", *argv]) or 0
 

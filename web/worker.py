@@ -1,21 +1,23 @@
-"""Entry point of the Celery worker, beat and Flower: `celery -A tasks.worker worker`.
+"""Entry point of the Celery worker, beat and Flower: `celery -A web.worker worker`.
 
-Builds the Flask app (without a Socket.IO server: events leave through the
-write-only Redis emitter). Each task runs in its own app context (tasks.FlaskTask),
-whose teardown removes the database session. Worker and beat log JSON lines
+The composition of a worker lives here, on the web floor, as in Flask's Celery example:
+tasks/ never imports web/ or sockets/. Builds the Flask app (without a Socket.IO server:
+events leave through the write-only Redis emitter), which binds Celery and imports every
+task module (tasks.TASK_MODULES) and relay (sockets). Each task runs in its own app
+context (tasks.FlaskTask), whose teardown removes the database session. Worker and beat log JSON lines
 through the web's handler (web.conventions.logging), not Celery's formats."""
 import logging
 
 from celery.signals import setup_logging, worker_process_init, worker_ready
 
 from tasks.logs import TaskFields
-from web import create_app
+from web.app import create_app
 from web.conventions.logging import configure_logging
 from web.extensions import db
 
 flask_app = create_app(socket_server=False)
 celery = flask_app.extensions["celery"]
-log = logging.getLogger("tasks.worker")
+log = logging.getLogger("web.worker")
 
 
 @setup_logging.connect
