@@ -1,6 +1,7 @@
 """What the identity resources export (models.ops.exports): users, without password hashes or any secret."""
+from models.identity.lists import USERS
 from models.identity.user import User
-from models.ops.exports import ExportSpec, any_of, equal_to, register
+from models.ops.exports import ExportSpec, register
 
 register(ExportSpec(
     resource="users", model=User, permission="users:read",
@@ -9,8 +10,5 @@ register(ExportSpec(
         ("id", User.id), ("name", User.name), ("email", User.email), ("phone", User.phone), ("role", User.role),
         ("is_active", User.is_active), ("created_at", User.created_at), ("last_login_at", User.last_login_at),
     ],
-    filters={
-        "role": any_of(User.role, description="any of these role names"),
-        "is_active": equal_to(User.is_active, bool),
-    },
+    listing=USERS,
 ))

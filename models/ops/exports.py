@@ -7,13 +7,14 @@ domain package (`models/<domain>/exports.py`, found and imported on first use):
         resource="jobs", model=Job, permission="jobs:read",
         columns=[("id", Job.id), ("title", Job.title), ("customer_name", Customer.name), ...],
         joins=[(Customer, Customer.id == Job.customer_id)],
-        filters={"status": any_of(Job.status, STATUSES), "date_from": on_or_after(Job.scheduled_date)},
+        listing=lists.JOBS,
     ))
 
-Columns are SQL expressions of the model or of its (outer) joins; filters are
-conditions on the model. Everything goes through the ORM session, so the
-organization bound in models.core.context and the soft-delete rule narrow the rows
-and every join by construction (models.core.tenancy).
+Columns are SQL expressions of the model or of its (outer) joins. The `filters` an export
+takes are its resource's list filters (models.core.listing.ListSpec): the same names and
+meanings as the list's query parameters, conditions on the model. Everything goes through
+the ORM session, so the organization bound in models.core.context and the soft-delete rule
+narrow the rows and every join by construction (models.core.tenancy).
 
 `run(job_id)` writes one BackgroundJob's export: count first (for progress), then
 rows in chunks from a server-side cursor (PostgreSQL; SQLite steps its cursor),
@@ -27,14 +28,14 @@ import importlib.util
 import pkgutil
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, func, select
+from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
 from models.core.db import as_utc, db
+from models.core.listing import Filter, ListSpec
 from models.identity.organization import Organization
 from models.ops import background_job, files
 from models.ops.export_formats import WRITERS, selected
@@ -47,58 +48,18 @@ PROGRESS_SECONDS = 1.0  # progress (and the cancel check that comes with it) at 
 # --- the registry --------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Filter:
-    """A filter an export accepts: its value type (int, str, bool or date), whether
-    it takes a list (`many`), the allowed values, and the condition a value adds."""
-    type: type
-    condition: Callable[[Any], ColumnElement]
-    many: bool = False
-    choices: tuple[str, ...] | None = None
-    description: str = ""
-
-    def where(self, value) -> ColumnElement:
-        """The condition for a value as stored in the job's params (JSON)."""
-        parse = date.fromisoformat if self.type is date else self.type
-        return self.condition([parse(v) for v in value] if self.many else parse(value))
-
-
-def any_of(column, choices=None, type=str, description="") -> Filter:
-    return Filter(type, column.in_, many=True, choices=tuple(choices) if choices else None,
-                  description=description or f"any of these {column.key} values")
-
-
-def equal_to(column, type=int, description="") -> Filter:
-    return Filter(type, column.__eq__, description=description or f"{column.key} equals")
-
-
-def on_or_after(column, description="") -> Filter:
-    """A date; on a timestamp column, from that day's start (UTC)."""
-    if isinstance(column.type, DateTime):
-        return Filter(date, lambda day: column >= _midnight(day), description=description or f"{column.key} from")
-    return Filter(date, column.__ge__, description=description or f"{column.key} from")
-
-
-def on_or_before(column, description="") -> Filter:
-    """A date, inclusive; on a timestamp column, up to that day's end (UTC)."""
-    if isinstance(column.type, DateTime):
-        return Filter(date, lambda day: column < _midnight(day + timedelta(days=1)),
-                      description=description or f"{column.key} until")
-    return Filter(date, column.__le__, description=description or f"{column.key} until")
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-
-
-@dataclass(frozen=True)
 class ExportSpec:
     resource: str  # the name in the request and in the file name
     model: type  # the rows: one per live row of this model, in primary-key order
     columns: list[tuple[str, ColumnElement]]  # (header, SQL expression)
     permission: str  # what the caller must also be allowed to read
     joins: list[tuple[type, ColumnElement]] = field(default_factory=list)  # outer joins the columns need
-    filters: dict[str, Filter] = field(default_factory=dict)
+    listing: ListSpec | None = None  # the resource's list: its filters are the export's
     description: str = ""
+
+    @property
+    def filters(self) -> dict[str, Filter]:
+        return self.listing.filters if self.listing else {}
 
     @property
     def headers(self) -> list[str]:

@@ -3,8 +3,9 @@ endpoint that starts one."""
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
-from web.schemas.common import InputSchema, UTCDateTime
+from models.ops.lists import BACKGROUND_JOBS
+from web.conventions.listing import list_args_schema
+from web.schemas.common import UTCDateTime
 
 STATUS_URL = "/api/v1/admin/jobs/{id}"
 DOWNLOAD_URL = "/api/v1/admin/jobs/{id}/download"
@@ -46,10 +47,7 @@ class BackgroundJobDetailSchema(BackgroundJobSchema):
                        "on `worker` now; LOST: marked running but no live worker has it (it will be redelivered)"})
 
 
-class BackgroundJobListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("created_at", "finished_at", "status", "kind")
-    kind = CommaList()
-    status = CommaList(choices=STATUSES)
+BackgroundJobListArgsSchema = list_args_schema(BACKGROUND_JOBS, "BackgroundJobListArgsSchema")
 
 
 class StartedSchema(ma.Schema):

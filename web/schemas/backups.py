@@ -2,7 +2,8 @@
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
-from web.conventions.listing import CommaList, ListArgsSchema
+from models.ops.lists import BACKUPS
+from web.conventions.listing import list_args_schema
 from web.schemas.background_jobs import DOWNLOAD_URL
 from web.schemas.common import InputSchema, UTCDateTime
 
@@ -14,8 +15,7 @@ class RestoreRequestSchema(InputSchema):
         "description": "Only report, per table, what the restore would insert, update and delete"})
 
 
-class BackupListArgsSchema(ListArgsSchema, InputSchema):
-    status = CommaList(choices=STATUSES)
+BackupListArgsSchema = list_args_schema(BACKUPS, "BackupListArgsSchema")
 
 
 def _result(job) -> dict:

@@ -2,9 +2,10 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
+from models.identity.lists import AUDIT_LOG, USERS
 from models.identity.permissions import ALL, PERMISSIONS
 from models.identity.role import ROLE_NAME_PATTERN
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from web.conventions.listing import list_args_schema
 from web.schemas.common import Email, InputSchema, Password, PatchSchema, UTCDateTime
 
 Str = ma.fields.String
@@ -126,10 +127,7 @@ class UserUpdateSchema(PatchSchema):
     is_active = ma.fields.Boolean()
 
 
-class UserListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("name", "email", "role", "created_at", "last_login_at")
-    role = CommaList()
-    is_active = ma.fields.Boolean()
+UserListArgsSchema = list_args_schema(USERS, "UserListArgsSchema")
 
 
 def Permission():
@@ -148,10 +146,4 @@ class RoleUpdateSchema(PatchSchema):
     permissions = ma.fields.List(Permission())
 
 
-class AuditListArgsSchema(ListArgsSchema, InputSchema):
-    actor_id = ma.fields.Integer()
-    action = CommaList(choices=("create", "update", "delete", "restore"))
-    entity_type = Str()
-    entity_id = Str()
-    date_from = UTCDateTime()
-    date_to = UTCDateTime()
+AuditListArgsSchema = list_args_schema(AUDIT_LOG, "AuditListArgsSchema")

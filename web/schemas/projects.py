@@ -2,7 +2,8 @@
 import marshmallow as ma
 
 from models.dispatch import project
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from models.dispatch.lists import PROJECTS
+from web.conventions.listing import list_args_schema
 from web.schemas.common import InputSchema, Money, PatchSchema, Text
 from web.schemas.jobs import JobListItemSchema
 
@@ -44,7 +45,4 @@ class ProjectUpdateSchema(PatchSchema, ProjectInputSchema):
     status = Str(validate=ma.validate.OneOf(project.STATUSES))
 
 
-class ProjectListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("name", "start_date", "end_date", "status", "created_at")
-    status = CommaList(choices=project.STATUSES)
-    customer_id = Int()
+ProjectListArgsSchema = list_args_schema(PROJECTS, "ProjectListArgsSchema")
