@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import Column, DateTime, and_, or_, tuple_
+from sqlalchemy import Column, DateTime, and_, or_, true, tuple_
 from sqlalchemy.sql import ColumnElement, Select
 
 from models.core.errors import ValidationFailed
@@ -55,7 +55,8 @@ def on_or_before(column, description="", type=date) -> Filter:
     """A date, inclusive (on a timestamp column, up to that day's end, UTC), or a moment (type=datetime)."""
     description = description or f"{column.key} until"
     if type is date and isinstance(column.type, DateTime):
-        return Filter(date, lambda day: column < _midnight(day + timedelta(days=1)), description=description)
+        return Filter(date, lambda day: column < _midnight(day + timedelta(days=1)) if day < date.max else true(),
+                      description=description)
     return Filter(type, column.__le__, description=description)
 
 

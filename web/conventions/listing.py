@@ -98,9 +98,10 @@ class ListArgsSchema(InputSchema):
         return data
 
 
-CURSOR = ma.fields.String(validate=ma.validate.Length(max=1000), metadata={
-    "description": "keyset paging: empty for the first page, then the `meta.next_cursor` of the page before, "
-                   "with the same sort (instead of `page`)"})
+CURSOR = ma.fields.String(
+    validate=[ma.validate.Length(max=1000), ma.validate.Regexp(r"^[A-Za-z0-9_.-]*$")],
+    metadata={"description": "keyset paging: empty for the first page, then the `meta.next_cursor` of the page "
+                             "before, with the same sort (instead of `page`)"})
 
 
 def list_args_schema(spec: ListSpec, name: str, *, cursor: bool = False, **fields) -> type[ListArgsSchema]:
