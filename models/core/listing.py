@@ -161,13 +161,11 @@ class ListSpec:
         """Keyset: the rows after the one whose sort key (its `key_columns`, each as `json_value`)
         is `key`, in `sort` order."""
         keys = self.sort_keys(sort)
-        if len(key) != len(keys):
-            raise ValidationFailed("Invalid cursor", cursor=["does not fit this list's sort"])
         try:
-            values = [k.parse(v) for k, v in zip(keys, key)]
+            values = [k.parse(v) for k, v in zip(keys, key, strict=True)]
         except (TypeError, ValueError):
-            raise ValidationFailed("Invalid cursor", cursor=["does not fit this list's sort"]) from None
-        if values[-1] is None:
+            values = None
+        if not values or values[-1] is None:  # the id is never null
             raise ValidationFailed("Invalid cursor", cursor=["does not fit this list's sort"])
         return stmt.where(_after(keys, values))
 
