@@ -154,3 +154,26 @@ def test_a_route_without_query_parameters_refuses_any(board, auth, client):
 def test_the_common_list_parameters_pass(board, jobs):
     for query in ("page=2&per_page=5&sort=-created_at&q=Job", "cursor=&per_page=5&sort=title&q=Job"):
         assert board.get(f"{JOBS_URL}?{query}").status_code == 200, query
+
+
+LISTS = {"jobs": "/api/v1/jobs", "customers": "/api/v1/customers", "technicians": "/api/v1/technicians",
+         "projects": "/api/v1/projects", "users": "/api/v1/users"}
+
+
+def test_an_export_takes_the_filters_of_its_list_by_the_same_names(client, auth):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    catalog = client.get("/api/v1/admin/exports/resources", headers=auth.a.headers("owner")).get_json()["data"]
+    for entry in catalog:
+        parameters = {p["name"]: p for p in spec["paths"][LISTS[entry["resource"]]]["get"]["parameters"] if "name" in p}
+        for export_filter in entry["filters"]:
+            assert export_filter["name"] in parameters, (entry["resource"], export_filter["name"])
+            assert parameters[export_filter["name"]]["description"].startswith(export_filter["description"])
+
+
+def test_lists_take_the_filters_their_exports_had(board):
+    board.customer("Dated Co")
+    board.technician("Sam Skill", skills=["Plumbing"])
+    assert board.get("/api/v1/customers?created_from=2000-01-01&created_to=9999-12-31").get_json()["meta"]["total"] == 1
+    assert board.get("/api/v1/customers?created_from=9999-12-31").get_json()["meta"]["total"] == 0
+    assert board.get("/api/v1/technicians?skill=plumbing").get_json()["meta"]["total"] == 1
+    assert board.get("/api/v1/technicians?skill=plumb%25").get_json()["meta"]["total"] == 0  # no wildcards
