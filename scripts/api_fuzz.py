@@ -43,6 +43,7 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
     "POST /api/v1/users": ("422", "`role` must name a role of the organization (GET /admin/roles)"),
     "PATCH /api/v1/users/{user_id}": ("422", "`role` must name a role of the organization (GET /admin/roles)"),
+    "GET /api/v1/jobs": ("422", "a `cursor` this list did not give, or made for another sort, or sent with `page`"),
     "POST /api/v1/jobs": ("422", "`project_id` must name a project of the job's customer"),
     "PATCH /api/v1/jobs/{job_id}": ("422", "`project_id` must name a project of the job's customer"),
     "POST /api/v1/projects": ("422", "`end_date` before `start_date`"),

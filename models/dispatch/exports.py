@@ -2,8 +2,8 @@
 Column names follow the API's field names."""
 from sqlalchemy import func, select
 
-from models.core.exports import ExportSpec, Filter, any_of, equal_to, on_or_after, on_or_before
-from models.dispatch import job_list, project as projects, technician as technicians
+from models.core.exports import ExportSpec
+from models.dispatch import lists
 from models.dispatch.customer import Customer
 from models.dispatch.job import Job
 from models.dispatch.project import Project
@@ -25,7 +25,7 @@ JOBS = ExportSpec(
     ],
     joins=[(Customer, Customer.id == Job.customer_id), (Project, Project.id == Job.project_id),
            (Technician, Technician.id == Job.technician_id)],
-    filters=job_list.FILTERS,
+    listing=lists.JOBS,
 )
 
 CUSTOMERS = ExportSpec(
@@ -36,11 +36,7 @@ CUSTOMERS = ExportSpec(
         ("email", Customer.email), ("phone", Customer.phone), ("address", Customer.address),
         ("city", Customer.city), ("created_at", Customer.created_at), ("updated_at", Customer.updated_at),
     ],
-    filters={
-        "city": equal_to(Customer.city, str),
-        "created_from": on_or_after(Customer.created_at, "created on or after (UTC day)"),
-        "created_to": on_or_before(Customer.created_at, "created on or before (UTC day)"),
-    },
+    listing=lists.CUSTOMERS,
 )
 
 SKILLS = (select(func.aggregate_strings(TechnicianSkill.skill, ", "))
@@ -55,11 +51,7 @@ TECHNICIANS = ExportSpec(
         ("user_id", Technician.user_id), ("lat", Technician.lat), ("lng", Technician.lng),
         ("location_updated_at", Technician.location_updated_at), ("created_at", Technician.created_at),
     ],
-    filters={
-        "status": any_of(Technician.status, technicians.STATUSES),
-        "skill": Filter(str, lambda skill: Technician.id.in_(
-            select(TechnicianSkill.technician_id).where(TechnicianSkill.skill == skill)), description="has this skill"),
-    },
+    listing=lists.TECHNICIANS,
 )
 
 PROJECTS = ExportSpec(
@@ -72,10 +64,5 @@ PROJECTS = ExportSpec(
         ("created_at", Project.created_at), ("updated_at", Project.updated_at),
     ],
     joins=[(Customer, Customer.id == Project.customer_id)],
-    filters={
-        "status": any_of(Project.status, projects.STATUSES),
-        "customer_id": equal_to(Project.customer_id),
-        "date_from": on_or_after(Project.start_date, "starting on or after"),
-        "date_to": on_or_before(Project.start_date, "starting on or before"),
-    },
+    listing=lists.PROJECTS,
 )

@@ -7,21 +7,9 @@ joins, so the COUNT and the deep-page id query that paginate() derives from this
 select read the jobs index alone (index-only), and only the page's rows look names up."""
 from sqlalchemy import select
 
-from models.core.exports import any_of, equal_to, on_or_after, on_or_before
 from models.dispatch.customer import Customer
-from models.dispatch.job import PRIORITIES, STATUSES, Job
+from models.dispatch.job import Job
 from models.dispatch.technician import Technician
-
-# How jobs are narrowed, by the list's query parameters and the jobs export alike.
-FILTERS = {
-    "status": any_of(Job.status, STATUSES),
-    "priority": any_of(Job.priority, PRIORITIES),
-    "technician_id": equal_to(Job.technician_id),
-    "customer_id": equal_to(Job.customer_id),
-    "project_id": equal_to(Job.project_id),
-    "date_from": on_or_after(Job.scheduled_date, "scheduled on or after"),
-    "date_to": on_or_before(Job.scheduled_date, "scheduled on or before"),
-}
 
 
 def _name_of(model, key):
@@ -29,7 +17,7 @@ def _name_of(model, key):
 
 
 def list_items():
-    """`select` of list rows; filter, sort and page it like `select(Job)`."""
+    """`select` of list rows; filter, sort and page it like `select(Job)` (models.dispatch.lists.JOBS)."""
     return select(
         Job.id, Job.title, Job.customer_id, _name_of(Customer, Job.customer_id).label("customer_name"),
         Job.status, Job.priority, Job.technician_id, _name_of(Technician, Job.technician_id).label("technician_name"),

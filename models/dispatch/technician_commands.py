@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 from models.core.db import db
 from models.core.errors import Conflict
 from models.core.tenancy import get_or_404
-from models.dispatch.technician import Technician, TechnicianSkill, bounding_box
+from models.dispatch.technician import Technician, bounding_box
 from models.identity import User
 
 FIELDS = ("name", "email", "phone", "user_id")
@@ -41,16 +41,9 @@ def update_technician(technician: Technician, changes: dict) -> Technician:
     return technician
 
 
-def search_statement(*, statuses=None, skill=None, available=None):
-    stmt = select(Technician).options(selectinload(Technician.skill_rows))
-    if statuses:
-        stmt = stmt.where(Technician.status.in_(statuses))
-    if available is not None:
-        stmt = stmt.where((Technician.status == "available") if available else (Technician.status != "available"))
-    if skill:
-        stmt = stmt.where(Technician.id.in_(
-            select(TechnicianSkill.technician_id).where(TechnicianSkill.skill.ilike(skill))))
-    return stmt
+def team():
+    """The technicians, with their skills; narrowed and ordered by models.dispatch.lists.TECHNICIANS."""
+    return select(Technician).options(selectinload(Technician.skill_rows))
 
 
 def nearest(stmt, lat: float, lng: float, radius_km: float) -> list[Technician]:

@@ -1,5 +1,6 @@
 """What the identity resources export (models.core.exports): users, without password hashes or any secret."""
-from models.core.exports import ExportSpec, any_of, equal_to
+from models.core.exports import ExportSpec
+from models.identity import lists
 from models.identity.user import User
 
 USERS = ExportSpec(
@@ -9,8 +10,5 @@ USERS = ExportSpec(
         ("id", User.id), ("name", User.name), ("email", User.email), ("phone", User.phone), ("role", User.role),
         ("is_active", User.is_active), ("created_at", User.created_at), ("last_login_at", User.last_login_at),
     ],
-    filters={
-        "role": any_of(User.role, description="any of these role names"),
-        "is_active": equal_to(User.is_active, bool),
-    },
+    listing=lists.USERS,
 )

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from models.core.db import db
 from models.ops import background_job
 from models.ops.background_job import BackgroundJob
+from models.ops.lists import BACKGROUND_JOBS
 from tasks.inspection import live_state
 from web.auth import requires_any
 from web.conventions import file_links
@@ -21,11 +22,6 @@ blp = Blueprint("background_jobs", __name__, url_prefix="/api/v1/admin/jobs",
 # Whoever may start background work may watch their own; jobs:background sees all.
 watches_jobs = requires_any("jobs:background", "exports:create", "system:backup", "system:restore", "analytics:read")
 
-FILTERS = {"kind": lambda v: BackgroundJob.kind.in_(v), "status": lambda v: BackgroundJob.status.in_(v)}
-SORTABLE = {"created_at": BackgroundJob.created_at, "finished_at": BackgroundJob.finished_at,
-            "status": BackgroundJob.status, "kind": BackgroundJob.kind}
-SEARCH = (BackgroundJob.id, BackgroundJob.kind, BackgroundJob.message, BackgroundJob.error,
-          BackgroundJob.artifact_name)
 
 
 def _visible(job_id: str) -> BackgroundJob:
@@ -57,10 +53,7 @@ class BackgroundJobs(MethodView):
         """The background jobs the caller may see, newest first.
 
         Filters: kind, status (comma lists); `q` searches the id, kind, message, error and file name."""
-        stmt = background_job.visible(g.user.id, g.permissions)
-        stmt = stmt.where(*(FILTERS[name](args[name]) for name in FILTERS if args.get(name)))
-        return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at",
-                        tiebreaker=BackgroundJob.id.desc(), search=SEARCH)
+        return paginate(background_job.visible(g.user.id, g.permissions), args, BACKGROUND_JOBS)
 
 
 @blp.route("/<string:job_id>")

@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from models.core.db import db
 from models.ops import backups
-from models.ops.background_job import BackgroundJob
+from models.ops.lists import BACKUPS
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint
@@ -16,8 +16,6 @@ from web.schemas.backups import BackupListArgsSchema, BackupSchema, RestoreReque
 
 blp = Blueprint("backups", __name__, url_prefix="/api/v1/admin/system",
                 description="Organization backups and restores")
-
-SORTABLE = {"created_at": BackgroundJob.created_at}
 
 
 @blp.route("/backup")
@@ -46,11 +44,7 @@ class Backups(MethodView):
         """List the organization's backups, newest first.
 
         Filter: `status`; `q` searches the id and the file name."""
-        stmt = backups.backups()
-        if args.get("status"):
-            stmt = stmt.where(BackgroundJob.status.in_(args["status"]))
-        return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at",
-                        tiebreaker=BackgroundJob.id.desc(), search=(BackgroundJob.id, BackgroundJob.artifact_name))
+        return paginate(backups.backups(), args, BACKUPS)
 
 
 @blp.route("/restore")

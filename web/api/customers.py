@@ -4,14 +4,13 @@ from sqlalchemy import select
 from models.core.db import db
 from models.core.tenancy import get_or_404
 from models.dispatch import Customer
+from models.dispatch.lists import CUSTOMERS
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
 from web.schemas.customers import CustomerInputSchema, CustomerListArgsSchema, CustomerSchema, CustomerUpdateSchema
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers", description="Customers of field work")
-
-SORTABLE = {"name": Customer.name, "city": Customer.city, "created_at": Customer.created_at}
 
 
 @blp.route("")
@@ -22,13 +21,9 @@ class Customers(MethodView):
     def get(self, args):
         """List customers.
 
-        Filter: `city`; `q` searches the name, contact person, email, phone and address."""
-        stmt = select(Customer)
-        if "city" in args:
-            stmt = stmt.where(Customer.city == args["city"])
-        return paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=Customer.id,
-                        search=(Customer.name, Customer.contact_person, Customer.email, Customer.phone,
-                                Customer.address))
+        Filters: `city`, `created_from`, `created_to`; `q` searches the name, contact person, email,
+        phone and address."""
+        return paginate(select(Customer), args, CUSTOMERS)
 
     @requires("jobs:write")
     @blp.arguments(CustomerInputSchema)

@@ -1,12 +1,12 @@
 from flask import g
 from flask.views import MethodView
-from sqlalchemy import case, select
 
 from models.core.db import db
-from models.dispatch import Customer, Job
+from models.dispatch import Job
 from models.dispatch import job_commands as commands
 from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible
-from models.dispatch.job_list import FILTERS, list_items
+from models.dispatch.job_list import list_items
+from models.dispatch.lists import JOBS
 from web.auth import requires, requires_any
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint, created
@@ -18,11 +18,6 @@ from web.schemas.jobs import (AssignSchema, HistoryEntrySchema, JobDetailSchema,
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Field jobs and their workflow")
 reads_jobs = requires_any("jobs:read", "jobs:read_assigned")  # which jobs: see job_access.visible
 
-PRIORITY_RANK = case({"low": 0, "medium": 1, "high": 2, "urgent": 3}, value=Job.priority)
-SORTABLE = {"created_at": Job.created_at, "updated_at": Job.updated_at, "scheduled_date": Job.scheduled_date,
-            "priority": PRIORITY_RANK, "status": Job.status, "title": Job.title, "value": Job.value}
-SEARCH = (Job.title, Job.address,
-          lambda pattern: Job.customer_id.in_(select(Customer.id).where(Customer.name.ilike(pattern, escape="\\"))))
 count_cache.cache_counts_of(Job)  # the dispatch board's hot path (README, Benchmarks)
 
 
@@ -34,17 +29,15 @@ def _detail(job_id: int):
 class Jobs(MethodView):
     @reads_jobs
     @blp.arguments(JobListArgsSchema, location="query")
-    @blp.paginated(JobListItemSchema)
+    @blp.paginated(JobListItemSchema, cursor=True)
     def get(self, args):
         """List the jobs the caller may see.
 
         Technicians see the jobs assigned to them. Filters: `status`, `priority` (comma lists),
         `technician_id`, `customer_id`, `project_id`, `date_from`, `date_to` (the scheduled date); `q`
-        searches the title, the address and the customer's name."""
-        stmt = visible(list_items(), g.user.id, g.permissions)
-        stmt = stmt.where(*(FILTERS[name].condition(args[name]) for name in FILTERS if name in args))
-        return paginate(stmt, args, sortable=SORTABLE, default_sort="-created_at", tiebreaker=Job.id.desc(),
-                        search=SEARCH, items=MAPPINGS)
+        searches the title, the address and the customer's name. Pages by number (`page`), or by
+        keyset (`cursor`, then `meta.next_cursor`) to scroll deep at the first page's cost."""
+        return paginate(visible(list_items(), g.user.id, g.permissions), args, JOBS, items=MAPPINGS)
 
     @requires("jobs:write")
     @blp.arguments(JobInputSchema)

@@ -7,6 +7,7 @@ from models.core.tenancy import get_or_404
 from models.dispatch import Job, Project
 from models.dispatch import project as projects
 from models.dispatch.job_list import list_items
+from models.dispatch.lists import PROJECTS
 from models.dispatch.project import ProjectProgress, progress_query, with_progress
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
@@ -16,9 +17,6 @@ from web.schemas.projects import (ProjectDetailSchema, ProjectHistoryEntrySchema
                                   ProjectListArgsSchema, ProjectListItemSchema, ProjectUpdateSchema)
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v1/projects", description="Projects grouping jobs")
-
-SORTABLE = {"name": Project.name, "start_date": Project.start_date, "end_date": Project.end_date,
-            "status": Project.status, "created_at": Project.created_at}
 
 
 def _with_progress(project_id: int) -> ProjectProgress:
@@ -46,14 +44,9 @@ class Projects(MethodView):
     def get(self, args):
         """List projects with their job counts and progress.
 
-        Filters: `status` (comma list), `customer_id`; `q` searches the name."""
-        stmt = progress_query()
-        if args.get("status"):
-            stmt = stmt.where(Project.status.in_(args["status"]))
-        if "customer_id" in args:
-            stmt = stmt.where(Project.customer_id == args["customer_id"])
-        page = paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=Project.id,
-                        search=(Project.name,), items=ROWS)
+        Filters: `status` (comma list), `customer_id`, `date_from`, `date_to` (the start date); `q`
+        searches the name."""
+        page = paginate(progress_query(), args, PROJECTS, items=ROWS)
         page.items = with_progress(page.items)
         return page
 

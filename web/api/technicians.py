@@ -5,7 +5,9 @@ from models.core.db import db
 from models.core.errors import PermissionDenied
 from models.core.permissions import grants
 from models.core.tenancy import get_or_404
-from models.dispatch import Technician, technician_commands as commands
+from models.dispatch import Technician
+from models.dispatch import technician_commands as commands
+from models.dispatch.lists import TECHNICIANS
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import Page, paginate
@@ -14,8 +16,6 @@ from web.schemas.technicians import (LocationInputSchema, TechnicianInputSchema,
                                      TechnicianSchema, TechnicianUpdateSchema)
 
 blp = Blueprint("technicians", __name__, url_prefix="/api/v1/technicians", description="The field team")
-
-SORTABLE = {"name": Technician.name, "status": Technician.status, "created_at": Technician.created_at}
 
 
 @blp.route("")
@@ -28,13 +28,10 @@ class Technicians(MethodView):
 
         Filters: `status` (comma list), `skill`, `available`; `near=lat,lng` with `radius_km` lists only
         technicians with a known position within that radius, nearest first, with `distance_km`."""
-        stmt = commands.search_statement(statuses=args.get("status"), skill=args.get("skill"),
-                                         available=args.get("available"))
         if "near" not in args:
-            return paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=Technician.id,
-                            search=(Technician.name, Technician.email, Technician.phone))
+            return paginate(commands.team(), args, TECHNICIANS)
         lat, lng = (float(part) for part in args["near"].split(","))
-        found = commands.nearest(stmt, lat, lng, args["radius_km"])
+        found = commands.nearest(TECHNICIANS.narrow(commands.team(), args), lat, lng, args["radius_km"])
         start = (args["page"] - 1) * args["per_page"]
         return Page(found[start:start + args["per_page"]], len(found), args["page"], args["per_page"])
 

@@ -6,6 +6,7 @@ from models.core.db import db
 from models.core.tenancy import get_or_404
 from models.identity import User
 from models.identity.accounts import delete_user, update_user
+from models.identity.lists import USERS
 from models.identity.user import create_user
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
@@ -15,9 +16,6 @@ from web.schemas.identity import UserCreateSchema, UserListArgsSchema, UserSchem
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="People of the organization")
 
-SORTABLE = {"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at,
-            "last_login_at": User.last_login_at}
-
 
 @blp.route("")
 class Users(MethodView):
@@ -26,13 +24,7 @@ class Users(MethodView):
     @blp.paginated(UserSchema)
     def get(self, args):
         """List users (filters: role, is_active; search q on name and email)."""
-        stmt = select(User)
-        if args.get("role"):
-            stmt = stmt.where(User.role.in_(args["role"]))
-        if "is_active" in args:
-            stmt = stmt.where(User.is_active.is_(args["is_active"]))
-        return paginate(stmt, args, sortable=SORTABLE, default_sort="name", tiebreaker=User.id,
-                        search=(User.name, User.email))
+        return paginate(select(User), args, USERS)
 
     @requires("users:manage")
     @blp.arguments(UserCreateSchema)

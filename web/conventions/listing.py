@@ -1,68 +1,18 @@
-"""Pagination, sorting, free-text search and multi-value filters (docs/api.md), once."""
+"""Lists over HTTP (docs/api.md#lists): a resource's ListSpec (models.core.listing) as pages:
+numbered (`page`, with an exact total) or keyset (`cursor`, signed, with `next_cursor` and
+`has_more` and no total). Its query schema: web.schemas.listing."""
 import json
 import math
-import re
 from dataclasses import dataclass
 
-import marshmallow as ma
-from flask import g, request
-from sqlalchemy import func, or_, select
+from flask import current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
 
 from models.core.db import db
 from models.core.errors import ValidationFailed
+from models.core.listing import ListSpec, json_value
 from web.conventions import count_cache
-
-MAX_PER_PAGE = 100
-
-
-def _list_of(item_pattern: str) -> str:
-    return f"^{item_pattern}(,{item_pattern})*$"
-
-
-class CommaList(ma.fields.String):
-    """`status=pending,assigned` -> ["pending", "assigned"]: values separated by commas, no
-    blanks, each one of `choices` when given (the document carries the same rule as a pattern)."""
-
-    def __init__(self, choices=None, **kwargs):
-        self.choices = tuple(choices) if choices is not None else None
-        item = f"({'|'.join(re.escape(choice) for choice in self.choices)})" if self.choices else r"[^,\x00]+"
-        metadata = {"description": "comma-separated" + (f"; each one of: {', '.join(self.choices)}"
-                                                        if self.choices else " values"), **kwargs.pop("metadata", {})}
-        super().__init__(validate=ma.validate.Regexp(_list_of(item), error=self._error()), metadata=metadata,
-                         **kwargs)
-
-    def _error(self) -> str:
-        allowed = f"; allowed: {', '.join(self.choices)}" if self.choices else ""
-        return "use comma-separated values without blanks" + allowed
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        super()._deserialize(value, attr, data, **kwargs)  # a string
-        return value.split(",")
-
-    def _validate(self, value):
-        super()._validate(",".join(value))
-
-
-class Sort(ma.fields.String):
-    """`sort=name` or `sort=-created_at,name`: each of `names`, `-` for descending."""
-
-    def __init__(self, *names: str, **kwargs):
-        self.names = names
-        field = f"-?({'|'.join(re.escape(name) for name in names)})"
-        super().__init__(validate=ma.validate.Regexp(_list_of(field), error=f"sort by {', '.join(names)} "
-                                                                            "(-field for descending)"),
-                         metadata={"description": f"field or -field, comma-separated; fields: {', '.join(names)}"},
-                         **kwargs)
-
-
-class ListArgsSchema(ma.Schema):
-    """Query parameters every list endpoint accepts; resources subclass it to add filters and
-    declare `sort = Sort(...)` with the fields they sort by."""
-
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
-    sort = Sort("created_at")
-    q = ma.fields.String(validate=ma.validate.Length(max=200), metadata={"description": "free-text search"})
 
 
 @dataclass
@@ -82,34 +32,15 @@ class Page:
         }
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+@dataclass
+class CursorPage:
+    items: list
+    per_page: int
+    next_cursor: str | None
 
-
-def contains(column, pattern):
-    return column.ilike(pattern, escape="\\")
-
-
-def apply_search(stmt, term: str | None, targets):
-    """`targets`: columns to match, or callables turning the LIKE pattern into a condition
-    (for matches in related tables, e.g. `lambda p: Job.customer_id.in_(...)`)."""
-    if not term:
-        return stmt
-    pattern = f"%{_escape_like(term)}%"
-    return stmt.where(or_(*(t(pattern) if callable(t) else contains(t, pattern) for t in targets)))
-
-
-def apply_sort(stmt, sort: str | None, sortable: dict, default: str, tiebreaker):
-    order = []
-    for field in (sort or default).split(","):
-        field = field.strip()
-        column = sortable.get(field.lstrip("-"))
-        if column is None:
-            raise ValidationFailed(
-                "Unknown sort field", sort=[f"{field!r} is not sortable; use one of: {', '.join(sorted(sortable))}"]
-            )
-        order.append(column.desc() if field.startswith("-") else column.asc())
-    return stmt.order_by(*order, tiebreaker)
+    @property
+    def meta(self) -> dict:
+        return {"per_page": self.per_page, "next_cursor": self.next_cursor, "has_more": self.next_cursor is not None}
 
 
 # Past this many rows, OFFSET walks ids only (index-only) and only the page's rows are read.
@@ -117,16 +48,18 @@ DEFERRED_JOIN_OFFSET = 1000
 ENTITIES, ROWS, MAPPINGS = "entities", "rows", "mappings"
 
 
-def paginate(stmt, args: dict, *, sortable: dict, default_sort: str, tiebreaker, search=(),
-             items=ENTITIES) -> Page:
-    """Run a filtered select as one page: one COUNT (cached for tables in
+def paginate(stmt, args: dict, spec: ListSpec, *, items=ENTITIES) -> Page | CursorPage:
+    """Run a select, narrowed by the spec's filters and `q` from `args`, as one page: with
+    `cursor`, a keyset page (one query); else one COUNT (cached for tables in
     count_cache.CACHED_TABLES) and one page query.
 
     `stmt` selects one entity (items=ENTITIES) or rows of its columns and others (ROWS:
     tuples, MAPPINGS: dict-like rows)."""
-    stmt = apply_search(stmt, args.get("q"), search)
+    stmt = spec.narrow(stmt, args)
+    if "cursor" in args:
+        return _cursor_page(stmt, args, spec, items)
     total = _count(stmt, args)
-    stmt = apply_sort(stmt, args.get("sort"), sortable, default_sort, tiebreaker)
+    stmt = spec.order(stmt, args.get("sort"))
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
     if offset > DEFERRED_JOIN_OFFSET:
@@ -154,7 +87,7 @@ def _count(stmt, args: dict) -> int:
     if table not in count_cache.CACHED_TABLES:
         return compute()
     # What decides the rows: the endpoint, who asks (visibility differs by caller) and the filters.
-    filters = {name: value for name, value in args.items() if name not in ("page", "per_page", "sort")}
+    filters = {name: value for name, value in args.items() if name not in ("page", "per_page", "sort", "cursor")}
     identity = json.dumps([request.endpoint, g.user.id, filters], sort_keys=True, default=str)
     return count_cache.cached_count(table, identity, compute)
 
@@ -165,3 +98,50 @@ def _deferred_page(stmt, offset: int, limit: int, items: str) -> list:
     entity = stmt.column_descriptions[0]["entity"]
     page_ids = stmt.with_only_columns(entity.id).offset(offset).limit(limit).subquery()
     return _fetch(stmt.where(entity.id.in_(select(page_ids.c.id))), items)
+
+
+# --- keyset pages ------------------------------------------------------------------
+
+def _cursor_page(stmt, args: dict, spec: ListSpec, items: str) -> CursorPage:
+    """The rows after the cursor's (first ones for an empty cursor), one more than a page to
+    know whether more follow; the next cursor is the last row's sort key, signed."""
+    sort, per_page = spec.sort_of(args.get("sort")), args["per_page"]
+    stmt = spec.order(stmt, sort)
+    if args["cursor"]:
+        stmt = spec.after(stmt, sort, _read_cursor(args["cursor"], sort))
+    keys = spec.key_columns(sort)
+    result = db.session.execute(stmt.add_columns(*keys).limit(per_page + 1))
+    rows = (result.unique() if items == ENTITIES else result).all()
+    has_more, rows = len(rows) > per_page, rows[:per_page]
+    next_cursor = _cursor(sort, [json_value(v) for v in rows[-1][-len(keys):]]) if has_more else None
+    if items == ENTITIES:
+        found = [row[0] for row in rows]
+    elif items == MAPPINGS:
+        found = [row._mapping for row in rows]
+    else:
+        found = [tuple(row)[:-len(keys)] for row in rows]
+    return CursorPage(found, per_page, next_cursor)
+
+
+def _signer() -> URLSafeSerializer:
+    """Cursors are signed with the app's secret, for one list (endpoint): opaque to clients,
+    and a cursor altered or made for another list is refused."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"fieldops.list-cursor:{request.endpoint}")
+
+
+def _cursor(sort: str, key: list) -> str:
+    return _signer().dumps({"sort": sort, "after": key})
+
+
+def _read_cursor(cursor: str, sort: str) -> list:
+    try:
+        payload = _signer().loads(cursor)
+    except BadSignature:
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("after"), list):
+        raise ValidationFailed("Invalid cursor", cursor=[
+            "not a cursor this list gave: send a `meta.next_cursor` as it came, or an empty cursor to start"])
+    if payload.get("sort") != sort:
+        raise ValidationFailed("The cursor is of another sort", cursor=[
+            f"made for sort={payload.get('sort')}: send that sort with it, or an empty cursor to start over"])
+    return payload["after"]

@@ -3,7 +3,7 @@ operation really answers, derived from how its view is declared.
 
 A view's decorators already say most of it: `@public` or a permission check (401, 403,
 `security`), path parameters (404), a JSON or multipart body (400, 413, 415, 422), query
-arguments (422), a rate limit (429 with Retry-After), a GET (ETag, If-None-Match, 304), a
+arguments (422; any operation answers 422 to a query parameter it does not declare), a rate limit (429 with Retry-After), a GET (ETag, If-None-Match, 304), a
 write (Idempotency-Key, Idempotent-Replayed), 201/202 (Location). `operation_doc` turns that
 into the operation's responses, parameters and headers, and gives it an operationId; views
 add only what is theirs alone, such as `conflicts("...")`."""
@@ -93,7 +93,8 @@ ERROR_RESPONSES = {
     "PayloadTooLarge": (413, "The body is larger than this endpoint accepts", ErrorEnvelopeSchema, ()),
     "UnsupportedMediaType": (415, "The body is not of a media type this endpoint reads (see requestBody)",
                              ErrorEnvelopeSchema, ()),
-    "ValidationError": (422, "Invalid fields or query parameters: `details` maps each to its messages",
+    "ValidationError": (422, "Invalid fields or query parameters (one the operation does not declare "
+                             "included): `details` maps each to its messages",
                         ErrorEnvelopeSchema, ()),
     "RateLimited": (429, "Too many requests: wait `Retry-After` seconds", ErrorEnvelopeSchema, ("Retry-After",)),
     "ServiceUnavailable": (503, "A dependency (database, Redis) is down: retry after `Retry-After` seconds",
@@ -157,7 +158,7 @@ def _operation_id(method: str, function) -> str:
     return method + owner[:1].upper() + owner[1:] if owner != function.__name__ else method + function.__name__.title()
 
 
-def _body_locations(function) -> set:
+def argument_locations(function) -> set:
     parameters = getattr(function, "_apidoc", {}).get("arguments", {}).get("parameters", [])
     return {parameter["in"] for parameter in parameters}
 
@@ -167,7 +168,7 @@ def operation_doc(method: str, function, rule: str) -> dict:
     {operationId, security?, parameters, errors: {status: response name}, success_headers}."""
     public = getattr(function, "_public", False)
     permissions = getattr(function, "_permissions", ())
-    locations = _body_locations(function)
+    locations = argument_locations(function)
     errors = {}
     if "json" in locations:
         errors[400] = "MalformedJson"
@@ -179,8 +180,7 @@ def operation_doc(method: str, function, rule: str) -> dict:
         errors[404] = "NotFound"
     if locations & set(BODY_LOCATIONS):
         errors.update({413: "PayloadTooLarge", 415: "UnsupportedMediaType"})
-    if locations:
-        errors[422] = "ValidationError"
+    errors[422] = "ValidationError"  # at least for a query parameter the operation does not declare
     if getattr(function, "_rate_limited", False):
         errors[429] = "RateLimited"
     errors[503] = "ServiceUnavailable"

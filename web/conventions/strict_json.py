@@ -48,10 +48,11 @@ class JSONProvider(DefaultJSONProvider):
 class Parser(FlaskParser):
     """webargs' Flask parser reading bodies with `loads` (it would call json.loads itself), and
     an upload's files with its text fields, so that a field the schema does not name is an
-    unknown field (422) rather than unseen."""
+    unknown field (422) rather than unseen; in a query string too."""
 
-    # The schema's own `unknown` (RAISE) decides, as for JSON; webargs would EXCLUDE here.
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": None}
+    # The schema's own `unknown` (RAISE) decides, as for JSON; webargs would EXCLUDE these, so a
+    # misspelt query parameter (a filter) would be ignored and an unfiltered list answered.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": None, "query": None}
 
     def load_files(self, req, schema):
         return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)

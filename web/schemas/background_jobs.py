@@ -3,10 +3,11 @@ one is web.conventions.background)."""
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
+from models.ops.lists import BACKGROUND_JOBS
 from web.conventions import file_links
 from web.conventions.background import DOWNLOAD_URL
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
-from web.schemas.common import InputSchema, UTCDateTime
+from web.schemas.common import UTCDateTime
+from web.schemas.listing import list_args_schema
 
 
 class BackgroundJobSchema(ma.Schema):
@@ -51,7 +52,4 @@ class BackgroundJobDetailSchema(BackgroundJobSchema):
         return file_links.link("download", job.organization_id, job=job.id) if self._download_url(job) else None
 
 
-class BackgroundJobListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("created_at", "finished_at", "status", "kind")
-    kind = CommaList()
-    status = CommaList(choices=STATUSES)
+BackgroundJobListArgsSchema = list_args_schema(BACKGROUND_JOBS, "BackgroundJobListArgsSchema")

@@ -2,9 +2,10 @@
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
+from models.ops.lists import BACKUPS
 from web.conventions.background import DOWNLOAD_URL
-from web.conventions.listing import CommaList, ListArgsSchema
 from web.schemas.common import InputSchema, UTCDateTime
+from web.schemas.listing import list_args_schema
 
 
 class RestoreRequestSchema(InputSchema):
@@ -14,8 +15,7 @@ class RestoreRequestSchema(InputSchema):
         "description": "Only report, per table, what the restore would insert, update and delete"})
 
 
-class BackupListArgsSchema(ListArgsSchema, InputSchema):
-    status = CommaList(choices=STATUSES)
+BackupListArgsSchema = list_args_schema(BACKUPS, "BackupListArgsSchema")
 
 
 def _result(job) -> dict:

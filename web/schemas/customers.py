@@ -1,8 +1,9 @@
 """Customers (seed 000 shapes)."""
 import marshmallow as ma
 
-from web.conventions.listing import ListArgsSchema, Sort
+from models.dispatch.lists import CUSTOMERS
 from web.schemas.common import Email, InputSchema, PatchSchema, Text, UTCDateTime
+from web.schemas.listing import list_args_schema
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
@@ -32,6 +33,4 @@ class CustomerUpdateSchema(PatchSchema, CustomerInputSchema):
     name = Str(validate=ma.validate.Length(min=1, max=200))
 
 
-class CustomerListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("name", "city", "created_at")
-    city = Str()
+CustomerListArgsSchema = list_args_schema(CUSTOMERS, "CustomerListArgsSchema")

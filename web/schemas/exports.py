@@ -2,16 +2,17 @@
 resource's declaration (models.core.exports) before any job exists, and the
 catalog of what can be exported."""
 import re
-from datetime import date
+from datetime import date, datetime
 
 import marshmallow as ma
 
 from models.core import exports
-from models.core.db import MAX_INT
+from models.core.listing import Filter
 from models.ops.exports import FORMATS
 from web.schemas.common import InputSchema
+from web.schemas.listing import value_field
 
-TYPE_NAMES = {int: "integer", str: "string", bool: "boolean", date: "date"}
+TYPE_NAMES = {int: "integer", str: "string", bool: "boolean", date: "date", datetime: "date-time"}
 
 
 class ValueList(ma.fields.Field):
@@ -45,20 +46,8 @@ class ValueList(ma.fields.Field):
         return None if value is None else [self.inner._serialize(item, attr, obj) for item in value]
 
 
-def _value_field(spec_filter: exports.Filter) -> ma.fields.Field:
-    if spec_filter.type is date:
-        return ma.fields.Date()
-    if spec_filter.type is bool:
-        return ma.fields.Boolean()
-    if spec_filter.type is int:  # ids
-        return ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_INT))
-    if spec_filter.choices:
-        return ma.fields.String(validate=ma.validate.OneOf(spec_filter.choices))
-    return ma.fields.String(validate=ma.validate.Length(min=1, max=200))
-
-
-def _field(spec_filter: exports.Filter) -> ma.fields.Field:
-    inner = _value_field(spec_filter)
+def _field(spec_filter: Filter) -> ma.fields.Field:
+    inner = value_field(spec_filter)
     field = ValueList(inner, spec_filter.choices) if spec_filter.many else inner
     field.metadata["description"] = spec_filter.description
     return field

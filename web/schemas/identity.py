@@ -4,9 +4,10 @@ import marshmallow as ma
 
 from models.core import audit
 from models.core.permissions import ALL, PERMISSIONS
+from models.identity.lists import AUDIT_LOG, USERS
 from models.identity.role import ROLE_NAME_PATTERN
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
 from web.schemas.common import Email, InputSchema, Password, PatchSchema, UTCDateTime
+from web.schemas.listing import list_args_schema
 
 Str = ma.fields.String
 TIME_ZONES = sorted(available_timezones())
@@ -148,10 +149,7 @@ class UserUpdateSchema(PatchSchema):
     is_active = ma.fields.Boolean()
 
 
-class UserListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("name", "email", "role", "created_at", "last_login_at")
-    role = CommaList()
-    is_active = ma.fields.Boolean()
+UserListArgsSchema = list_args_schema(USERS, "UserListArgsSchema")
 
 
 def Permission():
@@ -170,10 +168,4 @@ class RoleUpdateSchema(PatchSchema):
     permissions = ma.fields.List(Permission())
 
 
-class AuditListArgsSchema(ListArgsSchema, InputSchema):
-    actor_id = ma.fields.Integer()
-    action = CommaList(choices=("create", "update", "delete", "restore"))
-    entity_type = EntityType()
-    entity_id = Str()
-    date_from = UTCDateTime()
-    date_to = UTCDateTime()
+AuditListArgsSchema = list_args_schema(AUDIT_LOG, "AuditListArgsSchema", entity_type=EntityType())

@@ -2,8 +2,9 @@
 import marshmallow as ma
 
 from models.dispatch import job
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from models.dispatch.lists import JOBS
 from web.schemas.common import InputSchema, Latitude, Longitude, Money, PatchSchema, Text, UTCDateTime
+from web.schemas.listing import list_args_schema
 from web.schemas.photos import AttachmentSchema
 
 Str, Int = ma.fields.String, ma.fields.Integer
@@ -129,15 +130,7 @@ class JobUpdateSchema(PatchSchema, JobInputSchema):
     version = Int(metadata={"description": "the version you edited; 409 if the job changed since"})
 
 
-class JobListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("created_at", "updated_at", "scheduled_date", "priority", "status", "title", "value")
-    status = CommaList(choices=job.STATUSES)
-    priority = CommaList(choices=job.PRIORITIES)
-    technician_id = Int()
-    customer_id = Int()
-    project_id = Int()
-    date_from = ma.fields.Date()
-    date_to = ma.fields.Date()
+JobListArgsSchema = list_args_schema(JOBS, "JobListArgsSchema", cursor=True)
 
 
 class StatusChangeSchema(InputSchema):

@@ -2,9 +2,10 @@
 import marshmallow as ma
 
 from models.dispatch import project
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from models.dispatch.lists import PROJECTS
 from web.schemas.common import InputSchema, Money, PatchSchema, Text
 from web.schemas.jobs import HistoryEntrySchema, JobListItemSchema
+from web.schemas.listing import list_args_schema
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
@@ -62,10 +63,7 @@ class ProjectUpdateSchema(PatchSchema, ProjectInputSchema):
             raise ma.ValidationError("only with a status change", "reason")
 
 
-class ProjectListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("name", "start_date", "end_date", "status", "created_at")
-    status = CommaList(choices=project.STATUSES)
-    customer_id = Int()
+ProjectListArgsSchema = list_args_schema(PROJECTS, "ProjectListArgsSchema")
 
 
 class ProjectHistoryEntrySchema(HistoryEntrySchema):

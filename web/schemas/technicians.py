@@ -2,8 +2,9 @@
 import marshmallow as ma
 
 from models.dispatch import technician
-from web.conventions.listing import CommaList, ListArgsSchema, Sort
+from models.dispatch.lists import TECHNICIANS
 from web.schemas.common import Email, InputSchema, Latitude, Longitude, PatchSchema, Text, UTCDateTime
+from web.schemas.listing import list_args_schema
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
@@ -52,15 +53,12 @@ LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]?[0-9])(\.[0-9]+)?)"
 NEAR = f"^{LATITUDE},{LONGITUDE}$"
 
 
-class TechnicianListArgsSchema(ListArgsSchema, InputSchema):
-    sort = Sort("name", "status", "created_at")
-    status = CommaList(choices=technician.STATUSES)
-    skill = Str()
-    available = ma.fields.Boolean()
-    near = Str(validate=ma.validate.Regexp(NEAR, error="use near=lat,lng with lat within ±90 and lng within ±180"),
-               metadata={"description": "lat,lng (decimal degrees): nearest first, within radius_km",
-                         "example": "40.7128,-74.0060"})
-    radius_km = ma.fields.Float(load_default=50.0, validate=ma.validate.Range(min=0.1, max=20000))
+TechnicianListArgsSchema = list_args_schema(
+    TECHNICIANS, "TechnicianListArgsSchema",
+    near=Str(validate=ma.validate.Regexp(NEAR, error="use near=lat,lng with lat within ±90 and lng within ±180"),
+             metadata={"description": "lat,lng (decimal degrees): nearest first, within radius_km",
+                       "example": "40.7128,-74.0060"}),
+    radius_km=ma.fields.Float(load_default=50.0, validate=ma.validate.Range(min=0.1, max=20000)))
 
 
 class LocationInputSchema(InputSchema):
