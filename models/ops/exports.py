@@ -29,12 +29,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, func, select
 from sqlalchemy.sql import ColumnElement
 
 from models.core.db import as_utc, db
+from models.core.local_time import local_date
 from models.identity.organization import Organization
 from models.ops import background_job, files
 from models.ops.export_formats import WRITERS, selected
@@ -162,7 +162,7 @@ def get(resource: str) -> ExportSpec:
 def file_name(resource: str, fmt: str, organization_id: int, asked_at: datetime) -> str:
     """`jobs-2026-11-22.csv`: the date the export was asked for, in the organization's time zone."""
     tz = db.session.scalar(select(Organization.timezone).where(Organization.id == organization_id))
-    day = as_utc(asked_at).astimezone(ZoneInfo(tz or "UTC")).date()
+    day = local_date(tz or "UTC", as_utc(asked_at))
     return f"{resource}-{day.isoformat()}.{fmt}"
 
 
