@@ -28,11 +28,6 @@ def round_half_up(value: Decimal | int | str) -> Decimal:
     return rounded if rounded else ZERO  # never -0.00
 
 
-def is_cents(value: Decimal) -> bool:
-    """True when `value` has nothing beyond the cent (12.5 and 12.500 do; 12.505 does not)."""
-    return value == value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 class Money(TypeDecorator):
     """NUMERIC(12, 2); whole cents on SQLite (see the module's docstring)."""
 

@@ -130,12 +130,13 @@ def Email(**kwargs):
 
 
 class Money(ma.fields.Decimal):
-    """A JSON number with at most two decimals, from 0 to 9,999,999,999.99 (docs/api.md#money).
-    Read exactly: the body parser reads numbers as Decimals. Written with two decimals."""
+    """A JSON number from 0 to 9,999,999,999.99, rounded half-up to the cent (docs/api.md#money).
+    Read exactly: the body parser reads numbers as Decimals. Written with two decimals.
+    `total=True`: a sum of amounts (answers only), which may pass what one amount holds."""
 
-    def __init__(self, **kwargs):
-        kwargs["metadata"] = {"minimum": 0, "maximum": float(money.MAXIMUM), "multipleOf": 0.01, "example": 450.5,
-                              **kwargs.get("metadata", {})}
+    def __init__(self, *, total: bool = False, **kwargs):
+        bounds = {"minimum": 0} if total else {"minimum": 0, "maximum": float(money.MAXIMUM)}
+        kwargs["metadata"] = {**bounds, "example": 450.5, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -150,10 +151,8 @@ class Money(ma.fields.Decimal):
             raise ma.ValidationError("must be a number")
         if not amount.is_finite():
             raise ma.ValidationError("must be a finite number")
-        if amount < 0 or amount > money.MAXIMUM:
+        if amount < 0 or amount > money.MAXIMUM:  # the number sent, before rounding, as the document's bounds
             raise ma.ValidationError(f"must be between 0 and {money.MAXIMUM}")
-        if not money.is_cents(amount):
-            raise ma.ValidationError("must have at most 2 decimals")
         return money.round_half_up(amount)
 
 

@@ -21,4 +21,4 @@ class DashboardMetricsSchema(ma.Schema):
     active_jobs = Int()
     online_teams = Int()
     completed_today = Int()
-    revenue_today = Money(metadata={"description": "the value of the jobs completed today, organization time"})
+    revenue_today = Money(total=True, metadata={"description": "the value of the jobs completed today, organization time"})
