@@ -19,6 +19,12 @@ ZERO = Decimal("0.00")
 MAXIMUM = Decimal("9999999999.99")  # the most Numeric(12, 2) holds
 
 
+def decimal_of(value: Decimal | int | str | float) -> Decimal:
+    """`value` as a Decimal; a float (one a JSON parser or column handed over) as the number its
+    shortest form shows: 0.1 is 0.1, not 0.1000000000000000055511151231257827."""
+    return Decimal(repr(value) if isinstance(value, float) else value)
+
+
 def round_half_up(value: Decimal | int | str) -> Decimal:
     """`value` to the cent, halves away from zero: 2.345 is 2.35, -2.345 is -2.35.
     A float is refused: it is already inexact (2.675 is 2.67499999...)."""
@@ -39,11 +45,7 @@ class Money(TypeDecorator):
             return super().bind_processor(dialect)
 
         def to_cents(value):
-            if value is None:
-                return None
-            if isinstance(value, float):  # e.g. a filter read back from JSON: the number it was written as
-                value = repr(value)
-            return int(round_half_up(value).scaleb(2))
+            return None if value is None else int(round_half_up(decimal_of(value)).scaleb(2))
         return to_cents
 
     def result_processor(self, dialect, coltype):

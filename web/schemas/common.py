@@ -145,8 +145,8 @@ class Money(ma.fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
             raise ma.ValidationError("must be a number")
-        try:  # a float (from a caller that parsed JSON itself) is the number its shortest form shows
-            amount = Decimal(repr(value) if isinstance(value, float) else value)
+        try:
+            amount = money.decimal_of(value)  # a float only from a caller that parsed JSON itself
         except InvalidOperation:
             raise ma.ValidationError("must be a number")
         if not amount.is_finite():
