@@ -4,18 +4,35 @@ disconnect by socket id only, and only the process holding a socket knows its id
 
 `disconnect_rooms` travels on the same channel as the emits, so each web process
 handles an event emitted just before it first: a socket gets `session.revoked`,
-then is disconnected. Workers use a write-only instance (nothing local to act on)."""
+then is disconnected. Workers use a write-only instance (nothing local to act on).
+
+Payloads carry money as Decimals: packets to clients write them as JSON numbers
+(PACKET_JSON, the server's), and the queue between processes reads them back as
+Decimals (QUEUE_JSON), so that no float comes between."""
+import json
 import logging
+from types import SimpleNamespace
 
 import socketio
+
+from models.core import money
 
 log = logging.getLogger(__name__)
 
 DISCONNECT_ROOMS = "fieldops:disconnect_rooms"
+PACKET_JSON = SimpleNamespace(dumps=money.json_dumps, loads=json.loads)
+QUEUE_JSON = SimpleNamespace(dumps=money.json_dumps, loads=money.json_loads)
 
 
 class SocketQueue(socketio.RedisManager):
     name = "fieldops-redis"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, json=QUEUE_JSON, **kwargs)
+
+    def set_server(self, server):
+        super().set_server(server)
+        self.json = QUEUE_JSON  # the base class takes the server's packet JSON here
 
     def disconnect_rooms(self, rooms: list[str], namespace: str) -> None:
         """Disconnect the sockets in any of `rooms` of `namespace`, in every web process."""

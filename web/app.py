@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.core import settings
 from sockets import emitter, register_namespaces
-from sockets.message_queue import SocketQueue
+from sockets.message_queue import PACKET_JSON, SocketQueue
 from tasks import celery_init_app
 from web import auth, docs
 from web.api import blueprints
@@ -73,6 +73,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
             async_mode=app.config["SOCKETIO_ASYNC_MODE"] or _default_async_mode(),
             client_manager=SocketQueue(app.config["SOCKETIO_MESSAGE_QUEUE"], channel=app.config["SOCKETIO_CHANNEL"]),
             cors_allowed_origins=app.config["CORS_ORIGINS"] if app.config["CORS_ORIGINS"] != ["*"] else "*",
+            json=PACKET_JSON,
         )
         register_namespaces(socketio)
         emitter.use_server(socketio)

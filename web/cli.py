@@ -1,13 +1,13 @@
 """Flask CLI commands: `flask --app web seed-demo`."""
 import random
-from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import func, select
 
-from models.analytics import calendar, rollups
+from models.analytics import rollups
 from models.core import context
 from models.core.db import as_utc, db
+from models.core.local_time import local_date
 from models.dispatch import Job
 from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
@@ -47,8 +47,8 @@ def _refresh_analytics(organization_id: int, tz_name: str) -> None:
     """Roll up every day the seeded jobs touch, so analytics show them at once (beat
     only keeps yesterday and today fresh)."""
     first = as_utc(db.session.scalar(select(func.min(Job.created_at)).where(Job.organization_id == organization_id)))
-    today = calendar.today_in(tz_name)
-    rollups.refresh_all(organization_id, first.astimezone(ZoneInfo(tz_name)).date() if first else today, today)
+    today = local_date(tz_name)
+    rollups.refresh_all(organization_id, local_date(tz_name, first) if first else today, today)
 
 
 def register_commands(app) -> None:

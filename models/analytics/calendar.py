@@ -1,33 +1,26 @@
 """Calendar arithmetic every rollup shares: an organization's local days as a
-window of UTC instants, the SQL expression that puts a stored UTC timestamp on
+window of UTC instants (from models.core.local_time), the SQL expression that puts a stored UTC timestamp on
 its local day (the same answer on PostgreSQL and SQLite, daylight saving
 included), and the day/week/month periods a time series is cut into.
 
 SQLite has no time zone database, so the zone's UTC offsets are worked out
 here, in Python, for the window being counted: a window that crosses a daylight
 saving change becomes a CASE over the instants where the offset changes."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, String, case, cast, func, literal, literal_column, type_coerce
+
+from models.core.local_time import local_midnight_utc
 
 INTERVALS = ("day", "week", "month")
 # Zones change their offset at most a few times a year, never twice within this step.
 SCAN_STEP = 6 * 3600
 
 
-def local_midnight_utc(tz: ZoneInfo, day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=tz).astimezone(timezone.utc)
-
-
 def utc_window(tz_name: str, day_from: date, day_to: date) -> tuple[datetime, datetime]:
     """[start, end) in UTC: local days day_from..day_to, both included."""
-    tz = ZoneInfo(tz_name)
-    return local_midnight_utc(tz, day_from), local_midnight_utc(tz, day_to + timedelta(days=1))
-
-
-def today_in(tz_name: str, now: datetime | None = None) -> date:
-    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tz_name)).date()
+    return local_midnight_utc(tz_name, day_from), local_midnight_utc(tz_name, day_to + timedelta(days=1))
 
 
 def _offset(tz: ZoneInfo, epoch: int) -> int:

@@ -12,13 +12,14 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, UniqueConstraint, distinct, func, select
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, UniqueConstraint, distinct, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.analytics.rollups import DayWindow
 from models.core.db import db, utcnow
 from models.core.rollups import Rollup
 from models.core.tenancy import TenantScoped
+from models.core.money import Money
 from models.dispatch.job import Job, JobStatusHistory
 
 
@@ -33,7 +34,7 @@ class DispatchDailyMetric(TenantScoped, db.Model):
     jobs_created: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     jobs_completed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     jobs_cancelled: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    value_completed: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=0, nullable=False)
+    value_completed: Mapped[Decimal] = mapped_column(Money(), default=0, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 

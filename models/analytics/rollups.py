@@ -24,6 +24,7 @@ from models.analytics import calendar
 from models.core import context
 from models.core.db import db, utcnow
 from models.core.errors import NotFound, ValidationFailed
+from models.core.local_time import local_date
 from models.core.rollups import ROLLUPS, Rollup
 from models.identity import Organization
 from models.ops import background_job
@@ -100,7 +101,7 @@ def refresh_all(organization_id: int, day_from: date, day_to: date) -> dict[str,
 
 def recent_days(tz_name: str) -> tuple[date, date]:
     """Yesterday and today in the organization's time zone: what beat keeps fresh."""
-    today = calendar.today_in(tz_name)
+    today = local_date(tz_name)
     return today - timedelta(days=1), today
 
 
@@ -111,7 +112,7 @@ def resolve_range(organization_id: int, day_from: date | None, day_to: date | No
     """The days a request means: `to` defaults to today (organization time), `from` to
     30 days before it. Raises ValidationFailed (422) on a reversed or too long range."""
     if day_to is None:
-        day_to = calendar.today_in(_organization(organization_id).timezone)
+        day_to = local_date(_organization(organization_id).timezone)
     if day_from is None:
         day_from = day_to - timedelta(days=DEFAULT_DAYS - 1)
     if day_from > day_to:

@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from models.core import money
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -31,7 +33,9 @@ class Base(DeclarativeBase):
 # fits nowhere (input above it is refused, a path id above it is not found).
 MAX_INT = 2**31 - 1
 
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# JSON columns (job params, results) may hold Decimals, as request bodies bring them: written as numbers.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False},
+                engine_options={"json_serializer": money.json_dumps})
 
 
 def utcnow() -> datetime:

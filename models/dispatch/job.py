@@ -3,7 +3,7 @@ effects on the job and the technician, and the events it records."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import events
@@ -11,6 +11,7 @@ from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
 from models.core.errors import Conflict, InvalidTransition
 from models.core.tenancy import SoftDeletable, TenantScoped
+from models.core.money import Money
 from models.core.workflow import StatusHistory, Workflow
 from models.dispatch.customer import Customer
 from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated
@@ -62,7 +63,7 @@ class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     city: Mapped[str | None] = mapped_column(String(120))
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
-    value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    value: Mapped[Decimal | None] = mapped_column(Money())
     actual_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     actual_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

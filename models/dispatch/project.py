@@ -3,13 +3,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text, case, func, select
+from sqlalchemy import Date, ForeignKey, String, Text, case, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.errors import ValidationFailed
 from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
+from models.core.money import Money
 from models.core.workflow import StatusHistory, Workflow
 from models.dispatch.customer import Customer
 from models.dispatch.job import Job
@@ -35,7 +36,7 @@ class Project(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="planning", nullable=False)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
-    total_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    total_value: Mapped[Decimal | None] = mapped_column(Money())
     description: Mapped[str | None] = mapped_column(Text)
 
     customer: Mapped[Customer] = relationship()

@@ -5,18 +5,18 @@ a header row, RFC 4180 quoting, and text cells starting with = + - @ tab or
 carriage return prefixed with a single quote (OWASP's CSV-injection advice), so
 `=HYPERLINK(...)` shows as text instead of running; a phone number `+1555...`
 shows as `'+1555...` for the same reason. JSONL is for programs: one JSON object
-per row, values exact and typed (numbers, booleans, null, ISO 8601 times), not
-neutralised: JSON strings are never evaluated, and a quote prepended to data a
-program reads would corrupt it (a spreadsheet import of JSON goes through a
-parser that types cells as text)."""
+per row, values exact and typed (numbers, money as numbers with two decimals,
+booleans, null, ISO 8601 times), not neutralised: JSON strings are never
+evaluated, and a quote prepended to data a program reads would corrupt it (a
+spreadsheet import of JSON goes through a parser that types cells as text)."""
 import csv
-import json
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import Boolean, DateTime, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+from models.core import money
 
 FORMULA_START = frozenset("=+-@\t\r")  # a CSV text cell starting with one of these gets a leading '
 
@@ -78,13 +78,11 @@ def _csv_writer(out, spec):
 def _json_value(value):
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
     raise TypeError(f"cannot export a {type(value).__name__}")
 
 
 def _jsonl_writer(out, spec):
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_value).encode
+    encode = money.json_encoder(ensure_ascii=False, separators=(",", ":"), default=_json_value).encode
     headers = spec.headers
 
     def write(rows):

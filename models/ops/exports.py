@@ -15,13 +15,13 @@ date when it was asked for).
 Formats and cells: models.ops.export_formats."""
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from models.core import storage
 from models.core.db import as_utc, db
 from models.core.exports import ExportSpec, get
+from models.core.local_time import local_date
 from models.identity.organization import Organization
 from models.ops import background_job
 from models.ops.export_formats import WRITERS, selected
@@ -49,7 +49,7 @@ def rows_query(spec: ExportSpec, filters: dict):
 def file_name(resource: str, fmt: str, organization_id: int, asked_at: datetime) -> str:
     """`jobs-2026-11-22.csv`: the date the export was asked for, in the organization's time zone."""
     tz = db.session.scalar(select(Organization.timezone).where(Organization.id == organization_id))
-    day = as_utc(asked_at).astimezone(ZoneInfo(tz or "UTC")).date()
+    day = local_date(tz or "UTC", as_utc(asked_at))
     return f"{resource}-{day.isoformat()}.{fmt}"
 
 

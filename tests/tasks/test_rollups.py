@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from models.analytics import DISPATCH, DispatchDailyMetric, rollups
-from models.analytics.calendar import today_in
 from models.core import context
 from models.core.db import as_utc
+from models.core.local_time import local_date
 from models.dispatch.job import Job, JobStatusHistory
 from models.identity import Organization
 from tasks.analytics import refresh_rollups
@@ -215,7 +215,7 @@ def test_refresh_is_idempotent_and_follows_corrections(client, auth, db, histori
 def test_ranges_default_to_the_last_30_days_and_bad_ones_are_refused(client, auth):
     headers = auth.a.headers("dispatcher")  # dispatchers read analytics too
     data = client.get("/api/v1/admin/analytics/dispatch", headers=headers).get_json()["data"]
-    today = today_in("UTC")
+    today = local_date("UTC")
     assert (data["from"], data["to"], data["interval"]) == ((today - timedelta(days=29)).isoformat(),
                                                             today.isoformat(), "day")
     assert len(data["points"]) == 30 and data["totals"]["jobs_created"] == 0
@@ -242,7 +242,7 @@ def test_beat_refreshes_today_and_yesterday_of_every_organization(client, auth, 
 
     assert refresh_rollups() == {"organizations": 2, "failed": []}
 
-    today = today_in("UTC").isoformat()
+    today = local_date("UTC").isoformat()
     assert read(client, auth.a, first=today, last=today)["totals"]["jobs_created"] == 2
     assert read(client, auth.b, first=today, last=today)["totals"]["jobs_created"] == 1
 

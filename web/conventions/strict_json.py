@@ -1,14 +1,19 @@
-"""Request bodies as schemas read them. JSON, parsed strictly and shallowly: one parser for
-webargs (every schema'd body) and for Flask's `request.get_json` (everything else).
+"""JSON in and out. Request bodies are parsed strictly and shallowly: one parser for webargs
+(every schema'd body) and for Flask's `request.get_json` (everything else). Schema'd bodies read
+numbers with a fraction as Decimals, so money arrives exactly (docs/api.md#money); answers write
+Decimals as JSON numbers (Flask's own provider writes them as strings).
 
 Nesting deeper than MAX_DEPTH is refused as malformed (400), before recursive code
 (schemas, the NUL-byte scan) could exhaust the stack; no body of ours nests past a few levels."""
 import json
+from decimal import Decimal
 
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import CombinedMultiDict
 from webargs.flaskparser import FlaskParser, is_json_request
 from webargs import core
+
+from models.core import money
 
 MAX_DEPTH = 32
 
@@ -25,10 +30,10 @@ def _depth_exceeded(value) -> bool:
     return False
 
 
-def loads(text):
+def loads(text, parse_float=float):
     """json.loads, or JSONDecodeError (a ValueError) for what it cannot or must not hold."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_float=parse_float)
     except RecursionError:
         value = None
         too_deep = True
@@ -43,6 +48,12 @@ def loads(text):
 class JSONProvider(DefaultJSONProvider):
     def loads(self, s, **kwargs):
         return loads(s)
+
+    def dumps(self, obj, **kwargs):
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return money.json_dumps(obj, **kwargs)
 
 
 class Parser(FlaskParser):
@@ -65,4 +76,4 @@ class Parser(FlaskParser):
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise json.JSONDecodeError(f"Bytes decoding error : {exc.reason}", str(exc.object), exc.start) from exc
-        return loads(text)
+        return loads(text, parse_float=Decimal)

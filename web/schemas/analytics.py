@@ -21,7 +21,7 @@ class DispatchMeasuresSchema(ma.Schema):
     jobs_created = Int()
     jobs_completed = Int()
     jobs_cancelled = Int()
-    value_completed = Money()
+    value_completed = Money(total=True)
     currency = ma.fields.String(metadata={"example": "USD"})
 
 

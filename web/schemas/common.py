@@ -2,9 +2,11 @@
 import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
 
+from models.core import money
 from models.core.db import MAX_INT, as_utc
 from web.conventions.openapi import NO_NUL
 
@@ -59,7 +61,7 @@ def _type_problem(field, value, from_json: bool) -> str | None:
     if from_json and isinstance(field, ma.fields.Integer):
         return None if isinstance(value, int) and not isinstance(value, bool) else "must be an integer"
     if from_json and isinstance(field, ma.fields.Number):
-        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "must be a number"
+        return None if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else "must be a number"
     return None
 
 
@@ -128,31 +130,31 @@ def Email(**kwargs):
     return ma.fields.Email(validate=ma.validate.Length(max=254), **kwargs)
 
 
-class Money(ma.fields.Number):
-    """A number with two decimals, from 0 to 9,999,999,999.99 (docs/api.md)."""
+class Money(ma.fields.Decimal):
+    """A JSON number from 0 to 9,999,999,999.99, rounded half-up to the cent (docs/api.md#money).
+    Read exactly: the body parser reads numbers as Decimals. Written with two decimals.
+    `total=True`: a sum of amounts (answers only), which may pass what one amount holds."""
 
-    MAXIMUM = 9_999_999_999
-    num_type = float
-
-    def __init__(self, **kwargs):
-        kwargs["metadata"] = {"minimum": 0, "maximum": self.MAXIMUM, "example": 450.5, **kwargs.get("metadata", {})}
+    def __init__(self, *, total: bool = False, **kwargs):
+        bounds = {"minimum": 0} if total else {"minimum": 0, "maximum": float(money.MAXIMUM)}
+        kwargs["metadata"] = {**bounds, "example": 450.5, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else round(float(value), 2)
+        return None if value is None else money.round_half_up(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
             raise ma.ValidationError("must be a number")
         try:
-            amount = round(float(value), 2)
-        except (TypeError, ValueError):
+            amount = money.decimal_of(value)  # a float only from a caller that parsed JSON itself
+        except InvalidOperation:
             raise ma.ValidationError("must be a number")
-        if not math.isfinite(amount):
+        if not amount.is_finite():
             raise ma.ValidationError("must be a finite number")
-        if amount < 0 or amount > self.MAXIMUM:
-            raise ma.ValidationError(f"must be between 0 and {self.MAXIMUM}")
-        return amount
+        if amount < 0 or amount > money.MAXIMUM:  # the number sent, before rounding, as the document's bounds
+            raise ma.ValidationError(f"must be between 0 and {money.MAXIMUM}")
+        return money.round_half_up(amount)
 
 
 def Latitude(**kw):

@@ -1,6 +1,8 @@
 """Status options and dashboard numbers (seed 000)."""
 import marshmallow as ma
 
+from web.schemas.common import Money
+
 Str, Int = ma.fields.String, ma.fields.Integer
 
 
@@ -19,4 +21,4 @@ class DashboardMetricsSchema(ma.Schema):
     active_jobs = Int()
     online_teams = Int()
     completed_today = Int()
-    revenue_today = ma.fields.Float()
+    revenue_today = Money(total=True, metadata={"description": "the value of the jobs completed today, organization time"})
