@@ -40,6 +40,10 @@ class Money(TypeDecorator):
     impl = Numeric(12, 2)
     cache_ok = True
 
+    @property
+    def python_type(self):  # what a value of the column is (a list cursor parses its keys by it)
+        return Decimal
+
     def bind_processor(self, dialect):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from models.core.audit import AuditLogEntry, entity_types, snake_case
 from tests.support.dispatch import Board
 
-MIGRATION = Path(__file__).parents[2] / "models/migrations/versions/workflow_44752552188a_audit_entity_type_names.py"
+MIGRATION = Path(__file__).parents[2] / "models/migrations/versions/44752552188a_audit_entity_type_names.py"
 
 
 def log(client, tenant, **query):
