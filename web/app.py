@@ -29,7 +29,8 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     from web import auth, docs
     from web.api import MODULES
     from web.cli import register_commands
-    from web.conventions import caching, errors, idempotency, input_guard, request_context, routing, strict_json
+    from web.conventions import (caching, errors, idempotency, input_guard, request_context, routing, strict_json,
+                                 unit_of_work)
     from web.conventions.logging import configure_logging
     from web.conventions.paths import CanonicalPathMiddleware
     from web.extensions import api, compress, cors, db, jwt, limiter, migrate, socketio
@@ -57,6 +58,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     request_context.install(app)
     input_guard.install(app)
     auth.install(app, jwt)
+    unit_of_work.install(app)  # commits after the hooks below have run, before request_context's
     idempotency.install(app)
     caching.install(app)
     errors.install(app)

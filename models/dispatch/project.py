@@ -38,6 +38,7 @@ def create_project(fields: dict) -> Project:
     project = Project(**fields)
     project.check_dates()
     db.session.add(project)
+    db.session.flush()  # its id, for the caller's answer (the boundary commits)
     return project
 
 

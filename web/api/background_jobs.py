@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from flask import current_app, g, send_file
 from flask.views import MethodView
 
-from models.core.db import db
 from models.core.errors import Conflict, NotFound
 from models.ops import background_job, files
 from models.ops.background_job import BackgroundJob
@@ -77,7 +76,6 @@ class BackgroundJobResource(MethodView):
     def delete(self, job_id):
         """Remove a finished job and its file."""
         background_job.delete(_visible(job_id))
-        db.session.commit()
 
 
 @blp.route("/<string:job_id>/cancel")
@@ -94,7 +92,6 @@ class BackgroundJobCancel(MethodView):
         job = _visible(job_id)
         detail = _detail(job) if job.status == "running" else None  # only a running job needs Celery's view
         background_job.cancel(job, abandoned=detail is not None and detail.celery_state == "LOST")
-        db.session.commit()
         return _detail(job) if detail is None or job.finished else detail
 
 

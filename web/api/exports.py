@@ -3,7 +3,6 @@ download its file there), and see what can be exported."""
 from flask import g
 from flask.views import MethodView
 
-from models.core.db import db
 from models.core.errors import PermissionDenied
 from models.identity.permissions import grants
 from models.ops import background_job, exports
@@ -39,7 +38,6 @@ class Exports(MethodView):
             raise PermissionDenied(f"Your role lacks the permission: {spec.permission}", required=[spec.permission])
         job = background_job.start("export", "exports.run", body, created_by=g.user.id,
                                    organization_id=g.user.organization_id)
-        db.session.commit()
         return accepted(job)
 
 

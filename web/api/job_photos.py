@@ -55,7 +55,6 @@ class JobPhotos(MethodView):
         its `web` and `thumb` variants and EXIF time and GPS follow from that job."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         photo, processing = photo_processing.store_upload(job, body["file"], uploaded_by=g.user.id)
-        db.session.commit()
         return accepted(processing, PhotoUpload(processing, photo))
 
 

@@ -60,7 +60,6 @@ class Projects(MethodView):
     def post(self, body):
         """Create a project (an `end_date` before its `start_date` is 422)."""
         project = create_project(body)
-        db.session.commit()
         return created(_detail(project.id), f"{blp.url_prefix}/{project.id}")
 
 
@@ -78,5 +77,4 @@ class ProjectDetail(MethodView):
     def patch(self, body, project_id):
         """Edit a project's fields (an `end_date` before its `start_date` is 422)."""
         update_project(get_or_404(Project, project_id, "Project"), body)
-        db.session.commit()
         return _detail(project_id)
