@@ -7,9 +7,11 @@ from models.dispatch import dashboard
 from sockets import rooms
 from sockets.dispatch_relay import METRICS_PENDING
 from sockets.emitter import emit
+from tasks.retry import policy
 
 
-@shared_task(name="dispatch.emit_dashboard_metrics", ignore_result=True, acks_late=True, max_retries=0)
+# Not retried: the next committed change schedules a newer count.
+@shared_task(name="dispatch.emit_dashboard_metrics", ignore_result=True, **policy(time_limit=30, retry_on=()))
 def emit_dashboard_metrics(organization_id: int) -> dict | None:
     """Send the organization's current dashboard numbers to its dispatch consoles whose users may read
     them (`analytics:read`, as GET /dashboard/metrics). Clears the pending mark first, so a change
