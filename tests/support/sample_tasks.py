@@ -4,10 +4,13 @@ import time
 
 from celery import shared_task
 
-from models.ops import background_job
-from tasks.base import TrackedTask
+from models.core.db import db
+from models.dispatch import Customer
+from models.ops import background_job, outbox
+from tasks.base import FlaskTask, TrackedTask
 
 COUNT_TO = "tests.count_to"
+WRITE_THEN_FAIL = "tests.write_then_fail"
 
 
 @shared_task(name=COUNT_TO, base=TrackedTask, bind=True, max_retries=2, default_retry_delay=0)
@@ -24,3 +27,22 @@ def count_to(self, job_id: str) -> dict:
     if params.get("error"):
         raise ValueError(params["error"])
     return {"counted": steps}
+
+
+@shared_task(name=WRITE_THEN_FAIL, base=TrackedTask, bind=True)
+def write_then_fail(self, job_id: str) -> dict:
+    """Reports progress, adds a customer and enqueues a task, then fails."""
+    background_job.report(job_id, 50, "Halfway")
+    db.session.add(Customer(name=f"Written by job {job_id}"))
+    db.session.flush()
+    outbox.enqueue("maintenance.purge_expired")
+    raise ValueError("failed after writing")
+
+
+@shared_task(name="tests.add_customer", base=FlaskTask)
+def add_customer(name: str, fail: bool = False) -> None:
+    """An untracked task that adds a customer (of the bound organization) and enqueues a task."""
+    db.session.add(Customer(name=name))
+    outbox.enqueue("maintenance.purge_expired")
+    if fail:
+        raise ValueError("failed after writing")
