@@ -19,6 +19,7 @@ import logging
 
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
+from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app, has_app_context
 
 from models.core import context, events
@@ -40,8 +41,20 @@ class FlaskTask(Task):
             return self.run_in_app(*args, **kwargs)
 
     def run_in_app(self, *args, **kwargs):
-        with unit_of_work():
-            return self.run(*args, **kwargs)
+        return self.run_as_one_unit(*args, **kwargs)
+
+    def run_as_one_unit(self, *args, **kwargs):
+        """The body as one unit of work. Celery's autoretry covers the body alone: a commit
+        that fails with an error the task's policy retries (tasks.retry) is retried alike."""
+        try:
+            with unit_of_work():
+                return self.run(*args, **kwargs)
+        except tuple(getattr(self, "autoretry_for", ())) as exc:  # from the body too, once its retries are spent
+            backoff = getattr(self, "retry_backoff", None)
+            countdown = get_exponential_backoff_interval(
+                int(backoff), self.request.retries, getattr(self, "retry_backoff_max", 600),
+                getattr(self, "retry_jitter", True)) if backoff else None
+            raise self.retry(exc=exc, countdown=countdown)
 
 
 class TrackedTask(FlaskTask):
@@ -60,8 +73,7 @@ class TrackedTask(FlaskTask):
         # API sees them while the body's transaction is open, and keeps them when it rolls back.
         with context.acting_as(organization_id=job.organization_id, user_id=job.created_by):
             try:
-                with unit_of_work():
-                    result = self.run(job_id, *args, **kwargs)
+                result = self.run_as_one_unit(job_id, *args, **kwargs)
             except (Retry, Ignore, Reject):
                 raise  # a retry was recorded by retry() below
             except Cancelled:

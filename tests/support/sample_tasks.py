@@ -3,11 +3,14 @@ thread fixture), to drive the BackgroundJob life cycle through every outcome."""
 import time
 
 from celery import shared_task
+from sqlalchemy import text
 
 from models.core.db import db
 from models.dispatch import Customer
+from models.identity import Organization
 from models.ops import background_job, outbox
 from tasks.base import FlaskTask, TrackedTask
+from tasks.retry import policy
 
 COUNT_TO = "tests.count_to"
 WRITE_THEN_FAIL = "tests.write_then_fail"
@@ -46,3 +49,11 @@ def add_customer(name: str, fail: bool = False) -> None:
     outbox.enqueue("maintenance.purge_expired")
     if fail:
         raise ValueError("failed after writing")
+
+
+@shared_task(name="tests.rename_organization", base=FlaskTask, bind=True, **policy(time_limit=30))
+def rename_organization(self, organization_id: int, name: str) -> None:
+    """Renames an organization; the UPDATE is sent by the commit, and waits at most 200 ms for a lock
+    (PostgreSQL), so that a row locked elsewhere fails the commit with a transient error."""
+    db.session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+    db.session.get(Organization, organization_id).name = f"{name} (retried {self.request.retries} times)"

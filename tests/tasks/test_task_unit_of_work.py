@@ -1,15 +1,18 @@
 """One unit of work per task (docs/architecture.md#unit-of-work): a task that returns
 is committed once; one that fails leaves nothing behind, its tracked job's progress
 and failure aside (they are transactions of their own)."""
+import time
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from models.core import context
 from models.dispatch import Customer
+from models.identity import Organization
 from models.ops import background_job
 from models.ops.outbox import OutboxMessage
 from tests.support.background import start_job
-from tests.support.sample_tasks import WRITE_THEN_FAIL, add_customer
+from tests.support.sample_tasks import WRITE_THEN_FAIL, add_customer, rename_organization
 from tests.support.waiting import count_commits, wait_for
 
 
@@ -38,3 +41,21 @@ def test_a_tracked_task_that_fails_leaves_only_its_job_behind(client, auth, db, 
     assert _customers(db, f"Written by job {job_id}") == 0
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert redis_client.llen("maintenance") == 0
+
+
+def test_a_commit_that_fails_with_a_transient_error_is_retried(db, auth, worker):
+    """Celery's autoretry covers a task's body; its commit (here: a lock wait that times out) is retried alike."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("lock timeouts are PostgreSQL's")
+    with db.engine.connect() as holder:
+        holder.execute(text("SELECT id FROM organizations WHERE id = :id FOR UPDATE"), {"id": auth.a.org_id})
+        rename_organization.delay(auth.a.org_id, "Renamed")
+        time.sleep(1.5)  # the first commit times out meanwhile
+        holder.rollback()
+
+    def renamed():
+        db.session.rollback()
+        return db.session.get(Organization, auth.a.org_id).name.startswith("Renamed")
+
+    wait_for(renamed, timeout=30, interval=0.2)
+    assert "(retried 0 times)" not in db.session.get(Organization, auth.a.org_id).name
