@@ -4,15 +4,15 @@ raises or retries), and a `TrackedTask` keeps its BackgroundJob row in step with
 what Celery does.
 
 A tracked task is declared as
-    @shared_task(name="exports.run", base=TrackedTask, bind=True, ...)
+    @shared_task(name="exports.run", base=TrackedTask, bind=True, **policy(time_limit=20 * 60))
     def run_export(self, job_id): ...
 and started with `background_job.start(kind, "exports.run", params, ...)`; its
 body reads the job's params, calls `background_job.report(job_id, percent, msg)`
 as it goes (which raises `Cancelled` once a cancel is asked for) and returns the
-job's `result` (a JSON-able dict). The base class does the rest: commits the
-body's work before the job is marked succeeded, and running (with
-worker and attempt count), succeeded, failed with the error, queued again while
-a retry waits, cancelled. A duplicate delivery of a finished job does nothing,
+job's `result` (a JSON-able dict). The base class does the rest: the job's
+states, running (with worker and attempt count), succeeded (once the body's
+work is committed), failed with the error, queued again while a retry waits,
+cancelled (both with the body's work rolled back). A duplicate delivery of a finished job does nothing,
 and a delivery another one has superseded cannot end the job (see `attempt`
 in models.ops.background_job)."""
 import logging

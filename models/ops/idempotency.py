@@ -3,11 +3,12 @@
 A key is scoped per user and lives 24 h. The first request claims it (a row
 in state `in_progress`, committed on its own so concurrent requests see it);
 when it finishes the response is stored and later requests with the same key
-and body replay it. A success is stored in the request's own transaction
+and body replay it. A success is stored by the request's own commit
 (`complete_with_the_write`), so it is kept exactly when the write is; a refusal,
-which keeps nothing else, on its own. Same key, different body: IdempotencyKeyReused. Same key
-while the first is still running: IdempotencyInProgress. A claim whose request
-died without finishing is considered abandoned after a minute.
+which keeps nothing else, on its own. Same key, different body:
+IdempotencyKeyReused. Same key while the first is still running:
+IdempotencyInProgress. A claim whose request died without finishing is
+considered abandoned after a minute.
 """
 import hashlib
 from datetime import datetime, timedelta
@@ -21,8 +22,8 @@ from models.core.db import db, utcnow
 from models.core.errors import Conflict, ValidationFailed
 
 KEY_TTL = timedelta(hours=24)
-_RESPONSE = "fieldops_idempotency_response"  # in session.info: the response its commit stores
 ABANDONED_AFTER = timedelta(seconds=60)
+_RESPONSE = "fieldops_idempotency_response"  # in session.info: the response its commit stores
 
 
 class IdempotencyKeyReused(ValidationFailed):

@@ -2,9 +2,9 @@
 
 Applies to authenticated callers (keys are scoped per user). Replays carry
 `Idempotent-Replayed: true`. A 5xx or a 429 is not stored, so the client may retry
-with the same key (a 429 asks it to, after `Retry-After`). A success is stored in
-the request's transaction, before web.conventions.unit_of_work commits it: a
-response is replayed only if its write was kept."""
+with the same key (a 429 asks it to, after `Retry-After`). A success is stored by
+the request's commit (web.conventions.unit_of_work): a response is replayed only
+if its write was kept."""
 import hashlib
 
 from flask import Response, g, request
@@ -12,6 +12,7 @@ from flask import Response, g, request
 from models.core.errors import ValidationFailed
 from models.ops import idempotency
 from web.conventions.unit_of_work import MUTATING, succeeded
+
 REPLAYED_HEADERS = ("Content-Type", "Location")
 
 
