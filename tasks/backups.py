@@ -5,24 +5,23 @@ idempotent: a redelivered backup rewrites its archive atomically under the
 same key and finishes once; a redelivered restore re-applies the same data
 (its transaction either committed whole or not at all). A database that drops
 the connection or detects a deadlock is retried with backoff; an archive that
-fails its checks is not, it fails the job at once."""
+fails its checks is not, it fails the job at once. A restore's writes are one
+transaction, committed by the task (tasks.base) before its job says succeeded."""
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from models.ops import backups, restore
 from tasks.base import TrackedTask
-
-RETRYING = dict(acks_late=True, reject_on_worker_lost=True, retry_backoff=5, retry_backoff_max=120,
-                retry_jitter=True, max_retries=3)
+from tasks.retry import policy
 
 
-@shared_task(name=backups.CREATE_TASK, base=TrackedTask, bind=True, autoretry_for=(OperationalError, OSError),
-             soft_time_limit=20 * 60, time_limit=22 * 60, **RETRYING)
+@shared_task(name=backups.CREATE_TASK, base=TrackedTask, bind=True, **policy(time_limit=20 * 60))
 def create_backup(self, job_id: str) -> dict:
     return backups.create(job_id)
 
 
-@shared_task(name=backups.RESTORE_TASK, base=TrackedTask, bind=True, autoretry_for=(OperationalError,),
-             soft_time_limit=20 * 60, time_limit=22 * 60, **RETRYING)
+# Only the database is transient here: the archive is a local file that passed its checks.
+@shared_task(name=backups.RESTORE_TASK, base=TrackedTask, bind=True,
+             **policy(time_limit=20 * 60, retry_on=(OperationalError,)))
 def restore_backup(self, job_id: str) -> dict:
     return restore.restore(job_id)

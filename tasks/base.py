@@ -1,25 +1,30 @@
-"""Task base classes: every task runs inside the Flask app's context, and a
-`TrackedTask` keeps its BackgroundJob row in step with what Celery does.
+"""Task base classes: every task runs inside the Flask app's context as one unit
+of work (models.core.unit_of_work: committed when it returns, rolled back when it
+raises or retries), and a `TrackedTask` keeps its BackgroundJob row in step with
+what Celery does.
 
 A tracked task is declared as
-    @shared_task(name="exports.run", base=TrackedTask, bind=True, ...)
+    @shared_task(name="exports.run", base=TrackedTask, bind=True, **policy(time_limit=20 * 60))
     def run_export(self, job_id): ...
 and started with `background_job.start(kind, "exports.run", params, ...)`; its
 body reads the job's params, calls `background_job.report(job_id, percent, msg)`
 as it goes (which raises `Cancelled` once a cancel is asked for) and returns the
-job's `result` (a JSON-able dict). The base class does the rest: running (with
-worker and attempt count), succeeded, failed with the error, queued again while
-a retry waits, cancelled. A duplicate delivery of a finished job does nothing,
+job's `result` (a JSON-able dict). The base class does the rest: the job's
+states, running (with worker and attempt count), succeeded (once the body's
+work is committed), failed with the error, queued again while a retry waits,
+cancelled (both with the body's work rolled back). A duplicate delivery of a finished job does nothing,
 and a delivery another one has superseded cannot end the job (see `attempt`
 in models.ops.background_job)."""
 import logging
 
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
+from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app, has_app_context
 
 from models.core import context, events
 from models.core.db import db
+from models.core.unit_of_work import unit_of_work
 from models.ops import background_job
 from models.ops.background_job import BackgroundJobCancelled, Cancelled
 
@@ -27,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 class FlaskTask(Task):
-    """Runs inside the Flask app's context (pushed only when none is active)."""
+    """Runs inside the Flask app's context (pushed only when none is active), as one unit of work."""
 
     def __call__(self, *args, **kwargs):
         if has_app_context():
@@ -36,7 +41,20 @@ class FlaskTask(Task):
             return self.run_in_app(*args, **kwargs)
 
     def run_in_app(self, *args, **kwargs):
-        return self.run(*args, **kwargs)
+        return self.run_as_one_unit(*args, **kwargs)
+
+    def run_as_one_unit(self, *args, **kwargs):
+        """The body as one unit of work. Celery's autoretry covers the body alone: a commit
+        that fails with an error the task's policy retries (tasks.retry) is retried alike."""
+        try:
+            with unit_of_work():
+                return self.run(*args, **kwargs)
+        except tuple(getattr(self, "autoretry_for", ())) as exc:  # from the body too, once its retries are spent
+            backoff = getattr(self, "retry_backoff", None)
+            countdown = get_exponential_backoff_interval(
+                int(backoff), self.request.retries, getattr(self, "retry_backoff_max", 600),
+                getattr(self, "retry_jitter", True)) if backoff else None
+            raise self.retry(exc=exc, countdown=countdown)
 
 
 class TrackedTask(FlaskTask):
@@ -50,22 +68,22 @@ class TrackedTask(FlaskTask):
         log.info("background job %s (%s) started, attempt %d", job_id, job.kind, attempt,
                  extra={"job_id": job_id, "attempt": attempt})
         self.request.background_job = (job_id, attempt)  # this delivery, for retry()
+        # The job's own row changes in short transactions of its own (begin above, the body's
+        # reports, the outcome below): the declared exception to the unit of work, so that the
+        # API sees them while the body's transaction is open, and keeps them when it rolls back.
         with context.acting_as(organization_id=job.organization_id, user_id=job.created_by):
             try:
-                result = self.run(job_id, *args, **kwargs)
+                result = self.run_as_one_unit(job_id, *args, **kwargs)
             except (Retry, Ignore, Reject):
                 raise  # a retry was recorded by retry() below
             except Cancelled:
-                db.session.rollback()
                 background_job.end_cancelled(job_id, attempt)
                 return None
             except SoftTimeLimitExceeded:
-                db.session.rollback()
                 background_job.fail(job_id, f"Took longer than the {self.soft_time_limit or 'configured'} s limit",
                                     attempt)
                 raise
             except Exception as exc:
-                db.session.rollback()
                 background_job.fail(job_id, _describe(exc), attempt)
                 raise
         background_job.succeed(job_id, result, attempt)
@@ -78,7 +96,7 @@ class TrackedTask(FlaskTask):
         limit = self.max_retries if max_retries is None else max_retries
         delivery = getattr(self.request, "background_job", None)
         if delivery is not None and (limit is None or self.request.retries < limit):
-            db.session.rollback()
+            db.session.rollback()  # the body's work is dropped first (SQLite: its write lock too)
             job_id, attempt = delivery
             background_job.requeue(job_id, _describe(exc) if exc else "transient error", attempt)
         return super().retry(args=args, kwargs=kwargs, exc=exc, throw=throw, eta=eta, countdown=countdown,

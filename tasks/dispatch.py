@@ -13,6 +13,7 @@ from flask import current_app
 from models.core import context, events
 from models.dispatch import dashboard
 from models.dispatch.events import DashboardChanged, DashboardMetricsComputed
+from tasks.retry import policy
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,8 @@ METRICS_PENDING = "dispatch:metrics-pending:{}"
 METRICS_INTERVAL_SECONDS = 1
 
 
-@shared_task(name="dispatch.emit_dashboard_metrics", ignore_result=True, acks_late=True, max_retries=0)
+# Not retried: the next committed change schedules a newer count.
+@shared_task(name="dispatch.emit_dashboard_metrics", ignore_result=True, **policy(time_limit=30, retry_on=()))
 def emit_dashboard_metrics(organization_id: int) -> dict | None:
     """Compute the organization's current dashboard numbers and announce them. Clears the
     pending mark first, so a change committed while we count schedules the next update."""

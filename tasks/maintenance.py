@@ -13,10 +13,10 @@ from models.identity import sessions
 from models.identity.sessions import RefreshToken
 from models.ops import background_job, idempotency, outbox
 from tasks import beat, inspection
+from tasks.retry import policy
 
 log = logging.getLogger(__name__)
 
-RETRYING = dict(autoretry_for=(ConnectionError, OSError), retry_backoff=True, retry_jitter=True, max_retries=5)
 RELAY_OUTBOX, REAP_STALLED_JOBS = "maintenance.relay_outbox", "maintenance.reap_stalled_jobs"
 
 
@@ -38,13 +38,14 @@ def _a_job_is_silent() -> bool:
     return background_job.any_silent(since=_silent_since())
 
 
-@shared_task(name=RELAY_OUTBOX, ignore_result=True, **RETRYING)
+@shared_task(name=RELAY_OUTBOX, ignore_result=True, **policy(time_limit=60))
 def relay_outbox() -> int:
     """Publish tasks whose publish failed at commit time (broker was down)."""
     return outbox.relay_pending(older_than=_relay_grace())
 
 
-@shared_task(name=REAP_STALLED_JOBS, ignore_result=True, acks_late=True)
+# Not retried: beat runs it again within REAPER_INTERVAL_SECONDS.
+@shared_task(name=REAP_STALLED_JOBS, ignore_result=True, **policy(time_limit=5 * 60, retry_on=()))
 def reap_stalled_jobs() -> dict:
     """Hand out again the running jobs whose delivery was lost with its worker (docs/operations.md).
 
@@ -82,19 +83,17 @@ def reap_stalled_jobs() -> dict:
     return dict(outcomes)
 
 
-@shared_task(name="maintenance.purge_expired", ignore_result=True, **RETRYING)
+@shared_task(name="maintenance.purge_expired", ignore_result=True, **policy(time_limit=10 * 60))
 def purge_expired() -> dict:
     """End idle sessions; drop expired idempotency records and refresh tokens, and
-    finished background jobs past retention with their files.
+    finished background jobs past retention with their files. One transaction: once it
+    commits, users of ended sessions are told (session.revoked) and the files removed.
     Idempotent: a second run finds nothing left to do."""
+    purged_keys = idempotency.purge_expired()  # on its own, as idempotency records always are
     idle_for = timedelta(days=current_app.config["REFRESH_TOKEN_TTL_DAYS"])
     ended = sessions.end_idle_sessions(idle_for)
-    db.session.commit()  # users of ended sessions are told (session.revoked) after this commit
     retention = timedelta(days=current_app.config["BACKGROUND_JOB_RETENTION_DAYS"])
     purged_jobs = background_job.purge_finished(older_than=utcnow() - retention)
-    db.session.commit()  # files are removed after this commit
-    purged_keys = idempotency.purge_expired()
-    with db.engine.begin() as conn:
-        purged_tokens = conn.execute(delete(RefreshToken).where(RefreshToken.expires_at <= utcnow())).rowcount
+    purged_tokens = db.session.execute(delete(RefreshToken).where(RefreshToken.expires_at <= utcnow())).rowcount
     return {"sessions_ended": ended, "idempotency_records": purged_keys, "refresh_tokens": purged_tokens,
             "background_jobs": purged_jobs}

@@ -13,7 +13,8 @@ from web import auth, docs
 from web.api import blueprints
 from web.cli import register_commands
 from web.config import INSTANCE_DIR, ROOT, Config
-from web.conventions import caching, errors, idempotency, input_guard, request_context, routing, strict_json
+from web.conventions import (caching, errors, idempotency, input_guard, request_context, routing, strict_json,
+                             unit_of_work)
 from web.conventions.logging import configure_logging
 from web.conventions.paths import CanonicalPathMiddleware
 from web.extensions import api, compress, cors, db, jwt, limiter, migrate, socketio
@@ -56,6 +57,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     request_context.install(app)
     input_guard.install(app)
     auth.install(app, jwt)
+    unit_of_work.install(app)  # commits after the hooks below have run, before request_context's
     idempotency.install(app)
     caching.install(app)
     errors.install(app)

@@ -1,4 +1,5 @@
 """Flask CLI commands: `flask --app web seed-demo`."""
+import functools
 import random
 
 import click
@@ -8,6 +9,7 @@ from models.analytics import rollups
 from models.core import context
 from models.core.db import as_utc, db
 from models.core.local_time import local_date
+from models.core.unit_of_work import unit_of_work
 from models.dispatch import Job
 from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
@@ -28,7 +30,7 @@ DEMO_RANDOM_SEED = 20240115
 
 
 def seed_demo() -> bool:
-    """Create the demo organization once. Returns False when it already existed."""
+    """Create the demo organization once. Returns False when it already existed. The caller commits."""
     if db.session.scalar(select(Organization.id).where(Organization.slug == DEMO_SLUG)) is not None:
         return False
     org, _owner = register(organization_name="Acme Field Services", name="Olivia Owner",
@@ -39,7 +41,6 @@ def seed_demo() -> bool:
         db.session.flush()
         seed_dispatch(org.id, rng=random.Random(DEMO_RANDOM_SEED), technician_users=[users["technician"]])
         _refresh_analytics(org.id, org.timezone)
-        db.session.commit()
     return True
 
 
@@ -51,8 +52,23 @@ def _refresh_analytics(organization_id: int, tz_name: str) -> None:
     rollups.refresh_all(organization_id, local_date(tz_name, first) if first else today, today)
 
 
+def command(app, name: str):
+    """`@command(app, "name")`: a CLI command run as one unit of work (models.core.unit_of_work),
+    committed when it returns, rolled back when it fails."""
+
+    def decorator(function):
+        @functools.wraps(function)
+        def in_a_unit_of_work(*args, **kwargs):
+            with unit_of_work():
+                return function(*args, **kwargs)
+
+        return app.cli.command(name)(in_a_unit_of_work)
+
+    return decorator
+
+
 def register_commands(app) -> None:
-    @app.cli.command("seed-demo")
+    @command(app, "seed-demo")
     def seed_demo_command():
         """Load the demo organization (once) and print its logins."""
         created = seed_demo()

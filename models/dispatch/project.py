@@ -65,7 +65,7 @@ def create_project(fields: dict, *, actor_id: int | None) -> Project:
     project = Project(**{"status": INITIAL_STATUSES[0], **fields})
     project.check_dates()
     db.session.add(project)
-    db.session.flush()
+    db.session.flush()  # its id, for its history row and the caller's answer (the boundary commits)
     WORKFLOW.start(project, actor_id=actor_id)
     return project
 

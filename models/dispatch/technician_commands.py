@@ -25,6 +25,7 @@ def create_technician(fields: dict) -> Technician:
     technician = Technician(**{k: v for k, v in fields.items() if k in FIELDS}, status=fields["status"])
     technician.skills = fields.get("skills", [])
     db.session.add(technician)
+    db.session.flush()  # its id, for the caller's answer (the boundary commits)
     return technician
 
 

@@ -75,6 +75,7 @@ def create_role(name: str, description: str, permissions: list[str], *, acting_r
         raise Conflict(f"A role named {name!r} already exists", name=["already exists"])
     role = Role(name=name, description=description, permissions=wanted)
     db.session.add(role)
+    db.session.flush()  # its id, for the caller's answer (the boundary commits)
     return role
 
 

@@ -83,4 +83,5 @@ def create_user(*, email, name, password, role, phone=None, acting_role: str | N
     user = User(email=normalize_email(email), name=name, phone=phone, role=role)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()  # its id, for the caller's answer (the boundary commits)
     return user

@@ -7,7 +7,9 @@ and puts the task in the outbox. The worker side (tasks.base.TrackedTask)
 calls `begin()`, `report()` while working, and one of `succeed()`, `fail()`,
 `requeue()` (a retry is coming) or `end_cancelled()`. Worker-side changes are
 committed in their own short transactions, so the API sees progress while the
-task's own transaction (a streaming read, a restore) is still open.
+task's own transaction (a streaming read, a restore) is still open, and a task
+that fails still ends its job: the declared exception to the unit of work
+(models.core.unit_of_work).
 
 `begin()` and every `report()` stamp `heartbeat_at`. The stalled-job reaper
 (tasks.maintenance.reap_stalled_jobs, docs/operations.md) looks at running jobs
@@ -215,7 +217,8 @@ def purge_finished(older_than: datetime, keep_kinds=("backup",)) -> int:
 # --- the worker side (each call commits on its own) -----------------------
 
 def _apply(job_id: str, where, **values) -> BackgroundJob | None:
-    """UPDATE one job if `where` holds, commit, announce; the row after, or None."""
+    """UPDATE one job if `where` holds, commit, announce; the row after, or None.
+    A short transaction of its own, outside the task's unit of work (see the module's docstring)."""
     with Session(db.engine, expire_on_commit=False) as session:
         done = session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id, where).values(**values)
                                .execution_options(synchronize_session=False))
@@ -366,5 +369,7 @@ def republish(job: BackgroundJob, reason: str) -> str:
         _changed(session.get(BackgroundJob, job.id), session)
         outbox.enqueue_in(session, job.task_name, [job.id], {}, task_id=job.id,
                           headers={"supersedes_attempt": job.attempts, "request_id": job.request_id})
-        session.commit()  # published after this commit (or relayed by beat if Redis is down)
+        # Each hand-out commits on its own, as a progress report does (see the module's docstring);
+        # the task is published after this commit (or relayed by beat if Redis is down).
+        session.commit()
     return "republished"

@@ -3,22 +3,27 @@
 A key is scoped per user and lives 24 h. The first request claims it (a row
 in state `in_progress`, committed on its own so concurrent requests see it);
 when it finishes the response is stored and later requests with the same key
-and body replay it. Same key, different body: IdempotencyKeyReused. Same key
-while the first is still running: IdempotencyInProgress. A claim whose request
-died without finishing is considered abandoned after a minute.
+and body replay it. A success is stored by the request's own commit
+(`complete_with_the_write`), so it is kept exactly when the write is; a refusal,
+which keeps nothing else, on its own. Same key, different body:
+IdempotencyKeyReused. Same key while the first is still running:
+IdempotencyInProgress. A claim whose request died without finishing is
+considered abandoned after a minute.
 """
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy import (JSON, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, delete, event,
+                        select, update)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, ValidationFailed
 
 KEY_TTL = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(seconds=60)
+_RESPONSE = "fieldops_idempotency_response"  # in session.info: the response its commit stores
 
 
 class IdempotencyKeyReused(ValidationFailed):
@@ -97,13 +102,44 @@ def claim(user_id: int, key: str, print_: str) -> IdempotencyRecord | None:
     )
 
 
-def complete(user_id: int, key: str, status: int, headers: dict, body: bytes) -> None:
-    with db.engine.begin() as conn:
-        conn.execute(
-            IdempotencyRecord.__table__.update()
+def _completing(user_id: int, key: str, status: int, headers: dict, body: bytes):
+    return (update(IdempotencyRecord.__table__)
             .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-            .values(status="completed", response_status=status, response_headers=headers, response_body=body)
-        )
+            .values(status="completed", response_status=status, response_headers=headers, response_body=body))
+
+
+def complete(user_id: int, key: str, status: int, headers: dict, body: bytes) -> None:
+    """Store the response in a transaction of its own (a refusal: the request kept nothing)."""
+    with db.engine.begin() as conn:
+        conn.execute(_completing(user_id, key, status, headers, body))
+
+
+def complete_with_the_write(user_id: int, key: str, status: int, headers: dict, body: bytes) -> None:
+    """Store the response as part of the session's commit (which then also flushes the
+    request's write): it is kept exactly when the write is. Should the transaction roll
+    back instead (its commit failed), the claim is released, so that the client's retry
+    runs the request again."""
+    db.session.info[_RESPONSE] = (user_id, key, status, headers, body)
+
+
+@event.listens_for(Session, "before_commit")
+def _store_with_the_write(session):
+    response = session.info.get(_RESPONSE)
+    if response is not None:
+        session.connection().execute(_completing(*response))
+
+
+@event.listens_for(Session, "after_commit")
+def _kept(session):
+    session.info.pop(_RESPONSE, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _release_with_the_write(session):
+    response = session.info.pop(_RESPONSE, None)
+    if response is not None:
+        user_id, key, *_ = response
+        release(user_id, key)
 
 
 def release(user_id: int, key: str) -> None:

@@ -136,7 +136,8 @@ def _checked_archive(job) -> tuple[Archive, list[BackedUpTable]]:
 
 def restore(job_id: str) -> dict:
     """Run a restore job; returns its result (per table: rows in the backup, rows
-    now, rows inserted / updated / deleted, or that would be on a dry run)."""
+    now, rows inserted / updated / deleted, or that would be on a dry run). Its writes are
+    the session's transaction, committed by the task that runs it (or rolled back whole)."""
     job = background_job.load(job_id)
     org_id, dry_run = job.organization_id, bool(job.params.get("dry_run"))
     background_job.report(job_id, 5, "Verifying the archive")
@@ -166,7 +167,7 @@ def restore(job_id: str) -> dict:
             signed_out = _replace(archive, tables, org_id)
             _record(job, result)
             events.record(OrganizationRestored(org_id, tuple(table.name for table in tables)))
-            db.session.commit()
+            db.session.flush()  # a clash is found here, inside this try
         except IntegrityError as exc:
             raise RestoreFailed(f"The backup's rows clash with data outside it ({exc.orig}); "
                                 "the restore was rolled back and nothing was changed") from exc

@@ -8,9 +8,9 @@ from models.ops.background_job import BackgroundJob
 from tests.support.sample_tasks import COUNT_TO
 
 
-def start_job(tenant, role="admin", kind="test", **params) -> str:
+def start_job(tenant, role="admin", kind="test", task=COUNT_TO, **params) -> str:
     with context.acting_as(organization_id=tenant.org_id, user_id=tenant.user_ids[role]):
-        job = background_job.start(kind, COUNT_TO, params, created_by=tenant.user_ids[role],
+        job = background_job.start(kind, task, params, created_by=tenant.user_ids[role],
                                    organization_id=tenant.org_id)
         db.session.commit()
     return job.id

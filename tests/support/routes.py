@@ -5,6 +5,8 @@ from sqlalchemy import create_engine, text
 
 from models.core import events
 from models.core.db import db
+from models.dispatch import Customer
+from models.identity import Role
 from models.identity.sessions import SessionsEnded
 from models.identity.user import create_user
 from models.ops import outbox
@@ -39,6 +41,18 @@ def write_then_fail():
     outbox.enqueue("maintenance.purge_expired")
     events.record(SessionsEnded(g.user.id, "test"))
     abort(409)
+
+
+@blp.post("/conflict-at-commit")
+@signed_in
+def conflict_at_commit():
+    """Adds a customer, enqueues a task and records an event for the caller, and a second role named
+    like one that exists: the view succeeds (204), the commit that follows it fails."""
+    db.session.add(Customer(name="Never kept"))
+    outbox.enqueue("maintenance.purge_expired")
+    events.record(SessionsEnded(g.user.id, "test"))
+    db.session.add(Role(name="admin", description="A second admin role", permissions=[]))
+    return "", 204
 
 
 @blp.post("/crash")

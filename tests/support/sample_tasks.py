@@ -3,11 +3,17 @@ thread fixture), to drive the BackgroundJob life cycle through every outcome."""
 import time
 
 from celery import shared_task
+from sqlalchemy import text
 
-from models.ops import background_job
-from tasks.base import TrackedTask
+from models.core.db import db
+from models.dispatch import Customer
+from models.identity import Organization
+from models.ops import background_job, outbox
+from tasks.base import FlaskTask, TrackedTask
+from tasks.retry import policy
 
 COUNT_TO = "tests.count_to"
+WRITE_THEN_FAIL = "tests.write_then_fail"
 
 
 @shared_task(name=COUNT_TO, base=TrackedTask, bind=True, max_retries=2, default_retry_delay=0)
@@ -24,3 +30,30 @@ def count_to(self, job_id: str) -> dict:
     if params.get("error"):
         raise ValueError(params["error"])
     return {"counted": steps}
+
+
+@shared_task(name=WRITE_THEN_FAIL, base=TrackedTask, bind=True)
+def write_then_fail(self, job_id: str) -> dict:
+    """Reports progress, adds a customer and enqueues a task, then fails."""
+    background_job.report(job_id, 50, "Halfway")
+    db.session.add(Customer(name=f"Written by job {job_id}"))
+    db.session.flush()
+    outbox.enqueue("maintenance.purge_expired")
+    raise ValueError("failed after writing")
+
+
+@shared_task(name="tests.add_customer", base=FlaskTask)
+def add_customer(name: str, fail: bool = False) -> None:
+    """An untracked task that adds a customer (of the bound organization) and enqueues a task."""
+    db.session.add(Customer(name=name))
+    outbox.enqueue("maintenance.purge_expired")
+    if fail:
+        raise ValueError("failed after writing")
+
+
+@shared_task(name="tests.rename_organization", base=FlaskTask, bind=True, **policy(time_limit=30))
+def rename_organization(self, organization_id: int, name: str) -> None:
+    """Renames an organization; the UPDATE is sent by the commit, and waits at most 200 ms for a lock
+    (PostgreSQL), so that a row locked elsewhere fails the commit with a transient error."""
+    db.session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+    db.session.get(Organization, organization_id).name = f"{name} (retried {self.request.retries} times)"

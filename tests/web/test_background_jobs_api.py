@@ -121,7 +121,7 @@ def test_housekeeping_purges_old_finished_jobs_and_their_files_but_keeps_backups
         conn.execute(update(BackgroundJob).where(BackgroundJob.id.in_([old_export, old_backup, unfinished]))
                      .values(finished_at=utcnow() - timedelta(days=60), created_at=utcnow() - timedelta(days=60)))
 
-    assert purge_expired.run()["background_jobs"] == 1
+    assert purge_expired()["background_jobs"] == 1
     assert background_job.load(old_export) is None and not storage.path_of(keys[old_export]).exists()
     for kept in (old_backup, recent, unfinished):
         assert background_job.load(kept) is not None

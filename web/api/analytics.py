@@ -57,5 +57,4 @@ class RefreshAnalytics(MethodView):
         org_id = g.user.organization_id
         day_from, day_to = rollups.resolve_range(org_id, args.get("day_from"), args.get("day_to"))
         job = rollups.start_refresh(day_from, day_to, g.user.id, org_id)
-        db.session.commit()
         return accepted(job)

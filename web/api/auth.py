@@ -52,7 +52,6 @@ class Register(MethodView):
             password=body["password"], timezone=body["timezone"],
         )
         result = {**_start_session(user), "organization": org}
-        db.session.commit()
         return created(result, f"/api/v1/users/{user.id}")
 
 
@@ -68,7 +67,6 @@ class Login(MethodView):
         user = accounts.authenticate(body["email"], body["password"])
         context.bind(organization_id=user.organization_id, user_id=user.id)
         result = _start_session(user)
-        db.session.commit()
         return result
 
 
@@ -83,7 +81,6 @@ class Refresh(MethodView):
         user, session, refresh_token = sessions.rotate(body["refresh_token"])
         context.bind(organization_id=user.organization_id, user_id=user.id)
         result = _token_pair(user, session, refresh_token)
-        db.session.commit()
         return result
 
 
@@ -104,7 +101,6 @@ class Logout(MethodView):
             if other is not None and other != sid:
                 raise AuthenticationFailed("This refresh token belongs to another session")
         sessions.end_session(sid)
-        db.session.commit()
 
 
 @blp.route("/me")

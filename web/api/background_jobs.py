@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from flask import current_app, g
 from flask.views import MethodView
 
-from models.core.db import db
 from models.ops import background_job
 from models.ops.background_job import BackgroundJob
 from models.ops.lists import BACKGROUND_JOBS
@@ -70,7 +69,6 @@ class BackgroundJobResource(MethodView):
     def delete(self, job_id):
         """Remove a finished job and its file."""
         background_job.delete(_visible(job_id))
-        db.session.commit()
 
 
 @blp.route("/<string:job_id>/cancel")
@@ -87,7 +85,6 @@ class BackgroundJobCancel(MethodView):
         job = _visible(job_id)
         detail = _detail(job) if job.status == "running" else None  # only a running job needs Celery's view
         background_job.cancel(job, abandoned=detail is not None and detail.celery_state == "LOST")
-        db.session.commit()
         return _detail(job) if detail is None or job.finished else detail
 
 

@@ -4,7 +4,6 @@ backup's archive is downloaded there (`download_url`)."""
 from flask import g
 from flask.views import MethodView
 
-from models.core.db import db
 from models.ops import backups
 from models.ops.lists import BACKUPS
 from web.auth import requires
@@ -31,7 +30,6 @@ class Backup(MethodView):
         records and the audit log are not part of it, nor are password hashes (the manifest's
         `withheld_columns`)."""
         job = backups.start_backup(g.user.id, g.user.organization_id)
-        db.session.commit()
         return accepted(job)
 
 
@@ -74,5 +72,4 @@ class Restore(MethodView):
         that would remove the caller's own account is refused. The audit log is kept as it is and
         records the restore (action `restore`)."""
         job = backups.start_restore(body["backup_id"], body["dry_run"], g.user.id, g.user.organization_id)
-        db.session.commit()
         return accepted(job)

@@ -32,7 +32,7 @@ class Customers(MethodView):
         """Add a customer."""
         customer = Customer(**body)
         db.session.add(customer)
-        db.session.commit()
+        db.session.flush()  # its id, for Location
         return created(customer, f"{blp.url_prefix}/{customer.id}")
 
 
@@ -52,5 +52,4 @@ class CustomerDetail(MethodView):
         customer = get_or_404(Customer, customer_id, "Customer")
         for name, value in body.items():
             setattr(customer, name, value)
-        db.session.commit()
         return customer

@@ -4,7 +4,6 @@ from flask import g
 from flask.views import MethodView
 
 from models.core import exports
-from models.core.db import db
 from models.core.errors import PermissionDenied
 from models.core.permissions import grants
 from models.ops import background_job
@@ -40,7 +39,6 @@ class Exports(MethodView):
             raise PermissionDenied(f"Your role lacks the permission: {spec.permission}", required=[spec.permission])
         job = background_job.start("export", "exports.run", body, created_by=g.user.id,
                                    organization_id=g.user.organization_id)
-        db.session.commit()
         return accepted(job)
 
 

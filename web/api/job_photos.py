@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from flask import g
 from flask.views import MethodView
 
-from models.core.db import db
 from models.dispatch import photo_processing
 from models.dispatch.job_access import get_visible_job
 from models.dispatch.photo import JobPhoto
@@ -53,7 +52,6 @@ class JobPhotos(MethodView):
         its `web` and `thumb` variants and EXIF time and GPS follow from that job."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         photo, processing = photo_processing.store_upload(job, body["file"], uploaded_by=g.user.id)
-        db.session.commit()
         return accepted(processing, PhotoUpload(processing, photo))
 
 

@@ -1,7 +1,6 @@
 from flask import g
 from flask.views import MethodView
 
-from models.core.db import db
 from models.dispatch import Job
 from models.dispatch import job_commands as commands
 from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible
@@ -47,7 +46,6 @@ class Jobs(MethodView):
 
         A `project_id` must name a project of the job's customer (422 otherwise)."""
         job = commands.create_job(body, actor_id=g.user.id)
-        db.session.commit()
         return created(_detail(job.id), f"{blp.url_prefix}/{job.id}")
 
 
@@ -72,7 +70,6 @@ class JobDetail(MethodView):
         job = get_visible_job(job_id, g.user.id, g.permissions)
         expected = body.pop("version", None)
         commands.update_job(job, body, expected_version=expected)
-        db.session.commit()
         return detail_of(job)
 
     @requires("jobs:write")
@@ -80,7 +77,6 @@ class JobDetail(MethodView):
     def delete(self, job_id):
         """Delete a job (soft delete: it leaves lists and details)."""
         commands.delete_job(get_visible_job(job_id, g.user.id, g.permissions))
-        db.session.commit()
 
 
 @blp.route("/<int:job_id>/status")
@@ -96,7 +92,6 @@ class JobStatus(MethodView):
         the work (`assigned`, `en_route`, `in_progress`) need a technician assigned first."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         job.move_to(body["status"], actor_id=g.user.id, reason=body.get("reason"))
-        db.session.commit()
         return detail_of(job)
 
 
@@ -113,7 +108,6 @@ class JobAssignment(MethodView):
         assigned; an assigned job left without anyone, pending."""
         job = get_visible_job(job_id, g.user.id, g.permissions)
         commands.assign(job, body["technician_id"], actor_id=g.user.id)
-        db.session.commit()
         return detail_of(job)
 
 
@@ -135,5 +129,4 @@ class JobNotes(MethodView):
         """Add a note to a job (shown in its detail's `notes`)."""
         note = commands.add_note(get_visible_job(job_id, g.user.id, g.permissions), body["body"],
                                  author_id=g.user.id)
-        db.session.commit()
         return created(note, f"{blp.url_prefix}/{job_id}")  # notes are read in the job's detail

@@ -58,7 +58,6 @@ class Projects(MethodView):
 
         Another status, or an `end_date` before its `start_date`, is 422."""
         project = projects.create_project(body, actor_id=g.user.id)
-        db.session.commit()
         return created(_detail(project.id), f"{blp.url_prefix}/{project.id}")
 
 
@@ -80,7 +79,6 @@ class ProjectDetail(MethodView):
         The moves `status` allows are listed with it; another is 409 INVALID_TRANSITION with
         `details.allowed`. An `end_date` before its `start_date` is 422."""
         projects.update_project(get_or_404(Project, project_id, "Project"), body, actor_id=g.user.id)
-        db.session.commit()
         return _detail(project_id)
 
 

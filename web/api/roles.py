@@ -32,7 +32,6 @@ class Roles(MethodView):
         It may grant only permissions the caller holds (`*` only an owner): 403 otherwise."""
         role = create_role(body["name"], body["description"], body["permissions"],
                            acting_role=current_user().role, acting_permissions=g.permissions)
-        db.session.commit()
         return created(role, f"{blp.url_prefix}/{role.id}")
 
 
@@ -48,5 +47,4 @@ class RoleDetail(MethodView):
         users' open Socket.IO connections are told and disconnected, to reconnect with their new rights."""
         role = get_or_404(Role, role_id, "Role")
         role.update(**body, acting_role=current_user().role, acting_permissions=g.permissions)
-        db.session.commit()
         return role

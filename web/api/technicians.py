@@ -1,7 +1,6 @@
 from flask import g
 from flask.views import MethodView
 
-from models.core.db import db
 from models.core.errors import PermissionDenied
 from models.core.permissions import grants
 from models.core.tenancy import get_or_404
@@ -42,7 +41,6 @@ class Technicians(MethodView):
     def post(self, body):
         """Add a technician (optionally linked to a user, whose phone app then follows their jobs)."""
         technician = commands.create_technician(body)
-        db.session.commit()
         return created(technician, f"{blp.url_prefix}/{technician.id}")
 
 
@@ -61,7 +59,6 @@ class TechnicianDetail(MethodView):
     def patch(self, body, technician_id):
         """Edit a technician's details, skills or status."""
         technician = commands.update_technician(get_or_404(Technician, technician_id, "Technician"), body)
-        db.session.commit()
         return technician
 
 
@@ -78,5 +75,4 @@ class TechnicianLocation(MethodView):
         if not grants(g.permissions, "technicians:manage") and technician.user_id != g.user.id:
             raise PermissionDenied("You can only report your own location")
         technician.move_to(body["lat"], body["lng"])
-        db.session.commit()
         return technician

@@ -2,7 +2,6 @@ from flask import g
 from flask.views import MethodView
 from sqlalchemy import select
 
-from models.core.db import db
 from models.core.tenancy import get_or_404
 from models.identity import User
 from models.identity.accounts import delete_user, update_user
@@ -35,7 +34,6 @@ class Users(MethodView):
 
         The role's permissions must all be ones the caller holds (403 otherwise); only an owner makes owners."""
         user = create_user(**body, acting_role=current_user().role, acting_permissions=g.permissions)
-        db.session.commit()
         return created(user, f"{blp.url_prefix}/{user.id}")
 
 
@@ -58,7 +56,6 @@ class UserDetail(MethodView):
         the caller holds (403 otherwise); the user's open Socket.IO connections then reconnect with it."""
         user = update_user(get_or_404(User, user_id, "User"), body, acting_user=current_user(),
                            acting_permissions=g.permissions)
-        db.session.commit()
         return user
 
     @requires("users:manage")
@@ -67,4 +64,3 @@ class UserDetail(MethodView):
     def delete(self, user_id):
         """Remove a user (soft delete); their sessions end at once."""
         delete_user(get_or_404(User, user_id, "User"), acting_user=current_user())
-        db.session.commit()

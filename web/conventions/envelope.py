@@ -13,6 +13,7 @@ import marshmallow as ma
 from flask import Response, request
 from flask_smorest.utils import unpack_tuple_response
 
+from models.core.db import db
 from models.core.errors import ValidationFailed
 from web.conventions import bodies, openapi, strict_json
 from web.conventions.listing import CursorPage, Page
@@ -123,6 +124,9 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(view)
             def enveloped(*args, **kw):
                 result, status, headers = unpack_tuple_response(view(*args, **kw))
+                # The answer shows what the commit will keep (ids, defaults, versions), and a
+                # write the database refuses is the error answered instead.
+                db.session.flush()
                 if isinstance(result, Response):
                     return result
                 return {"data": result}, status, headers

@@ -84,7 +84,7 @@ def handle_domain_error(error: domain.DomainError):
 
 
 def handle_unexpected(error: Exception):
-    _rollback_quietly()
+    rollback_quietly()
     log.exception("unhandled error")
     return error_response(500, "Something went wrong on our side; it has been logged")
 
@@ -92,7 +92,7 @@ def handle_unexpected(error: Exception):
 def handle_database_unreachable(error: OperationalError):
     """The database is down or dropped the connection: a dependency failure (503,
     retry later), not a bug. Integrity and programming errors stay 500s."""
-    _rollback_quietly()
+    rollback_quietly()
     log.error("database unreachable: %s", error)
     response = error_response(503, "The database is unavailable; try again shortly")
     response.headers["Retry-After"] = "5"
@@ -101,7 +101,7 @@ def handle_database_unreachable(error: OperationalError):
 
 def handle_concurrent_change(error: StaleDataError):
     """A versioned row (a job) was changed by another request between our read and our write."""
-    _rollback_quietly()
+    rollback_quietly()
     return error_response(409, "Someone else changed this at the same moment; reload it and try again")
 
 
@@ -109,7 +109,7 @@ def handle_data_the_database_refused(error: DataError | IntegrityError):
     """Input that passed validation but not the database (a value out of a column's range, a
     row that a concurrent request made conflicting): the client's to fix, never a 500.
     Validation should have caught it, so it is logged for a schema to catch it next time."""
-    _rollback_quietly()
+    rollback_quietly()
     log.warning("database refused the request's data: %s", error.orig)
     if isinstance(error, IntegrityError):
         return error_response(409, "This conflicts with existing data (a duplicate, or a row that was just "
@@ -117,7 +117,7 @@ def handle_data_the_database_refused(error: DataError | IntegrityError):
     return error_response(422, "A value is out of range or not of the expected type")
 
 
-def _rollback_quietly():
+def rollback_quietly():
     try:
         db.session.rollback()
     except Exception:  # the connection is gone: nothing to roll back

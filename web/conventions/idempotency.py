@@ -2,15 +2,17 @@
 
 Applies to authenticated callers (keys are scoped per user). Replays carry
 `Idempotent-Replayed: true`. A 5xx or a 429 is not stored, so the client may retry
-with the same key (a 429 asks it to, after `Retry-After`)."""
+with the same key (a 429 asks it to, after `Retry-After`). A success is stored by
+the request's commit (web.conventions.unit_of_work): a response is replayed only
+if its write was kept."""
 import hashlib
 
 from flask import Response, g, request
 
 from models.core.errors import ValidationFailed
 from models.ops import idempotency
+from web.conventions.unit_of_work import MUTATING, succeeded
 
-MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 REPLAYED_HEADERS = ("Content-Type", "Location")
 
 
@@ -51,9 +53,10 @@ def _store(response):
         return response
     if response.status_code >= 500 or response.status_code == 429:
         idempotency.release(g.user.id, key)
-    else:
-        headers = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
-        idempotency.complete(g.user.id, key, response.status_code, headers, response.get_data())
+        return response
+    headers = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
+    store = idempotency.complete_with_the_write if succeeded(response) else idempotency.complete
+    store(g.user.id, key, response.status_code, headers, response.get_data())
     return response
 
 
@@ -64,7 +67,8 @@ def _release_on_crash(exc):
 
 
 def install(app):
-    """Register after authentication so the caller is known."""
+    """Register after authentication, so the caller is known, and after the unit of work,
+    so that a success is stored before it commits."""
     app.before_request(_claim)
     app.after_request(_store)
     app.teardown_request(_release_on_crash)
