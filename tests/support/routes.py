@@ -1,10 +1,11 @@
 """Routes that exist only in the test app, to drive failure paths no real
 endpoint can be made to take on demand."""
-from flask import Blueprint, abort, g
-from sqlalchemy import create_engine, text
+from flask import Blueprint, abort, g, jsonify
+from sqlalchemy import create_engine, func, select, text
 
 from models.core import events
 from models.core.db import db
+from models.dispatch import Job
 from models.identity.sessions import SessionsEnded
 from models.identity.user import create_user
 from models.ops import outbox
@@ -45,3 +46,17 @@ def write_then_fail():
 @signed_in
 def crash():
     raise RuntimeError("an unexpected bug while handling a write")
+
+
+@blp.get("/jobs-unscoped")
+@public
+def jobs_unscoped():
+    """A public route that forgets to find its organization, then reads a tenant table."""
+    return jsonify(titles=db.session.scalars(select(Job.title)).all())
+
+
+@blp.get("/jobs-of-every-organization")
+@public
+def jobs_of_every_organization():
+    """A public route that crosses tenants on purpose (as one finding a public token's organization)."""
+    return jsonify(count=db.session.scalar(select(func.count(Job.id)).execution_options(all_tenants=True)))
