@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from models.core.context import Actor
 from models.identity import sessions
 from sockets import rooms
 
@@ -30,6 +31,7 @@ class Connection:
     role: str
     permissions: tuple  # sorted: compared with the role's permissions now
     expires_at: float  # the access token's `exp`, seconds since the epoch
+    actor: Actor  # who the socket acts as when it subscribes (models.core.context)
 
 
 class Connections:

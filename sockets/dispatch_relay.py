@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from flask import current_app
 
-from models.core import context, events
+from models.core import events
 from models.dispatch.events import DashboardChanged, JobAssigned, JobStatusUpdated, TechnicianUpdated
 from models.dispatch.job_access import may_read_job
 from sockets import rooms, subscriptions
@@ -75,12 +75,8 @@ def _dashboard_changed(evt: DashboardChanged) -> None:
         current_app.logger.warning("could not schedule dashboard metrics for org %s", evt.organization_id)
 
 
-def _may_follow_job(job_id: int, permissions) -> bool:
-    return may_read_job(job_id, context.current().user_id, permissions)
-
-
 events.subscribe(JobStatusUpdated, _status_updated)
 events.subscribe(JobAssigned, _assigned)
 events.subscribe(TechnicianUpdated, _technician_updated)
 events.subscribe(DashboardChanged, _dashboard_changed)
-subscriptions.register("job", _may_follow_job)
+subscriptions.register("job", may_read_job)

@@ -181,7 +181,8 @@ def test_a_tampered_archive_is_refused_and_nothing_changes(client, auth, db, wor
     change_everything(db, board, made)
     changed = dump(db, auth.a.org_id)
     db.session.rollback()
-    tamper(files.path_of(db.session.get(BackgroundJob, taken["id"]).artifact_key))
+    taken_job = db.session.get(BackgroundJob, taken["id"], execution_options={"all_tenants": True})
+    tamper(files.path_of(taken_job.artifact_key))
 
     done = restore(client, auth.a, taken["id"])
     assert done["status"] == "failed"
@@ -298,7 +299,8 @@ def test_a_backup_holds_no_password_hashes_not_even_the_owners(client, auth, db,
     assert {user["email"] for user in users} >= {"owner@alpha.test", auth.a.email("admin")}
     assert all("password_hash" not in user for user in users)
     db.session.rollback()
-    hashes = db.session.scalars(select(User.password_hash).where(User.organization_id == auth.a.org_id)).all()
+    hashes = db.session.scalars(select(User.password_hash).where(User.organization_id == auth.a.org_id)
+                                .execution_options(all_tenants=True)).all()
     assert len(hashes) == len(users) and not any(h.encode() in everything for h in hashes)
     assert manifest["withheld_columns"] == {"users": ["password_hash"]}
 
@@ -352,7 +354,7 @@ def rewrite_as_an_archive_with_password_hashes(db, job_id, password):
     """What an archive written before hashes were withheld looks like: every user row carries one.
     The job's recorded manifest checksum is updated to match, as that backup's would have been."""
     db.session.rollback()
-    job = db.session.get(BackgroundJob, job_id)
+    job = db.session.get(BackgroundJob, job_id, execution_options={"all_tenants": True})
     path = files.path_of(job.artifact_key)
     members = archive_members(path)
     legacy_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")

@@ -53,7 +53,7 @@ class JobPhotos(MethodView):
         multipart/form-data, the image in `file` (or `photo`). Answered at once, like any started work,
         with the `photo` background job (`job_id`, `status_url`, `Location`) and the photo as stored;
         its `web` and `thumb` variants and EXIF time and GPS follow from that job."""
-        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job = get_visible_job(job_id)
         photo, processing = photo_processing.store_upload(job, body["file"], uploaded_by=g.user.id)
         db.session.commit()
         return accepted(processing, PhotoUpload(processing, photo))
@@ -69,7 +69,7 @@ class JobPhotoFile(MethodView):
 
         `original` as uploaded, or the `web` / `thumb` JPEG (404 until processing has made it). Visible to
         whoever may see the job."""
-        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job = get_visible_job(job_id)
         photo = db.session.scalars(
             select(JobPhoto).where(JobPhoto.id == photo_id, JobPhoto.job_id == job.id)).one_or_none()
         key = photo_processing.variant_key(photo, variant) if photo is not None else None
