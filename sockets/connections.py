@@ -59,7 +59,8 @@ def _ending(conn: Connection, state, now: float):
         return rooms.SESSION_REVOKED, {"user_id": conn.user_id,
                                        "reason": state.ended_reason if state else "session_ended",
                                        "session_ids": [conn.session_id]}
-    if state.permissions != conn.permissions or state.role != conn.role:
+    if (state.permissions != conn.permissions or state.role != conn.role
+            or state.links != (conn.actor.customer_id, conn.actor.vendor_id)):
         return rooms.PERMISSIONS_CHANGED, {"reason": "permissions_changed"}
     if conn.expires_at <= now:
         return rooms.SESSION_EXPIRED, {"expired_at": iso_from_timestamp(conn.expires_at)}

@@ -18,7 +18,6 @@ CUSTOMER = "customer"
 VENDOR = "vendor"
 PUBLIC_LINK = "public_link"
 SYSTEM = "system"
-KINDS = (STAFF, CUSTOMER, VENDOR, PUBLIC_LINK, SYSTEM)
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ IDENTITY = ("kind", "organization_id", "user_id", "customer_id", "vendor_id", "p
 @contextmanager
 def acting_as(actor: Actor | None = None, /, **fields):
     """Bind `fields` for the block; with an `actor`, its identity first (e.g. a socket's
-    user, kept from its connect, for each event it sends)."""
+    actor, kept from its connect, for each `subscribe` it asks)."""
     if actor is not None:
         fields = {**{name: getattr(actor, name) for name in IDENTITY}, **fields}
     token = bind(**fields)

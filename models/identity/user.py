@@ -139,6 +139,7 @@ def update_user(user: User, changes: dict, *, acting_user: User, acting_permissi
         if email_taken(changes["email"]):
             raise Conflict("A user with this email already exists", email=["already registered"])
         changes["email"] = normalize_email(changes["email"])
+    links_change = any(field in changes and changes[field] != getattr(user, field) for field in LINKS)
     password = changes.pop("password", None)
     for field, value in changes.items():
         setattr(user, field, value)
@@ -148,6 +149,8 @@ def update_user(user: User, changes: dict, *, acting_user: User, acting_permissi
         end_all_sessions(user)
     if role_changes:
         events.record(PermissionsChanged(user.organization_id, "role_changed", user_id=user.id))
+    elif links_change:  # what they read follows whom they act for
+        events.record(PermissionsChanged(user.organization_id, "link_changed", user_id=user.id))
     return user
 
 
