@@ -127,11 +127,12 @@ def seed(app, jobs: int, other_jobs: int) -> dict:
 def job_ids(app, organization_id: int, status: str | None = None, limit: int | None = None) -> list[int]:
     from sqlalchemy import select
 
+    from models.core import context
     from models.core.db import db
     from models.dispatch import Job
 
-    with app.app_context():
-        stmt = select(Job.id).where(Job.organization_id == organization_id, Job.deleted_at.is_(None))
+    with app.app_context(), context.acting_as(organization_id=organization_id):
+        stmt = select(Job.id)
         if status:
             stmt = stmt.where(Job.status == status, Job.technician_id.is_(None))
         return list(db.session.scalars(stmt.order_by(Job.id).limit(limit)).all())

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from models.core.context import Actor
 from models.identity import sessions
 from sockets import rooms
 
@@ -30,6 +31,7 @@ class Connection:
     role: str
     permissions: tuple  # sorted: compared with the role's permissions now
     expires_at: float  # the access token's `exp`, seconds since the epoch
+    actor: Actor  # who the socket acts as when it subscribes (models.core.context)
 
 
 class Connections:
@@ -57,7 +59,8 @@ def _ending(conn: Connection, state, now: float):
         return rooms.SESSION_REVOKED, {"user_id": conn.user_id,
                                        "reason": state.ended_reason if state else "session_ended",
                                        "session_ids": [conn.session_id]}
-    if state.permissions != conn.permissions or state.role != conn.role:
+    if (state.permissions != conn.permissions or state.role != conn.role
+            or state.links != (conn.actor.customer_id, conn.actor.vendor_id)):
         return rooms.PERMISSIONS_CHANGED, {"reason": "permissions_changed"}
     if conn.expires_at <= now:
         return rooms.SESSION_EXPIRED, {"expired_at": iso_from_timestamp(conn.expires_at)}

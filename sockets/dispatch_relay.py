@@ -3,7 +3,7 @@ whoever may read the job by the REST rule (models.dispatch.job_access): `jobs:re
 holders of the organization, and the technician's own user (docs/events.md)."""
 from datetime import datetime, timezone
 
-from models.core import context, events
+from models.core import events
 from models.dispatch.events import DashboardMetricsComputed, JobAssigned, JobStatusUpdated, TechnicianUpdated
 from models.dispatch.job_access import may_read_job
 from sockets import rooms, subscriptions
@@ -61,12 +61,8 @@ def _dashboard_metrics(evt: DashboardMetricsComputed) -> None:
     emit(rooms.DASHBOARD_METRICS_UPDATED, evt.numbers, room=rooms.permission_room(evt.organization_id, rooms.METRICS))
 
 
-def _may_follow_job(job_id: int, permissions) -> bool:
-    return may_read_job(job_id, context.current().user_id, permissions)
-
-
 events.subscribe(JobStatusUpdated, _status_updated)
 events.subscribe(JobAssigned, _assigned)
 events.subscribe(TechnicianUpdated, _technician_updated)
 events.subscribe(DashboardMetricsComputed, _dashboard_metrics)
-subscriptions.register("job", _may_follow_job)
+subscriptions.register("job", may_read_job)

@@ -10,6 +10,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 from models.core import context
 from models.core.permissions import grants
 from models.identity import sessions
+from models.identity.actors import actor_fields
 from models.identity.permissions import is_staff
 from models.identity.tokens import user_id_of
 from sockets import rooms, subscriptions
@@ -53,7 +54,7 @@ class AuthenticatedNamespace(Namespace):
         if not self.admits(permissions):
             raise ConnectionRefusedError(f"forbidden: {self.namespace} is not for your role")
         conn = Connection(user.organization_id, user.id, claims["sid"], user.role, tuple(sorted(permissions)),
-                          float(claims["exp"]))
+                          float(claims["exp"]), context.Actor(**actor_fields(user, permissions)))
         self.connections.put(self.namespace, request.sid, conn)
         for room in rooms.audience_rooms(conn.organization_id, conn.user_id, conn.session_id, conn.role,
                                          permissions):
@@ -87,8 +88,8 @@ class AuthenticatedNamespace(Namespace):
         conn = self.connections.get(self.namespace, request.sid)
         if not isinstance(room, str) or conn is None:
             return {"ok": False, "error": "send {room: '<kind>:<id>'}"}
-        with context.acting_as(organization_id=conn.organization_id, user_id=conn.user_id):
-            allowed = subscriptions.may_join(room, conn.permissions)
+        with context.acting_as(conn.actor):
+            allowed = subscriptions.may_join(room)
         if not allowed:
             return {"ok": False, "error": "not found"}
         join_room(room)

@@ -32,13 +32,16 @@ log = logging.getLogger(__name__)
 
 
 class FlaskTask(Task):
-    """Runs inside the Flask app's context (pushed only when none is active), as one unit of work."""
+    """Runs inside the Flask app's context (pushed only when none is active), as one unit of work
+    and as the `system` actor of no organization: a task binds the organization it works for, or
+    crosses tenants with `all_tenants=True` (models.core.tenancy)."""
 
     def __call__(self, *args, **kwargs):
-        if has_app_context():
-            return self.run_in_app(*args, **kwargs)
-        with self.app.flask_app.app_context():
-            return self.run_in_app(*args, **kwargs)
+        with context.as_system():
+            if has_app_context():
+                return self.run_in_app(*args, **kwargs)
+            with self.app.flask_app.app_context():
+                return self.run_in_app(*args, **kwargs)
 
     def run_in_app(self, *args, **kwargs):
         return self.run_as_one_unit(*args, **kwargs)

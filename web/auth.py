@@ -13,6 +13,7 @@ from models.core import context
 from models.core.errors import AuthenticationFailed, PermissionDenied
 from models.core.permissions import grants
 from models.identity import sessions
+from models.identity.actors import actor_fields
 from models.identity.tokens import access_token_problem, user_id_of
 from web.conventions.errors import error_response
 
@@ -91,7 +92,7 @@ def authenticate_request():
     if loaded is None:
         raise AuthenticationFailed("Your session has ended or your account is disabled; log in again")
     g.user, g.permissions = loaded
-    context.bind(organization_id=g.user.organization_id, user_id=g.user.id)
+    context.bind(**actor_fields(g.user, g.permissions))
 
 
 def issue_access_token(user, session_id: str) -> str:

@@ -1,20 +1,31 @@
-"""Tenancy and soft delete by construction.
+"""Tenancy and soft delete by construction (docs/architecture.md, "Actor and tenancy").
 
 Every ORM SELECT/UPDATE/DELETE issued while an organization is bound (see
 models.core.context) is narrowed to that organization's rows, and soft-deleted rows
 are hidden, by global loader criteria. A view or task cannot forget the filter.
-Escape hatches are explicit execution options: `all_tenants=True`,
-`include_deleted=True`.
+
+Fail-closed: such a statement touching a tenant table with no organization bound
+raises `TenantNotBound` instead of reading every organization's rows. The escape
+hatches are explicit execution options: `all_tenants=True`, `include_deleted=True`.
+Core statements on a connection (`connection.execute(...)`) bypass the ORM and this
+hook: each such use states its own filters.
 """
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import DateTime, ForeignKey, event, select
+from sqlalchemy import DateTime, ForeignKey, TableClause, event, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.sql import visitors
 
 from models.core import context
 from models.core.db import db, utcnow
 from models.core.errors import NotFound
+
+
+class TenantNotBound(RuntimeError):
+    """A programming error, never a client's: a query on a tenant table ran with no
+    organization bound. Bind one (`context.acting_as(organization_id=...)`) or, to
+    cross tenants on purpose, pass `execution_options(all_tenants=True)`."""
 
 
 class TenantScoped:
@@ -40,6 +51,25 @@ def _of_organization(org_id: int):
     return with_loader_criteria(TenantScoped, lambda cls: cls.organization_id == org_id, include_aliases=True)
 
 
+def _tenant_tables() -> frozenset:
+    mappers = db.Model.registry.mappers
+    return _tenant_tables_among(len(mappers), mappers)
+
+
+@lru_cache(maxsize=8)
+def _tenant_tables_among(count: int, mappers) -> frozenset:
+    """Names of the tables of the TenantScoped models mapped so far (`count` keys the cache,
+    so a model imported late is never missed)."""
+    return frozenset(m.local_table.name for m in mappers if issubclass(m.class_, TenantScoped))
+
+
+def tenant_tables_of(statement) -> set:
+    """The tenant tables a statement reads or writes, subqueries and joins included."""
+    tables = _tenant_tables()
+    return {element.name for element in visitors.iterate(statement)
+            if isinstance(element, TableClause) and element.name in tables}
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_statement(state):
     if not (state.is_select or state.is_update or state.is_delete):
@@ -47,9 +77,14 @@ def _scope_statement(state):
     if state.is_column_load or state.is_relationship_load:
         return  # criteria from the parent statement already propagate
     options = state.execution_options
-    org_id = context.current().organization_id
-    if org_id is not None and not options.get("all_tenants", False):
-        state.statement = state.statement.options(_of_organization(org_id))
+    if not options.get("all_tenants", False):
+        org_id = context.current().organization_id
+        if org_id is not None:
+            state.statement = state.statement.options(_of_organization(org_id))
+        else:
+            touched = tenant_tables_of(state.statement)
+            if touched:
+                raise TenantNotBound(f"A query on {', '.join(sorted(touched))} ran with no organization bound")
     if not options.get("include_deleted", False):
         state.statement = state.statement.options(_NOT_DELETED)
 
@@ -58,7 +93,9 @@ def _scope_statement(state):
 def _stamp_organization(session, flush_context, instances):
     org_id = context.current().organization_id
     for obj in session.new:
-        if isinstance(obj, TenantScoped) and obj.organization_id is None and org_id is not None:
+        if isinstance(obj, TenantScoped) and obj.organization_id is None:
+            if org_id is None:
+                raise TenantNotBound(f"A new {type(obj).__name__} has no organization, and none is bound")
             obj.organization_id = org_id
 
 

@@ -1,9 +1,10 @@
-from sqlalchemy import String
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.tenancy import SoftDeletable, TenantScoped
+from models.identity.user import register_link_target
 
 
 class Customer(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
@@ -18,3 +19,10 @@ class Customer(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     city: Mapped[str | None] = mapped_column(String(120))
 
     __table_args__ = (db.Index("ix_customers_org_name", "organization_id", "name"),)
+
+
+def _is_customer(customer_id: int) -> bool:
+    return db.session.scalar(select(Customer.id).where(Customer.id == customer_id)) is not None
+
+
+register_link_target("customer_id", _is_customer)  # a customer-role user acts for one of these

@@ -1,11 +1,17 @@
-"""Who sees which jobs: `jobs:read` sees every job of the organization,
-`jobs:read_assigned` only the jobs assigned to the caller's technician record.
+"""Who sees which jobs (`visible(actor)`), the one rule REST lists and details, photo
+downloads and socket subscriptions share:
+- staff with `jobs:read` see every job of the organization;
+- staff with `jobs:read_assigned` (technicians) the jobs assigned to their technician record;
+- customers (with `portal:access`) the jobs of the customer their account is linked to;
+  an account linked to no customer sees none (403, like a role that reads no jobs).
 A job the caller may not see does not exist for them (404, never 403)."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import joinedload
 
+from models.core import context
+from models.core.context import Actor
 from models.core.db import db
 from models.core.errors import NotFound, PermissionDenied
 from models.core.permissions import grants
@@ -15,26 +21,37 @@ from models.dispatch.technician import Technician
 from models.identity import Organization
 
 
-def visible(stmt, user_id: int, permissions):
-    if grants(permissions, "jobs:read"):
-        return stmt
-    if grants(permissions, "jobs:read_assigned"):
-        own = select(Technician.id).where(Technician.user_id == user_id).scalar_subquery()
-        return stmt.where(Job.technician_id == own)
+def visible(actor: Actor | None = None):
+    """The criteria (for `.where()`) of the jobs `actor` (by default the current one) may
+    read; PermissionDenied when they may read none."""
+    actor = actor or context.current()
+    if actor.kind == context.CUSTOMER:
+        if not grants(actor.permissions, "portal:access"):
+            raise PermissionDenied("Your role cannot use the customer portal", required=["portal:access"])
+        if actor.customer_id is None:
+            raise PermissionDenied("Your account is linked to no customer; ask the organization to link it")
+        return Job.customer_id == actor.customer_id
+    if actor.kind == context.STAFF:
+        if grants(actor.permissions, "jobs:read"):
+            return true()
+        if grants(actor.permissions, "jobs:read_assigned"):
+            return Job.technician_id == select(Technician.id).where(Technician.user_id == actor.user_id) \
+                .scalar_subquery()
     raise PermissionDenied("Your role cannot see jobs", required=["jobs:read"])
 
 
-def get_visible_job(job_id: int, user_id: int, permissions) -> Job:
-    stmt = select(Job).where(Job.id == job_id).options(joinedload(Job.customer), joinedload(Job.technician))
-    job = db.session.scalars(visible(stmt, user_id, permissions)).unique().one_or_none()
+def get_visible_job(job_id: int, actor: Actor | None = None) -> Job:
+    stmt = (select(Job).where(Job.id == job_id, visible(actor))
+            .options(joinedload(Job.customer), joinedload(Job.technician)))
+    job = db.session.scalars(stmt).unique().one_or_none()
     if job is None:
         raise NotFound(f"Job {job_id} not found")
     return job
 
 
-def may_read_job(job_id: int, user_id: int, permissions) -> bool:
+def may_read_job(job_id: int, actor: Actor | None = None) -> bool:
     try:
-        stmt = visible(select(Job.id).where(Job.id == job_id), user_id, permissions)
+        stmt = select(Job.id).where(Job.id == job_id, visible(actor))
     except PermissionDenied:
         return False
     return db.session.scalar(stmt) is not None
@@ -53,8 +70,8 @@ class JobDetail:
         return getattr(self.job, name)
 
 
-def load_detail(job_id: int, user_id: int, permissions) -> JobDetail:
-    return detail_of(get_visible_job(job_id, user_id, permissions))
+def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
+    return detail_of(get_visible_job(job_id, actor))
 
 
 def detail_of(job: Job) -> JobDetail:

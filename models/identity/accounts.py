@@ -10,7 +10,7 @@ from models.core.errors import AuthenticationFailed, Conflict, PermissionDenied
 from models.identity.organization import Organization, unique_slug
 from models.identity.role import PermissionsChanged, builtin_roles
 from models.identity.sessions import end_all_sessions
-from models.identity.user import User, check_grantable, check_role, email_taken, normalize_email
+from models.identity.user import LINKS, User, check_grantable, check_links, check_role, email_taken, normalize_email
 
 
 @lru_cache(maxsize=4)
@@ -62,10 +62,15 @@ def update_user(user: User, changes: dict, *, acting_user: User, acting_permissi
         check_role(changes["role"])
         if role_changes:
             check_grantable(changes["role"], acting_user.role, acting_permissions)
+    new_role = changes.get("role", user.role)
+    check_links(new_role, {field: changes[field] for field in LINKS if field in changes})
+    if role_changes:  # a user who leaves the customer (vendor) role is no one's customer (vendor) any more
+        changes.update({field: None for field, role in LINKS.items() if role != new_role})
     if "email" in changes and normalize_email(changes["email"]) != user.email:
         if email_taken(changes["email"]):
             raise Conflict("A user with this email already exists", email=["already registered"])
         changes["email"] = normalize_email(changes["email"])
+    links_change = any(field in changes and changes[field] != getattr(user, field) for field in LINKS)
     password = changes.pop("password", None)
     for field, value in changes.items():
         setattr(user, field, value)
@@ -75,6 +80,8 @@ def update_user(user: User, changes: dict, *, acting_user: User, acting_permissi
         end_all_sessions(user)
     if role_changes:
         events.record(PermissionsChanged(user.organization_id, "role_changed", user_id=user.id))
+    elif links_change:  # what they read follows whom they act for
+        events.record(PermissionsChanged(user.organization_id, "link_changed", user_id=user.id))
     return user
 
 

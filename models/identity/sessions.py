@@ -188,18 +188,19 @@ class SessionState:
     ended_reason: str | None  # None: still live
     role: str
     permissions: tuple  # the role's permissions, sorted
+    links: tuple  # whom the user acts for: (customer_id, vendor_id)
 
 
 def session_states(session_ids) -> dict[str, SessionState]:
     """The present state of these sessions (one query per thousand): ended (revoked, or
-    its user deactivated or deleted) or live, with the user's current role and permissions.
+    its user deactivated or deleted) or live, with the user's current role, permissions and links.
     A session not in the answer no longer exists."""
     ids = list(session_ids)
     rows = []
     for start in range(0, len(ids), 1000):
         rows += db.session.connection().execute(
             select(AuthSession.id, AuthSession.user_id, AuthSession.revoked_reason, AuthSession.revoked_at,
-                   User.is_active, User.deleted_at, User.role, Role.permissions)
+                   User.is_active, User.deleted_at, User.role, Role.permissions, User.customer_id, User.vendor_id)
             .join(User, User.id == AuthSession.user_id)
             .outerjoin(Role, (Role.organization_id == User.organization_id) & (Role.name == User.role))
             .where(AuthSession.id.in_(ids[start:start + 1000]))
@@ -212,5 +213,6 @@ def session_states(session_ids) -> dict[str, SessionState]:
             ended = "account_changed"
         else:
             ended = None
-        states[row.id] = SessionState(row.user_id, ended, row.role, tuple(sorted(row.permissions or ())))
+        states[row.id] = SessionState(row.user_id, ended, row.role, tuple(sorted(row.permissions or ())),
+                                      (row.customer_id, row.vendor_id))
     return states

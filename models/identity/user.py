@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, String, select, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,10 @@ class User(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whom a customer-role or vendor-role user acts for (see LINKS). The vendors table comes
+    # with the marketplace: until then vendor_id is a plain integer, without a foreign key.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(Integer)
 
     def set_password(self, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
@@ -47,6 +51,32 @@ class User(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
 
     def touch_login(self) -> None:
         self.last_login_at = utcnow()
+
+
+# A user's links: the field, and the role whose users alone may hold it.
+LINKS = {"customer_id": "customer", "vendor_id": "vendor"}
+# How to tell that a linked row exists in the current organization, registered by the domain
+# that owns its table (models.dispatch for customers), as identity imports none of them.
+_link_targets: dict = {}
+
+
+def register_link_target(field: str, exists) -> None:
+    """`exists(ident) -> bool`, run in the organization's tenant context."""
+    _link_targets[field] = exists
+
+
+def check_links(role: str, links: dict) -> None:
+    """422 for a link given to a user of another role, or to a row not of the organization."""
+    problems = {}
+    for field, value in links.items():
+        if value is None:
+            continue
+        if LINKS[field] != role:
+            problems[field] = [f"only a user of the {LINKS[field]} role has one"]
+        elif field in _link_targets and not _link_targets[field](value):
+            problems[field] = [f"no {LINKS[field]} {value} in this organization"]
+    if problems:
+        raise ValidationFailed("Invalid links", **problems)
 
 
 def normalize_email(email: str) -> str:
@@ -72,7 +102,7 @@ def check_grantable(role: str, acting_role: str | None, acting_permissions) -> N
 
 
 def create_user(*, email, name, password, role, phone=None, acting_role: str | None = None,
-                acting_permissions=None) -> User:
+                acting_permissions=None, customer_id=None, vendor_id=None) -> User:
     """Add a user to the current organization. Only an owner may create owners."""
     if email_taken(email):
         raise Conflict("A user with this email already exists", email=["already registered"])
@@ -80,7 +110,9 @@ def create_user(*, email, name, password, role, phone=None, acting_role: str | N
     if role == "owner" and acting_role != "owner":
         raise PermissionDenied("Only an owner can create another owner")
     check_grantable(role, acting_role, acting_permissions)
-    user = User(email=normalize_email(email), name=name, phone=phone, role=role)
+    check_links(role, {"customer_id": customer_id, "vendor_id": vendor_id})
+    user = User(email=normalize_email(email), name=name, phone=phone, role=role, customer_id=customer_id,
+                vendor_id=vendor_id)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()  # its id, for the caller's answer (the boundary commits)

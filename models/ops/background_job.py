@@ -215,16 +215,19 @@ def purge_finished(older_than: datetime, keep_kinds=("backup",)) -> int:
 
 
 # --- the worker side (each call commits on its own) -----------------------
+# A worker knows a job by its id alone (a UUID) until the row tells it the organization:
+# these reads and writes cross tenants on purpose.
+ANY_TENANT = {"all_tenants": True}
 
 def _apply(job_id: str, where, **values) -> BackgroundJob | None:
     """UPDATE one job if `where` holds, commit, announce; the row after, or None.
     A short transaction of its own, outside the task's unit of work (see the module's docstring)."""
     with Session(db.engine, expire_on_commit=False) as session:
         done = session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id, where).values(**values)
-                               .execution_options(synchronize_session=False))
+                               .execution_options(synchronize_session=False, **ANY_TENANT))
         if done.rowcount == 0:
             return None
-        job = session.get(BackgroundJob, job_id)
+        job = session.get(BackgroundJob, job_id, execution_options=ANY_TENANT)
         _changed(job, session)
         session.commit()
         return job
@@ -232,7 +235,7 @@ def _apply(job_id: str, where, **values) -> BackgroundJob | None:
 
 def load(job_id: str) -> BackgroundJob | None:
     with Session(db.engine, expire_on_commit=False) as session:
-        return session.get(BackgroundJob, job_id)
+        return session.get(BackgroundJob, job_id, execution_options=ANY_TENANT)
 
 
 def _gave_up(job: BackgroundJob) -> str:
@@ -363,10 +366,10 @@ def republish(job: BackgroundJob, reason: str) -> str:
                    BackgroundJob.attempts == job.attempts, BackgroundJob.cancel_requested_at.is_(None))
             .values(republished=times, heartbeat_at=utcnow(),
                     message=f"Handed out again: {reason}"[:500])
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False, **ANY_TENANT))
         if done.rowcount == 0:
             return "skipped"
-        _changed(session.get(BackgroundJob, job.id), session)
+        _changed(session.get(BackgroundJob, job.id, execution_options=ANY_TENANT), session)
         outbox.enqueue_in(session, job.task_name, [job.id], {}, task_id=job.id,
                           headers={"supersedes_attempt": job.attempts, "request_id": job.request_id})
         # Each hand-out commits on its own, as a progress report does (see the module's docstring);

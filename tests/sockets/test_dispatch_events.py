@@ -93,3 +93,20 @@ def test_following_a_job_needs_the_right_to_read_it(board, auth, listen):
     assert dispatcher.call("subscribe", {"room": f"job:{job['id']}"}, namespace="/", timeout=5)["ok"] is True
     outsider = listen(auth.b.tokens["dispatcher"], "/").client
     assert outsider.call("subscribe", {"room": f"job:{job['id']}"}, namespace="/", timeout=5)["ok"] is False
+
+
+def test_a_customer_follows_only_its_own_customers_jobs(board, client, auth, listen):
+    mine, theirs = board.customer("Mine Ltd"), board.customer("Theirs Ltd")
+    my_job, their_job = board.job(mine["id"]), board.job(theirs["id"])
+    user_url, admin = f"/api/v1/users/{auth.a.user_ids['customer']}", auth.a.headers("admin")
+    assert client.patch(user_url, headers=admin, json={"customer_id": mine["id"]}).status_code == 200
+    portal = listen(auth.a.tokens["customer"], "/customer", events=("permissions.changed",))
+    assert portal.call("subscribe", {"room": f"job:{my_job['id']}"})["ok"] is True
+    assert portal.call("subscribe", {"room": f"job:{their_job['id']}"})["ok"] is False
+
+    assert client.patch(user_url, headers=admin, json={"customer_id": theirs["id"]}).status_code == 200
+    wait_for(lambda: portal.disconnected)  # its rights were those of its old link
+    assert portal.payloads("permissions.changed") == [{"reason": "link_changed"}]
+    again = listen(auth.a.tokens["customer"], "/customer")
+    assert again.call("subscribe", {"room": f"job:{their_job['id']}"})["ok"] is True
+    assert again.call("subscribe", {"room": f"job:{my_job['id']}"})["ok"] is False

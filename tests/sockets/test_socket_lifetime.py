@@ -169,7 +169,8 @@ def test_new_permissions_of_a_role_reconnect_its_users(board, client, auth, list
 def test_rights_changed_unannounced_are_caught_by_the_sweep(db, auth, listen):
     console = listen(auth.a.tokens["support"], "/", events=WATCHED)
     db.session.execute(update(Role).where(Role.organization_id == auth.a.org_id, Role.name == "support")
-                       .values(permissions=["users:read"]))  # as a restore would: no event
+                       .values(permissions=["users:read"])  # as a restore would: no event
+                       .execution_options(all_tenants=True))
     db.session.commit()
 
     wait_for(lambda: console.disconnected, timeout=20)

@@ -52,7 +52,7 @@ def accepted(response) -> dict:
 
 def load_photo(app, photo_id) -> JobPhoto:
     with app.app_context():
-        photo = _db.session.get(JobPhoto, photo_id)
+        photo = _db.session.get(JobPhoto, photo_id, execution_options={"all_tenants": True})
         _db.session.expunge(photo)
         return photo
 

@@ -1,11 +1,11 @@
 """Routes that exist only in the test app, to drive failure paths no real
 endpoint can be made to take on demand."""
-from flask import Blueprint, abort, g
-from sqlalchemy import create_engine, text
+from flask import Blueprint, abort, g, jsonify
+from sqlalchemy import create_engine, func, select, text
 
 from models.core import events
 from models.core.db import db
-from models.dispatch import Customer
+from models.dispatch import Customer, Job
 from models.identity import Role
 from models.identity.sessions import SessionsEnded
 from models.identity.user import create_user
@@ -59,3 +59,17 @@ def conflict_at_commit():
 @signed_in
 def crash():
     raise RuntimeError("an unexpected bug while handling a write")
+
+
+@blp.get("/jobs-unscoped")
+@public
+def jobs_unscoped():
+    """A public route that forgets to find its organization, then reads a tenant table."""
+    return jsonify(titles=db.session.scalars(select(Job.title)).all())
+
+
+@blp.get("/jobs-of-every-organization")
+@public
+def jobs_of_every_organization():
+    """A public route that crosses tenants on purpose (as one finding a public token's organization)."""
+    return jsonify(count=db.session.scalar(select(func.count(Job.id)).execution_options(all_tenants=True)))

@@ -1,12 +1,13 @@
-"""A tracked task that exists only in the test process (run by the `worker`
-thread fixture), to drive the BackgroundJob life cycle through every outcome."""
+"""Tasks that exist only in the test process: a tracked task (run by the `worker` thread
+fixture) to drive the BackgroundJob life cycle through every outcome, and a plain one
+that reads a tenant table with no organization bound."""
 import time
 
 from celery import shared_task
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from models.core.db import db
-from models.dispatch import Customer
+from models.dispatch import Customer, Job
 from models.identity import Organization
 from models.ops import background_job, outbox
 from tasks.base import FlaskTask, TrackedTask
@@ -14,6 +15,7 @@ from tasks.retry import policy
 
 COUNT_TO = "tests.count_to"
 WRITE_THEN_FAIL = "tests.write_then_fail"
+COUNT_JOBS = "tests.count_jobs"
 
 
 @shared_task(name=COUNT_TO, base=TrackedTask, bind=True, max_retries=2, default_retry_delay=0)
@@ -57,3 +59,9 @@ def rename_organization(self, organization_id: int, name: str) -> None:
     (PostgreSQL), so that a row locked elsewhere fails the commit with a transient error."""
     db.session.execute(text("SET LOCAL lock_timeout = '200ms'"))
     db.session.get(Organization, organization_id).name = f"{name} (retried {self.request.retries} times)"
+
+
+@shared_task(name=COUNT_JOBS)
+def count_jobs(all_tenants: bool = False) -> int:
+    """A plain task (no organization bound) that counts jobs, on purpose across tenants or not."""
+    return db.session.scalar(select(func.count(Job.id)).execution_options(all_tenants=all_tenants))

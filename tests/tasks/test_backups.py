@@ -182,7 +182,8 @@ def test_a_tampered_archive_is_refused_and_nothing_changes(client, auth, db, wor
     change_everything(db, board, made)
     changed = dump(db, auth.a.org_id)
     db.session.rollback()
-    tamper(storage.path_of(db.session.get(BackgroundJob, taken["id"]).artifact_key))
+    taken_job = db.session.get(BackgroundJob, taken["id"], execution_options={"all_tenants": True})
+    tamper(storage.path_of(taken_job.artifact_key))
 
     done = restore(client, auth.a, taken["id"])
     assert done["status"] == "failed"
@@ -288,7 +289,8 @@ def test_a_backup_holds_no_password_hashes_not_even_the_owners(client, auth, db,
     assert {user["email"] for user in users} >= {"owner@alpha.test", auth.a.email("admin")}
     assert all("password_hash" not in user for user in users)
     db.session.rollback()
-    hashes = db.session.scalars(select(User.password_hash).where(User.organization_id == auth.a.org_id)).all()
+    hashes = db.session.scalars(select(User.password_hash).where(User.organization_id == auth.a.org_id)
+                                .execution_options(all_tenants=True)).all()
     assert len(hashes) == len(users) and not any(h.encode() in everything for h in hashes)
     assert manifest["withheld_columns"] == {"users": ["password_hash"]}
 
@@ -343,7 +345,7 @@ def rewrite_archive(db, job_id, change):
     members (name -> bytes) and the parsed manifest. The job's recorded manifest checksum is updated to
     match, as that backup's would have been."""
     db.session.rollback()
-    job = db.session.get(BackgroundJob, job_id)
+    job = db.session.get(BackgroundJob, job_id, execution_options={"all_tenants": True})
     path = storage.path_of(job.artifact_key)
     with tarfile.open(path) as tar:
         contents = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}

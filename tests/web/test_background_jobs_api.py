@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import update
 
 from models.core import storage
+from models.core import context
 from models.core.db import utcnow
 from models.core.errors import Conflict
 from models.ops import background_job
@@ -130,11 +131,12 @@ def test_housekeeping_purges_old_finished_jobs_and_their_files_but_keeps_backups
 
 def test_a_cancel_racing_the_worker_never_overwrites_a_finished_job(auth, db):
     job_id = start_job(auth.a)
-    seen = db.session.get(BackgroundJob, job_id)  # the API has read it queued...
-    attempt = background_job.begin(job_id, worker="w@test").attempts  # ...the worker runs it to the end
-    background_job.succeed(job_id, {"rows": 3}, attempt)
-    with pytest.raises(Conflict):
-        background_job.cancel(seen)
-    db.session.rollback()
+    with context.acting_as(organization_id=auth.a.org_id):  # as the API, for organization a
+        seen = db.session.get(BackgroundJob, job_id)  # the API has read it queued...
+        attempt = background_job.begin(job_id, worker="w@test").attempts  # ...the worker runs it to the end
+        background_job.succeed(job_id, {"rows": 3}, attempt)
+        with pytest.raises(Conflict):
+            background_job.cancel(seen)
+        db.session.rollback()
     job = background_job.load(job_id)
     assert job.status == "succeeded" and job.result == {"rows": 3} and job.cancel_requested_at is None

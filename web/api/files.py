@@ -29,7 +29,7 @@ DOWNLOAD = {"description": "The file, as an attachment", "content": {
 def _claims(purpose: str, token: str) -> dict:
     """The token's names, with the rest of the request scoped to the organization it names."""
     claims = file_links.read(purpose, token)
-    context.bind(organization_id=claims["org"])
+    context.bind(kind=context.PUBLIC_LINK, organization_id=claims["org"])
     return claims
 
 

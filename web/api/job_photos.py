@@ -50,7 +50,7 @@ class JobPhotos(MethodView):
         multipart/form-data, the image in `file` (or `photo`). Answered at once, like any started work,
         with the `photo` background job (`job_id`, `status_url`, `Location`) and the photo as stored;
         its `web` and `thumb` variants and EXIF time and GPS follow from that job."""
-        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job = get_visible_job(job_id)
         photo, processing = photo_processing.store_upload(job, body["file"], uploaded_by=g.user.id)
         return accepted(processing, PhotoUpload(processing, photo))
 
@@ -65,5 +65,5 @@ class JobPhotoFile(MethodView):
 
         `original` as uploaded, or the `web` / `thumb` JPEG (404 until processing has made it). Visible to
         whoever may see the job."""
-        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job = get_visible_job(job_id)
         return file_links.send(photo_processing.served_file(photo_id, variant, job_id=job.id), max_age=3600)

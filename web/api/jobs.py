@@ -15,13 +15,10 @@ from web.schemas.jobs import (AssignSchema, HistoryEntrySchema, JobDetailSchema,
                               JobListItemSchema, JobUpdateSchema, NoteInputSchema, NoteSchema, StatusChangeSchema)
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Field jobs and their workflow")
-reads_jobs = requires_any("jobs:read", "jobs:read_assigned")  # which jobs: see job_access.visible
+# Which jobs: see job_access.visible (customers: their own customer's).
+reads_jobs = requires_any("jobs:read", "jobs:read_assigned", "portal:access")
 
 count_cache.cache_counts_of(Job)  # the dispatch board's hot path (README, Benchmarks)
-
-
-def _detail(job_id: int):
-    return load_detail(job_id, g.user.id, g.permissions)
 
 
 @blp.route("")
@@ -32,11 +29,12 @@ class Jobs(MethodView):
     def get(self, args):
         """List the jobs the caller may see.
 
-        Technicians see the jobs assigned to them. Filters: `status`, `priority` (comma lists),
-        `technician_id`, `customer_id`, `project_id`, `date_from`, `date_to` (the scheduled date); `q`
-        searches the title, the address and the customer's name. Pages by number (`page`), or by
-        keyset (`cursor`, then `meta.next_cursor`) to scroll deep at the first page's cost."""
-        return paginate(visible(list_items(), g.user.id, g.permissions), args, JOBS, items=MAPPINGS)
+        Technicians see the jobs assigned to them, a customer's account its customer's jobs. Filters:
+        `status`, `priority` (comma lists), `technician_id`, `customer_id`, `project_id`, `date_from`,
+        `date_to` (the scheduled date); `q` searches the title, the address and the customer's name.
+        Pages by number (`page`), or by keyset (`cursor`, then `meta.next_cursor`) to scroll deep at
+        the first page's cost."""
+        return paginate(list_items().where(visible()), args, JOBS, items=MAPPINGS)
 
     @requires("jobs:write")
     @blp.arguments(JobInputSchema)
@@ -46,7 +44,7 @@ class Jobs(MethodView):
 
         A `project_id` must name a project of the job's customer (422 otherwise)."""
         job = commands.create_job(body, actor_id=g.user.id)
-        return created(_detail(job.id), f"{blp.url_prefix}/{job.id}")
+        return created(load_detail(job.id), f"{blp.url_prefix}/{job.id}")
 
 
 @blp.route("/<int:job_id>")
@@ -55,7 +53,7 @@ class JobDetail(MethodView):
     @blp.response(200, JobDetailSchema)
     def get(self, job_id):
         """A job with its customer, technician, location, schedule, notes and photos."""
-        return _detail(job_id)
+        return load_detail(job_id)
 
     @requires("jobs:write")
     @blp.arguments(JobUpdateSchema)
@@ -67,7 +65,7 @@ class JobDetail(MethodView):
         Send the `version` you edited to be told (409) when someone else changed the job meanwhile. A
         `project_id` must name a project of the job's customer (422). The status moves through
         `PUT /jobs/{id}/status`, the technician through `PUT /jobs/{id}/assign`."""
-        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job = get_visible_job(job_id)
         expected = body.pop("version", None)
         commands.update_job(job, body, expected_version=expected)
         return detail_of(job)
@@ -76,7 +74,7 @@ class JobDetail(MethodView):
     @blp.response(204)
     def delete(self, job_id):
         """Delete a job (soft delete: it leaves lists and details)."""
-        commands.delete_job(get_visible_job(job_id, g.user.id, g.permissions))
+        commands.delete_job(get_visible_job(job_id))
 
 
 @blp.route("/<int:job_id>/status")
@@ -90,7 +88,7 @@ class JobStatus(MethodView):
 
         An invalid move is 409 INVALID_TRANSITION with `details.allowed`; moves that need someone doing
         the work (`assigned`, `en_route`, `in_progress`) need a technician assigned first."""
-        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job = get_visible_job(job_id)
         job.move_to(body["status"], actor_id=g.user.id, reason=body.get("reason"))
         return detail_of(job)
 
@@ -106,7 +104,7 @@ class JobAssignment(MethodView):
 
         The technician must be of this organization and not offline. A pending or scheduled job becomes
         assigned; an assigned job left without anyone, pending."""
-        job = get_visible_job(job_id, g.user.id, g.permissions)
+        job = get_visible_job(job_id)
         commands.assign(job, body["technician_id"], actor_id=g.user.id)
         return detail_of(job)
 
@@ -117,7 +115,7 @@ class JobHistory(MethodView):
     @blp.response(200, HistoryEntrySchema(many=True))
     def get(self, job_id):
         """Every status change of a job, with who made it, when and why."""
-        return commands.history(get_visible_job(job_id, g.user.id, g.permissions))
+        return commands.history(get_visible_job(job_id))
 
 
 @blp.route("/<int:job_id>/notes")
@@ -127,6 +125,6 @@ class JobNotes(MethodView):
     @blp.response(201, NoteSchema)
     def post(self, body, job_id):
         """Add a note to a job (shown in its detail's `notes`)."""
-        note = commands.add_note(get_visible_job(job_id, g.user.id, g.permissions), body["body"],
+        note = commands.add_note(get_visible_job(job_id), body["body"],
                                  author_id=g.user.id)
         return created(note, f"{blp.url_prefix}/{job_id}")  # notes are read in the job's detail

@@ -86,9 +86,10 @@ def _count(stmt, args: dict) -> int:
     table = entity.__tablename__
     if table not in count_cache.CACHED_TABLES:
         return compute()
-    # What decides the rows: the endpoint, who asks (visibility differs by caller) and the filters.
+    # What decides the rows: the endpoint, who asks (visibility differs by caller, and by the customer
+    # a customer's account is linked to) and the filters.
     filters = {name: value for name, value in args.items() if name not in ("page", "per_page", "sort", "cursor")}
-    identity = json.dumps([request.endpoint, g.user.id, filters], sort_keys=True, default=str)
+    identity = json.dumps([request.endpoint, g.user.id, g.user.customer_id, filters], sort_keys=True, default=str)
     return count_cache.cached_count(table, identity, compute)
 
 

@@ -60,6 +60,10 @@ class UserSchema(ma.Schema):
     is_active = ma.fields.Boolean()
     created_at = UTCDateTime()
     last_login_at = UTCDateTime(allow_none=True)
+    customer_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The customer a user of the `customer` role acts for (their jobs are what they see)"})
+    vendor_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The vendor a user of the `vendor` role acts for"})
 
 
 class TokenPairSchema(ma.Schema):
@@ -132,12 +136,20 @@ class LogoutSchema(InputSchema):
         "description": "optional; when given it must belong to the session of the bearer token"})
 
 
+def Link(role: str, what: str):
+    return ma.fields.Integer(allow_none=True, metadata={
+        "description": f"Only for a user of the `{role}` role: the {what} they act for (422 otherwise, or for "
+                       f"one not of this organization). A user who leaves the role loses it."})
+
+
 class UserCreateSchema(InputSchema):
     email = Email(required=True)
     name = Name(required=True)
     password = Password()
     role = Str(required=True, validate=ma.validate.Length(max=40))
     phone = Str(allow_none=True, validate=ma.validate.Length(max=40))
+    customer_id = Link("customer", "customer")
+    vendor_id = Link("vendor", "vendor")
 
 
 class UserUpdateSchema(PatchSchema):
@@ -147,6 +159,8 @@ class UserUpdateSchema(PatchSchema):
     role = Str(validate=ma.validate.Length(max=40))
     phone = Str(allow_none=True, validate=ma.validate.Length(max=40))
     is_active = ma.fields.Boolean()
+    customer_id = Link("customer", "customer")
+    vendor_id = Link("vendor", "vendor")
 
 
 UserListArgsSchema = list_args_schema(USERS, "UserListArgsSchema")
