@@ -6,6 +6,7 @@ import time
 from celery import shared_task
 from sqlalchemy import func, select, text
 
+from models.core import context
 from models.core.db import db
 from models.dispatch import Customer, Job
 from models.identity import Organization
@@ -45,12 +46,14 @@ def write_then_fail(self, job_id: str) -> dict:
 
 
 @shared_task(name="tests.add_customer", base=FlaskTask)
-def add_customer(name: str, fail: bool = False) -> None:
-    """An untracked task that adds a customer (of the bound organization) and enqueues a task."""
-    db.session.add(Customer(name=name))
-    outbox.enqueue("maintenance.purge_expired")
-    if fail:
-        raise ValueError("failed after writing")
+def add_customer(organization_id: int, name: str, fail: bool = False) -> None:
+    """An untracked task that adds a customer of the organization and enqueues a task."""
+    with context.acting_as(organization_id=organization_id):
+        db.session.add(Customer(name=name))
+        db.session.flush()  # stamped with the organization bound here; the task's boundary commits it
+        outbox.enqueue("maintenance.purge_expired")
+        if fail:
+            raise ValueError("failed after writing")
 
 
 @shared_task(name="tests.rename_organization", base=FlaskTask, bind=True, **policy(time_limit=30))

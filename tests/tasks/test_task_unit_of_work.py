@@ -6,7 +6,6 @@ import time
 import pytest
 from sqlalchemy import func, select, text
 
-from models.core import context
 from models.dispatch import Customer
 from models.identity import Organization
 from models.ops import background_job
@@ -23,12 +22,12 @@ def _customers(db, name: str) -> int:
 
 
 def test_a_task_commits_once_when_it_returns_and_keeps_nothing_when_it_fails(db, auth, redis_client):
-    with context.acting_as(organization_id=auth.a.org_id):
-        with count_commits() as commits:
-            add_customer("Kept")
-        assert commits[0] == 1
-        with pytest.raises(ValueError):
-            add_customer("Dropped", fail=True)
+    org_id = auth.a.org_id
+    with count_commits() as commits:
+        add_customer(org_id, "Kept")
+    assert commits[0] == 1
+    with pytest.raises(ValueError):
+        add_customer(org_id, "Dropped", fail=True)
     assert _customers(db, "Kept") == 1 and _customers(db, "Dropped") == 0
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert redis_client.llen("maintenance") == 1  # the kept one's task; the failed one's was never sent

@@ -13,7 +13,7 @@ CUSTOMERS = "/api/v1/customers"
 
 def _count(db, stmt) -> int:
     db.session.rollback()  # a fresh snapshot: what is committed now
-    return db.session.scalar(select(func.count()).select_from(stmt.execution_options(all_tenants=True).subquery()))
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()).execution_options(all_tenants=True))
 
 
 def test_a_request_that_fails_after_writing_keeps_and_enqueues_nothing(client, auth, db, redis_client):
