@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core import context
 from models.core.db import db, utcnow
+from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.tenancy import TenantScoped
 
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -142,3 +143,21 @@ def _write_audit_rows(session, flush_context):
             add(obj, "delete", _snapshot(obj), None)
     if rows:
         session.connection().execute(AuditLogEntry.__table__.insert(), rows)
+
+
+# How the audit log is listed.
+AUDIT_ACTIONS = ("create", "update", "delete", "restore")
+
+AUDIT_LOG = ListSpec(
+    sortable={"created_at": AuditLogEntry.created_at}, default_sort="-created_at",
+    id=AuditLogEntry.id, ids_descending=True,
+    filters={
+        "actor_id": equal_to(AuditLogEntry.actor_id, description="written by this user"),
+        "action": any_of(AuditLogEntry.action, AUDIT_ACTIONS),
+        "entity_type": equal_to(AuditLogEntry.entity_type, str),
+        "entity_id": equal_to(AuditLogEntry.entity_id, str),
+        "date_from": on_or_after(AuditLogEntry.created_at, "at or after this moment", type=datetime),
+        "date_to": on_or_before(AuditLogEntry.created_at, "at or before this moment", type=datetime),
+    },
+    search=(AuditLogEntry.entity_type, AuditLogEntry.entity_id, AuditLogEntry.action, AuditLogEntry.request_id),
+)

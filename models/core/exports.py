@@ -4,7 +4,7 @@
         resource="jobs", model=Job, permission="jobs:read",
         columns=[("id", Job.id), ("title", Job.title), ("customer_name", Customer.name), ...],
         joins=[(Customer, Customer.id == Job.customer_id)],
-        listing=lists.JOBS,
+        listing=job_list.JOBS,
     )
 
 in the `exports` of its `DOMAIN`. Columns are SQL expressions of the model or of its

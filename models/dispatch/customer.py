@@ -3,6 +3,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
+from models.core.listing import ListSpec, equal_to, on_or_after, on_or_before
 from models.core.tenancy import SoftDeletable, TenantScoped
 from models.identity.user import register_link_target
 
@@ -26,3 +27,16 @@ def _is_customer(customer_id: int) -> bool:
 
 
 register_link_target("customer_id", _is_customer)  # a customer-role user acts for one of these
+
+
+# How customers are listed and exported.
+CUSTOMERS = ListSpec(
+    sortable={"name": Customer.name, "city": Customer.city, "created_at": Customer.created_at},
+    default_sort="name", id=Customer.id,
+    filters={
+        "city": equal_to(Customer.city, str),
+        "created_from": on_or_after(Customer.created_at, "created on or after (UTC day)"),
+        "created_to": on_or_before(Customer.created_at, "created on or before (UTC day)"),
+    },
+    search=(Customer.name, Customer.contact_person, Customer.email, Customer.phone, Customer.address),
+)

@@ -3,7 +3,7 @@ Column names follow the API's field names."""
 from sqlalchemy import func, select
 
 from models.core.exports import ExportSpec
-from models.dispatch import lists
+from models.dispatch import customer, job_list, project, technician
 from models.dispatch.customer import Customer
 from models.dispatch.job import Job
 from models.dispatch.project import Project
@@ -25,7 +25,7 @@ JOBS = ExportSpec(
     ],
     joins=[(Customer, Customer.id == Job.customer_id), (Project, Project.id == Job.project_id),
            (Technician, Technician.id == Job.technician_id)],
-    listing=lists.JOBS,
+    listing=job_list.JOBS,
 )
 
 CUSTOMERS = ExportSpec(
@@ -36,7 +36,7 @@ CUSTOMERS = ExportSpec(
         ("email", Customer.email), ("phone", Customer.phone), ("address", Customer.address),
         ("city", Customer.city), ("created_at", Customer.created_at), ("updated_at", Customer.updated_at),
     ],
-    listing=lists.CUSTOMERS,
+    listing=customer.CUSTOMERS,
 )
 
 SKILLS = (select(func.aggregate_strings(TechnicianSkill.skill, ", "))
@@ -51,7 +51,7 @@ TECHNICIANS = ExportSpec(
         ("user_id", Technician.user_id), ("lat", Technician.lat), ("lng", Technician.lng),
         ("location_updated_at", Technician.location_updated_at), ("created_at", Technician.created_at),
     ],
-    listing=lists.TECHNICIANS,
+    listing=technician.TECHNICIANS,
 )
 
 PROJECTS = ExportSpec(
@@ -64,5 +64,5 @@ PROJECTS = ExportSpec(
         ("created_at", Project.created_at), ("updated_at", Project.updated_at),
     ],
     joins=[(Customer, Customer.id == Project.customer_id)],
-    listing=lists.PROJECTS,
+    listing=project.PROJECTS,
 )

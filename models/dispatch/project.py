@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.errors import ValidationFailed
-from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
+from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import Money
+from models.core.tenancy import SoftDeletable, TenantScoped, get_or_404
 from models.core.workflow import StatusHistory, Workflow
 from models.dispatch.customer import Customer
 from models.dispatch.job import Job
@@ -128,3 +129,18 @@ def progress_query():
 
 def with_progress(rows) -> list[ProjectProgress]:
     return [ProjectProgress(project, name, int(total), int(done or 0)) for project, name, total, done in rows]
+
+
+# How projects are listed and exported.
+PROJECTS = ListSpec(
+    sortable={"name": Project.name, "start_date": Project.start_date, "end_date": Project.end_date,
+              "status": Project.status, "created_at": Project.created_at},
+    default_sort="name", id=Project.id,
+    filters={
+        "status": any_of(Project.status, STATUSES),
+        "customer_id": equal_to(Project.customer_id),
+        "date_from": on_or_after(Project.start_date, "starting on or after"),
+        "date_to": on_or_before(Project.start_date, "starting on or before"),
+    },
+    search=(Project.name,),
+)

@@ -2,13 +2,14 @@
 import math
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import DateTime, Float, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import context, events
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
 from models.core.errors import Conflict, ValidationFailed
+from models.core.listing import Filter, ListSpec, any_of
 from models.core.tenancy import SoftDeletable, TenantScoped
 from models.dispatch.events import DashboardChanged, TechnicianUpdated
 
@@ -115,3 +116,25 @@ def bounding_box(lat: float, lng: float, radius_km: float) -> tuple[float, float
 
 def technician_for_user(user_id: int) -> Technician | None:
     return db.session.scalar(select(Technician).where(Technician.user_id == user_id))
+
+
+# How technicians are listed and exported.
+def _has_skill(skill: str):
+    return Technician.id.in_(select(TechnicianSkill.technician_id)
+                             .where(func.lower(TechnicianSkill.skill) == skill.lower()))
+
+
+def _available(available: bool):
+    return Technician.status == "available" if available else Technician.status != "available"
+
+
+TECHNICIANS = ListSpec(
+    sortable={"name": Technician.name, "status": Technician.status, "created_at": Technician.created_at},
+    default_sort="name", id=Technician.id,
+    filters={
+        "status": any_of(Technician.status, STATUSES),
+        "skill": Filter(str, _has_skill, description="has this skill (any case)"),
+        "available": Filter(bool, _available, description="available now (true) or not (false)"),
+    },
+    search=(Technician.name, Technician.email, Technician.phone),
+)

@@ -43,7 +43,7 @@ def update_technician(technician: Technician, changes: dict) -> Technician:
 
 
 def team():
-    """The technicians, with their skills; narrowed and ordered by models.dispatch.lists.TECHNICIANS."""
+    """The technicians, with their skills; narrowed and ordered by models.dispatch.technician.TECHNICIANS."""
     return select(Technician).options(selectinload(Technician.skill_rows))
 
 

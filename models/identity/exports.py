@@ -1,6 +1,6 @@
 """What the identity resources export (models.core.exports): users, without password hashes or any secret."""
 from models.core.exports import ExportSpec
-from models.identity import lists
+from models.identity import user
 from models.identity.user import User
 
 USERS = ExportSpec(
@@ -10,5 +10,5 @@ USERS = ExportSpec(
         ("id", User.id), ("name", User.name), ("email", User.email), ("phone", User.phone), ("role", User.role),
         ("is_active", User.is_active), ("created_at", User.created_at), ("last_login_at", User.last_login_at),
     ],
-    listing=lists.USERS,
+    listing=user.USERS,
 )

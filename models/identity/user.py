@@ -8,6 +8,7 @@ from models.core import settings
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
 from models.core.errors import Conflict, PermissionDenied, ValidationFailed
+from models.core.listing import ListSpec, any_of, equal_to
 from models.core.tenancy import SoftDeletable, TenantScoped
 from models.identity.role import permissions_of, refuse_beyond, role_names
 
@@ -117,3 +118,16 @@ def create_user(*, email, name, password, role, phone=None, acting_role: str | N
     db.session.add(user)
     db.session.flush()  # its id, for the caller's answer (the boundary commits)
     return user
+
+
+# How users are listed and exported.
+USERS = ListSpec(
+    sortable={"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at,
+              "last_login_at": User.last_login_at},
+    default_sort="name", id=User.id,
+    filters={
+        "role": any_of(User.role, description="any of these role names"),
+        "is_active": equal_to(User.is_active, bool),
+    },
+    search=(User.name, User.email),
+)

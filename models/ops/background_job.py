@@ -30,6 +30,7 @@ from sqlalchemy.sql import Select
 from models.core import context, events, storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound
+from models.core.listing import ListSpec, any_of
 from models.core.permissions import grants
 from models.core.tenancy import TenantScoped
 from models.ops import outbox, work_limits
@@ -376,3 +377,15 @@ def republish(job: BackgroundJob, reason: str) -> str:
         # the task is published after this commit (or relayed by beat if Redis is down).
         session.commit()
     return "republished"
+
+
+# How background jobs are listed.
+BACKGROUND_JOBS = ListSpec(
+    sortable={"created_at": BackgroundJob.created_at, "finished_at": BackgroundJob.finished_at,
+              "status": BackgroundJob.status, "kind": BackgroundJob.kind},
+    default_sort="-created_at", id=BackgroundJob.id, ids_descending=True,
+    filters={"kind": any_of(BackgroundJob.kind, description="any of these kinds (export, backup, ...)"),
+             "status": any_of(BackgroundJob.status, STATUSES)},
+    search=(BackgroundJob.id, BackgroundJob.kind, BackgroundJob.message, BackgroundJob.error,
+            BackgroundJob.artifact_name),
+)

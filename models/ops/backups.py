@@ -21,8 +21,9 @@ from sqlalchemy import inspect, select, text
 from models.core import audit, storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound, ValidationFailed
+from models.core.listing import ListSpec, any_of
 from models.ops import background_job
-from models.ops.background_job import UNFINISHED, BackgroundJob
+from models.ops.background_job import STATUSES, UNFINISHED, BackgroundJob
 from models.ops.backup_archive import FORMAT, FORMAT_VERSION, row_line, take_file, write_archive, write_member
 from models.ops.backup_tables import ORGANIZATIONS, backed_up_tables, file_keys
 
@@ -129,3 +130,12 @@ def create(job_id: str) -> dict:
             "files": {"count": len(stored), "bytes": sum(f.size for f in stored), "missing": len(keys) - len(stored)},
             "size": size, "file_name": file_name, "taken_at": manifest["created_at"],
             "manifest_sha256": manifest_sha256}
+
+
+# How backups are listed.
+BACKUPS = ListSpec(
+    sortable={"created_at": BackgroundJob.created_at}, default_sort="-created_at",
+    id=BackgroundJob.id, ids_descending=True,
+    filters={"status": any_of(BackgroundJob.status, STATUSES)},
+    search=(BackgroundJob.id, BackgroundJob.artifact_name),
+)

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from models.dispatch.job import Job
-from models.dispatch.lists import JOBS
+from models.dispatch.job_list import JOBS
 from tests.support.dispatch import Board
 from tests.support.waiting import count_queries
 

@@ -1,8 +1,7 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from models.core.audit import AuditLogEntry
-from models.identity.lists import AUDIT_LOG
+from models.core.audit import AUDIT_LOG, AuditLogEntry
 from web.auth import requires
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate

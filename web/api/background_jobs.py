@@ -7,8 +7,7 @@ from flask import current_app, g
 from flask.views import MethodView
 
 from models.ops import background_job
-from models.ops.background_job import BackgroundJob
-from models.ops.lists import BACKGROUND_JOBS
+from models.ops.background_job import BACKGROUND_JOBS, BackgroundJob
 from tasks.inspection import live_state
 from web.auth import requires_any
 from web.conventions import file_links

@@ -5,7 +5,7 @@ from flask import g
 from flask.views import MethodView
 
 from models.ops import backups
-from models.ops.lists import BACKUPS
+from models.ops.backups import BACKUPS
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from models.core.db import db
 from models.core.tenancy import get_or_404
 from models.dispatch import Customer
-from models.dispatch.lists import CUSTOMERS
+from models.dispatch.customer import CUSTOMERS
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate

@@ -4,8 +4,7 @@ from flask.views import MethodView
 from models.dispatch import Job
 from models.dispatch import job_commands as commands
 from models.dispatch.job_access import detail_of, get_visible_job, load_detail, visible
-from models.dispatch.job_list import list_items
-from models.dispatch.lists import JOBS
+from models.dispatch.job_list import JOBS, list_items
 from web.auth import requires, requires_any
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint, created

@@ -7,8 +7,7 @@ from models.core.tenancy import get_or_404
 from models.dispatch import Job, Project
 from models.dispatch import project as projects
 from models.dispatch.job_list import list_items
-from models.dispatch.lists import PROJECTS
-from models.dispatch.project import ProjectProgress, progress_query, with_progress
+from models.dispatch.project import PROJECTS, ProjectProgress, progress_query, with_progress
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import ROWS, paginate

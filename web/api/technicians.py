@@ -6,7 +6,7 @@ from models.core.permissions import grants
 from models.core.tenancy import get_or_404
 from models.dispatch import Technician
 from models.dispatch import technician_commands as commands
-from models.dispatch.lists import TECHNICIANS
+from models.dispatch.technician import TECHNICIANS
 from web.auth import requires, requires_any
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import Page, paginate

@@ -5,8 +5,7 @@ from sqlalchemy import select
 from models.core.tenancy import get_or_404
 from models.identity import User
 from models.identity.accounts import delete_user, update_user
-from models.identity.lists import USERS
-from models.identity.user import create_user
+from models.identity.user import USERS, create_user
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate

@@ -2,8 +2,7 @@
 one is web.conventions.background)."""
 import marshmallow as ma
 
-from models.ops.background_job import STATUSES
-from models.ops.lists import BACKGROUND_JOBS
+from models.ops.background_job import BACKGROUND_JOBS, STATUSES
 from web.conventions import file_links
 from web.conventions.background import DOWNLOAD_URL
 from web.schemas.common import UTCDateTime

@@ -2,7 +2,7 @@
 import marshmallow as ma
 
 from models.ops.background_job import STATUSES
-from models.ops.lists import BACKUPS
+from models.ops.backups import BACKUPS
 from web.conventions.background import DOWNLOAD_URL
 from web.schemas.common import InputSchema, UTCDateTime
 from web.schemas.listing import list_args_schema

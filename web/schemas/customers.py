@@ -1,7 +1,7 @@
 """Customers (seed 000 shapes)."""
 import marshmallow as ma
 
-from models.dispatch.lists import CUSTOMERS
+from models.dispatch.customer import CUSTOMERS
 from web.schemas.common import Email, InputSchema, PatchSchema, Text, UTCDateTime
 from web.schemas.listing import list_args_schema
 

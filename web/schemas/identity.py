@@ -3,9 +3,10 @@ from zoneinfo import available_timezones
 import marshmallow as ma
 
 from models.core import audit
+from models.core.audit import AUDIT_LOG
 from models.core.permissions import ALL, PERMISSIONS
-from models.identity.lists import AUDIT_LOG, USERS
 from models.identity.role import ROLE_NAME_PATTERN
+from models.identity.user import USERS
 from web.schemas.common import Email, InputSchema, Password, PatchSchema, UTCDateTime
 from web.schemas.listing import list_args_schema
 

@@ -2,7 +2,7 @@
 import marshmallow as ma
 
 from models.dispatch import job
-from models.dispatch.lists import JOBS
+from models.dispatch.job_list import JOBS
 from web.schemas.common import InputSchema, Latitude, Longitude, Money, PatchSchema, Text, UTCDateTime
 from web.schemas.listing import list_args_schema
 from web.schemas.photos import AttachmentSchema

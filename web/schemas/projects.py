@@ -2,7 +2,7 @@
 import marshmallow as ma
 
 from models.dispatch import project
-from models.dispatch.lists import PROJECTS
+from models.dispatch.project import PROJECTS
 from web.schemas.common import InputSchema, Money, PatchSchema, Text
 from web.schemas.jobs import HistoryEntrySchema, JobListItemSchema
 from web.schemas.listing import list_args_schema

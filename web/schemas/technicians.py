@@ -2,7 +2,7 @@
 import marshmallow as ma
 
 from models.dispatch import technician
-from models.dispatch.lists import TECHNICIANS
+from models.dispatch.technician import TECHNICIANS
 from web.schemas.common import Email, InputSchema, Latitude, Longitude, PatchSchema, Text, UTCDateTime
 from web.schemas.listing import list_args_schema
 
