@@ -21,10 +21,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from scripts.services import free_port  # noqa: E402
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scripts.services import free_port  # noqa: E402
 
 
 PASSWORD = "fuzz-password-1"

@@ -13,13 +13,6 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import inspect, text
 
-from models.core.db import db as _db  # noqa: E402
-from tests.support.database import empty_tables  # noqa: E402
-from tests.support.factories import Tenants  # noqa: E402
-from tests.support.processes import QUEUES, ROOT, process_env, stop  # noqa: E402
-from web import create_app  # noqa: E402
-from web.config import TestConfig  # noqa: E402
-
 # scripts/test sets these; a bare `pytest` gets SQLite and storage in a temp dir, and the local Redis.
 if not (os.environ.get("DATABASE_URL") and os.environ.get("STORAGE_DIR")):
     _tmp = tempfile.mkdtemp(prefix="fieldops-test-")
@@ -31,7 +24,12 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 # (child processes, the web server and the worker, inherit it).
 os.environ.setdefault("SOCKETIO_CHANNEL", f"fieldops-test-{os.getpid()}")
 
-
+from models.core.db import db as _db  # noqa: E402
+from tests.support.database import empty_tables  # noqa: E402
+from tests.support.factories import Tenants  # noqa: E402
+from tests.support.processes import QUEUES, ROOT, process_env, stop  # noqa: E402
+from web import create_app  # noqa: E402
+from web.config import TestConfig  # noqa: E402
 
 
 def _reset_schema(app):
