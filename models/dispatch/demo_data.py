@@ -132,8 +132,11 @@ def _plan_jobs(board, count, techs, customer_rows, project_rows, project_skills,
             if tech is None:  # nobody can start it now (all able are on a job, or half the crew is): it waits
                 plan = board.job(day=day, customer=c, customer_row=customer_rows[c], skill=skill, status="assigned")
                 tech = pick_technician(rng, techs, by_skill, skill, "assigned")
-            plan.technician = tech.index
-            tech.occupied = tech.occupied or plan.row["status"] in OCCUPYING
+            if tech is None:  # no one in the crew has the skill: it waits for someone to be hired
+                plan = board.job(day=day, customer=c, customer_row=customer_rows[c], skill=skill, status="pending")
+            else:
+                plan.technician = tech.index
+                tech.occupied = tech.occupied or plan.row["status"] in OCCUPYING
         plan.project = project
         plans.append(plan)
     return plans

@@ -160,3 +160,17 @@ def test_seeded_projects_have_a_history_along_their_workflow(db):
             assert after.from_status == before.to_status and after.to_status in projects.TRANSITIONS[before.to_status]
             assert as_utc(after.created_at) >= as_utc(before.created_at)
         assert (moves or [first])[-1].to_status == project.status
+
+
+def test_a_small_crew_leaves_work_no_one_can_do_pending(db):
+    """Three technicians cannot hold every skill twelve projects ask for: those jobs wait, unassigned."""
+    org, _ = register(organization_name="Small Crew", name="Owner", email="owner@small.test",
+                      password="long-enough-1", timezone="UTC")
+    counts = seed_dispatch(org.id, rng=random.Random(11), technicians=3, customers=10, projects=12, jobs=120,
+                           now=NOW)
+    db.session.commit()
+    assert counts["jobs"] == 120
+    jobs = _all(db, select(Job).where(Job.organization_id == org.id))
+    assert any(job.status == "pending" for job in jobs)
+    assert all(job.technician_id is not None for job in jobs if job.status in ("assigned", "en_route", "in_progress"))
+
