@@ -36,6 +36,15 @@ def test_a_photo_link_serves_the_image_without_a_bearer_header(client, auth, pho
         assert served.data == client.get(photo["urls"][variant], headers=headers).data
 
 
+def test_the_access_log_keeps_no_link_token(client, photo, caplog):
+    token = photo["url"].rsplit("/", 1)[1]
+    with caplog.at_level("INFO", logger="fieldops.access"):
+        assert client.get(photo["url"]).status_code == 200
+    logged = [record for record in caplog.records if record.name == "fieldops.access"]
+    assert logged and logged[-1].path == "/api/v1/files/photo/[token]"
+    assert not any(token in record.getMessage() or token in str(record.__dict__) for record in caplog.records)
+
+
 def test_a_tampered_link_is_403(client, photo):
     token = photo["url"].rsplit("/", 1)[1]
     payload, stamp, signature = token.split(".")

@@ -20,12 +20,19 @@ def _begin():
     g.actor_token = context.bind(request_id=g.request_id, ip=request.remote_addr)
 
 
+def _logged_path() -> str:
+    """The path, without a signed link's token: the token is a credential for as long as it lives."""
+    token = (request.view_args or {}).get("token")
+    return request.path.replace(token, "[token]") if isinstance(token, str) and token else request.path
+
+
 def _finish(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
     if "started" in g:
+        path = _logged_path()
         access_log.info(
-            "%s %s %s", request.method, request.path, response.status_code,
-            extra={"method": request.method, "path": request.path, "status": response.status_code,
+            "%s %s %s", request.method, path, response.status_code,
+            extra={"method": request.method, "path": path, "status": response.status_code,
                    "duration_ms": round((time.perf_counter() - g.started) * 1000, 2)},
         )
     return response
