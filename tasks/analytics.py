@@ -14,7 +14,7 @@ from models.analytics import calendar, rollups
 from models.core.db import db
 from models.core.unit_of_work import unit_of_work
 from models.identity import Organization
-from models.ops import background_job
+from models.ops import job_runs
 from tasks.base import TrackedTask
 from tasks.retry import policy
 
@@ -48,7 +48,7 @@ def refresh_on_demand(self, job_id: str) -> dict:
     reporting progress (a cancel takes effect at the next month). Each month is a unit
     of work of its own, committed before its report: the report is a transaction of its
     own, which SQLite's one writer could not start while the month's was open."""
-    job = background_job.load(job_id)
+    job = job_runs.load(job_id)
     day_from, day_to = date.fromisoformat(job.params["from"]), date.fromisoformat(job.params["to"])
     names = [name for name in job.params.get("rollups") or rollups.ROLLUPS if name in rollups.ROLLUPS]
     steps = list(product(names, calendar.spans(day_from, day_to, CHUNK_DAYS)))
@@ -56,6 +56,6 @@ def refresh_on_demand(self, job_id: str) -> dict:
     for done, (name, (first, last)) in enumerate(steps, start=1):
         with unit_of_work():
             active_days[name] += rollups.refresh(rollups.ROLLUPS[name], job.organization_id, first, last)
-        background_job.report(job_id, done * 100 // len(steps), f"Refreshed {name} through {last.isoformat()}")
+        job_runs.report(job_id, done * 100 // len(steps), f"Refreshed {name} through {last.isoformat()}")
     return {"from": day_from.isoformat(), "to": day_to.isoformat(), "days": (day_to - day_from).days + 1,
             "active_days": active_days}

@@ -7,14 +7,14 @@ A tracked task is declared as
     @shared_task(name="exports.run", base=TrackedTask, bind=True, **policy(time_limit=20 * 60))
     def run_export(self, job_id): ...
 and started with `background_job.start(kind, "exports.run", params, ...)`; its
-body reads the job's params, calls `background_job.report(job_id, percent, msg)`
+body reads the job's params, calls `job_runs.report(job_id, percent, msg)`
 as it goes (which raises `Cancelled` once a cancel is asked for) and returns the
 job's `result` (a JSON-able dict). The base class does the rest: the job's
 states, running (with worker and attempt count), succeeded (once the body's
 work is committed), failed with the error, queued again while a retry waits,
 cancelled (both with the body's work rolled back). A duplicate delivery of a finished job does nothing,
 and a delivery another one has superseded cannot end the job (see `attempt`
-in models.ops.background_job)."""
+in models.ops.job_runs)."""
 import logging
 
 from celery import Task
@@ -25,7 +25,7 @@ from flask import current_app, has_app_context
 from models.core import context, events
 from models.core.db import db
 from models.core.unit_of_work import unit_of_work
-from models.ops import background_job
+from models.ops import job_runs
 from models.ops.background_job import BackgroundJobCancelled, Cancelled
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,8 @@ class FlaskTask(Task):
 
 class TrackedTask(FlaskTask):
     def run_in_app(self, job_id, *args, **kwargs):
-        job = background_job.begin(job_id, worker=self.request.hostname or "local",
-                                   supersedes=self.request.get("supersedes_attempt"))
+        job = job_runs.begin(job_id, worker=self.request.hostname or "local",
+                             supersedes=self.request.get("supersedes_attempt"))
         if job is None:
             log.info("background job %s: nothing to do for this delivery", job_id)
             return None  # finished already, cancelled, deleted, or being run by another delivery
@@ -80,16 +80,16 @@ class TrackedTask(FlaskTask):
             except (Retry, Ignore, Reject):
                 raise  # a retry was recorded by retry() below
             except Cancelled:
-                background_job.end_cancelled(job_id, attempt)
+                job_runs.end_cancelled(job_id, attempt)
                 return None
             except SoftTimeLimitExceeded:
-                background_job.fail(job_id, f"Took longer than the {self.soft_time_limit or 'configured'} s limit",
-                                    attempt)
+                job_runs.fail(job_id, f"Took longer than the {self.soft_time_limit or 'configured'} s limit",
+                              attempt)
                 raise
             except Exception as exc:
-                background_job.fail(job_id, _describe(exc), attempt)
+                job_runs.fail(job_id, _describe(exc), attempt)
                 raise
-        background_job.succeed(job_id, result, attempt)
+        job_runs.succeed(job_id, result, attempt)
         return result
 
     def retry(self, args=None, kwargs=None, exc=None, throw=True, eta=None, countdown=None, max_retries=None,
@@ -101,7 +101,7 @@ class TrackedTask(FlaskTask):
         if delivery is not None and (limit is None or self.request.retries < limit):
             db.session.rollback()  # the body's work is dropped first (SQLite: its write lock too)
             job_id, attempt = delivery
-            background_job.requeue(job_id, _describe(exc) if exc else "transient error", attempt)
+            job_runs.requeue(job_id, _describe(exc) if exc else "transient error", attempt)
         return super().retry(args=args, kwargs=kwargs, exc=exc, throw=throw, eta=eta, countdown=countdown,
                              max_retries=max_retries, **options)
 

@@ -11,7 +11,7 @@ from models.core import context
 from models.core.db import db, utcnow
 from models.identity import sessions
 from models.identity.sessions import RefreshToken
-from models.ops import background_job, idempotency, outbox
+from models.ops import background_job, idempotency, job_runs, outbox
 from tasks import beat, inspection
 from tasks.retry import policy
 
@@ -35,7 +35,7 @@ def _outbox_has_pending() -> bool:
 
 @beat.only_when(REAP_STALLED_JOBS)
 def _a_job_is_silent() -> bool:
-    return background_job.any_silent(since=_silent_since())
+    return job_runs.any_silent(since=_silent_since())
 
 
 @shared_task(name=RELAY_OUTBOX, ignore_result=True, **policy(time_limit=60))
@@ -57,7 +57,7 @@ def reap_stalled_jobs() -> dict:
     worker's slow answer (or a solo pool, which cannot answer while it works)
     from being taken for death; a wrong call costs a duplicate run, which the
     attempt fence makes harmless. Safe to run concurrently and twice."""
-    suspects = background_job.silent(since=_silent_since())
+    suspects = job_runs.silent(since=_silent_since())
     if not suspects:
         return {}
     celery = current_app.extensions["celery"]
@@ -75,7 +75,7 @@ def reap_stalled_jobs() -> dict:
             continue
         why = (f"its worker {job.worker} answers without it" if job.worker in answered
                else f"its worker {job.worker} does not answer")
-        outcome = background_job.republish(job, why)
+        outcome = job_runs.republish(job, why)
         outcomes[outcome] += 1
         with context.acting_as(request_id=job.request_id):  # the story of one request, in one search
             log.warning("stalled job %s (%s, attempt %d): %s; %s", job.id, job.kind, job.attempts, why, outcome,

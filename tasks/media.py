@@ -6,7 +6,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from models.core.errors import NotFound
 from models.core.unit_of_work import unit_of_work
 from models.dispatch import photo_processing
-from models.ops import background_job
+from models.ops import job_runs
 from tasks.base import TrackedTask
 from tasks.retry import TRANSIENT, policy
 
@@ -23,7 +23,7 @@ def process_photo(self, job_id: str) -> dict:
     database errors are retried, and a photo whose retries or time run out is marked
     failed rather than left processing. The photo's outcome is committed on its own,
     so that it stays when the job then fails."""
-    photo_id = background_job.load(job_id).params["photo_id"]
+    photo_id = job_runs.load(job_id).params["photo_id"]
     try:
         with unit_of_work():
             photo = photo_processing.process(photo_id)

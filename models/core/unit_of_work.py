@@ -8,7 +8,7 @@ after the commit and dropped by the rollback (models.core.events), and so are th
 outbox's tasks.
 
 The declared exceptions write in short transactions of their own, and say so where
-they do: a tracked task's progress reports (models.ops.background_job), a refusal
+they do: a tracked task's progress reports (models.ops.job_runs), a refusal
 that must stick though the request fails (an ended session, an idempotency claim),
 and a batch task's independent items."""
 from contextlib import contextmanager

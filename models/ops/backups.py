@@ -22,7 +22,7 @@ from models.core import audit, storage
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, NotFound, ValidationFailed
 from models.core.listing import ListSpec, any_of
-from models.ops import background_job
+from models.ops import background_job, job_runs
 from models.ops.background_job import STATUSES, UNFINISHED, BackgroundJob
 from models.ops.backup_archive import FORMAT, FORMAT_VERSION, row_line, take_file, write_archive, write_member
 from models.ops.backup_tables import ORGANIZATIONS, backed_up_tables, file_keys
@@ -97,7 +97,7 @@ def _lines(conn, table, organization_id: int):
 def create(job_id: str) -> dict:
     """Write the organization's archive and attach it to the job; returns the job's
     result. A redelivered job rewrites the archive (atomically) under the same key."""
-    job = background_job.load(job_id)
+    job = job_runs.load(job_id)
     org_id = job.organization_id
     tables = backed_up_tables()
     key = f"backups/{org_id}/{job_id}.tar"
@@ -111,21 +111,21 @@ def create(job_id: str) -> dict:
         revision = schema_revision(conn)
         members = []
         for done, table in enumerate(tables):
-            background_job.report(job_id, 5 + 85 * done // len(tables), f"Backing up {table.name}")
+            job_runs.report(job_id, 5 + 85 * done // len(tables), f"Backing up {table.name}")
             members.append(write_member(Path(scratch), table.name, _lines(conn, table, org_id)))
-        background_job.report(job_id, 90, "Backing up the stored files")
+        job_runs.report(job_id, 90, "Backing up the stored files")
         keys = sorted(file_keys(conn, tables, org_id))
         stored = [taken for taken in (take_file(Path(scratch), key) for key in keys) if taken is not None]
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "backup_id": job_id,
                     "organization": {"id": org_id, "slug": org.slug, "name": org.name},
                     "created_at": taken_at.isoformat().replace("+00:00", "Z"), "schema_revision": revision,
                     "withheld_columns": {table.name: list(table.withheld) for table in tables if table.withheld}}
-        background_job.report(job_id, 92, "Writing the archive")
+        job_runs.report(job_id, 92, "Writing the archive")
         with storage.writing(key) as partial:
             manifest_sha256 = write_archive(partial, manifest, members, taken_at.timestamp(), stored)
     size = storage.path_of(key).stat().st_size
     file_name = f"backup-{org.slug}-{job_id[:8]}-{taken_at:%Y-%m-%dT%H%M%SZ}.tar"  # unique, even within a second
-    background_job.attach_artifact(job_id, key, file_name, size)
+    job_runs.attach_artifact(job_id, key, file_name, size)
     return {"tables": {member.table: member.rows for member in members}, "schema_revision": revision,
             "files": {"count": len(stored), "bytes": sum(f.size for f in stored), "missing": len(keys) - len(stored)},
             "size": size, "file_name": file_name, "taken_at": manifest["created_at"],

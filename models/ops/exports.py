@@ -23,7 +23,7 @@ from models.core.db import as_utc, db
 from models.core.exports import ExportSpec, get
 from models.core.local_time import local_date
 from models.identity.organization import Organization
-from models.ops import background_job
+from models.ops import job_runs
 from models.ops.export_formats import WRITERS, selected
 
 FORMATS = ("csv", "jsonl")
@@ -57,21 +57,21 @@ def run(job_id: str) -> dict:
     """Write the export a BackgroundJob asks for (params: resource, format, filters)
     and attach it to the job. Runs with the job's organization bound; raises
     background_job.Cancelled when a cancel is asked for (no file is left)."""
-    job = background_job.load(job_id)
+    job = job_runs.load(job_id)
     spec, fmt, filters = get(job.params["resource"]), job.params["format"], job.params.get("filters") or {}
     if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():  # count and rows: one snapshot
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     key = f"exports/{job.organization_id}/{job.id}.{fmt}"
     name = file_name(spec.resource, fmt, job.organization_id, job.created_at)
     total = db.session.scalar(count_query(spec, filters))
-    background_job.report(job_id, 0, f"Exporting {total} rows")
+    job_runs.report(job_id, 0, f"Exporting {total} rows")
     make_writer, encoding = WRITERS[fmt]
     with storage.writing(key) as partial:
         with open(partial, "w", encoding=encoding, newline="", buffering=1 << 20) as out:
             written = _stream(spec, filters, make_writer(out, spec), job_id, total)
     db.session.rollback()  # read only: end the snapshot
     size = storage.path_of(key).stat().st_size
-    background_job.attach_artifact(job_id, key, name, size)
+    job_runs.attach_artifact(job_id, key, name, size)
     return {"resource": spec.resource, "format": fmt, "rows": written, "file_name": name, "bytes": size}
 
 
@@ -84,8 +84,8 @@ def _stream(spec: ExportSpec, filters: dict, write, job_id: str, total: int) -> 
             written += len(chunk)
             now = time.monotonic()
             if last_report is None or now - last_report >= PROGRESS_SECONDS:
-                background_job.report(job_id, min(99, written * 100 // max(total, 1)),
-                                      f"Exported {written} of {total} rows")
+                job_runs.report(job_id, min(99, written * 100 // max(total, 1)),
+                                f"Exported {written} of {total} rows")
                 last_report = now
     finally:
         result.close()

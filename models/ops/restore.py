@@ -45,7 +45,7 @@ from models.core.errors import Conflict
 from models.identity import sessions
 from models.identity.sessions import SessionsEnded
 from models.identity.user import User
-from models.ops import background_job
+from models.ops import job_runs
 from models.ops.backup_archive import Archive, ArchiveRejected, RowDecoder, encode_value, row_line
 from models.ops.backup_tables import ORGANIZATIONS, BackedUpTable, backed_up_tables, file_keys
 from models.ops.backups import BACKUP, schema_revision
@@ -116,7 +116,7 @@ def _compare(archive: Archive, table: BackedUpTable, current: dict) -> TableDiff
 
 
 def _checked_archive(job) -> tuple[Archive, list[BackedUpTable]]:
-    backup = background_job.load(job.params["backup_id"])
+    backup = job_runs.load(job.params["backup_id"])
     if (backup is None or backup.organization_id != job.organization_id or backup.kind != BACKUP
             or backup.status != "succeeded" or not backup.artifact_key):
         raise ArchiveRejected(f"Backup {job.params['backup_id']} is no longer a finished backup of this organization")
@@ -138,18 +138,18 @@ def restore(job_id: str) -> dict:
     """Run a restore job; returns its result (per table: rows in the backup, rows
     now, rows inserted / updated / deleted, or that would be on a dry run). Its writes are
     the session's transaction, committed by the task that runs it (or rolled back whole)."""
-    job = background_job.load(job_id)
+    job = job_runs.load(job_id)
     org_id, dry_run = job.organization_id, bool(job.params.get("dry_run"))
-    background_job.report(job_id, 5, "Verifying the archive")
+    job_runs.report(job_id, 5, "Verifying the archive")
     archive, tables = _checked_archive(job)
     with archive:
         diffs = {}
         with db.engine.connect() as conn:
             for done, table in enumerate(tables):
-                background_job.report(job_id, 20 + 40 * done // len(tables), f"Comparing {table.name}")
+                job_runs.report(job_id, 20 + 40 * done // len(tables), f"Comparing {table.name}")
                 diffs[table.name] = _compare(archive, table, _current(conn, table, org_id))
             named_now = file_keys(conn, tables, org_id)
-        background_job.report(job_id, 60, "Comparing the stored files")
+        job_runs.report(job_id, 60, "Comparing the stored files")
         stored = _compare_files(archive, named_now, set().union(*(diff.file_keys for diff in diffs.values())))
         if job.created_by in diffs["users"].removed:
             raise ArchiveRejected("Restoring this backup would delete your own account (you were added after it "
@@ -160,7 +160,7 @@ def restore(job_id: str) -> dict:
                   "password_reset_required": sorted(diffs["users"].added), "files": stored.counts()}
         if dry_run:
             return result
-        background_job.report(job_id, 65, "Replacing the organization's data")
+        job_runs.report(job_id, 65, "Replacing the organization's data")
         try:
             db.session.connection()  # the transaction the staged files follow (models.core.storage)
             _stage_files(archive, stored)

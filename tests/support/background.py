@@ -3,7 +3,7 @@ import uuid
 
 from models.core import context, storage
 from models.core.db import db
-from models.ops import background_job
+from models.ops import background_job, job_runs
 from models.ops.background_job import BackgroundJob
 from tests.support.sample_tasks import COUNT_TO
 
@@ -31,7 +31,7 @@ def finish_with_file(job_id: str, content: bytes = b"id,title\n1,Fix the boiler\
     key = f"exports/test/{job_id}.csv"
     with storage.writing(key) as partial:
         partial.write_bytes(content)
-    background_job.begin(job_id, worker="by-hand@test")
-    background_job.attach_artifact(job_id, key, name, len(content))
-    background_job.succeed(job_id, {"rows": 1})
+    job_runs.begin(job_id, worker="by-hand@test")
+    job_runs.attach_artifact(job_id, key, name, len(content))
+    job_runs.succeed(job_id, {"rows": 1})
     return key

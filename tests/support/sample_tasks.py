@@ -10,7 +10,7 @@ from models.core import context
 from models.core.db import db
 from models.dispatch import Customer, Job
 from models.identity import Organization
-from models.ops import background_job, outbox
+from models.ops import job_runs, outbox
 from tasks.base import FlaskTask, TrackedTask
 from tasks.retry import policy
 
@@ -23,13 +23,13 @@ COUNT_JOBS = "tests.count_jobs"
 def count_to(self, job_id: str) -> dict:
     """Counts to params["to"], reporting each step. params: `delay` between steps,
     `flaky` (fail that many deliveries with a retryable error), `error` (fail for good)."""
-    params = background_job.load(job_id).params
+    params = job_runs.load(job_id).params
     if self.request.retries < params.get("flaky", 0):
         raise self.retry(exc=ConnectionError("the payment provider timed out"), countdown=0)
     steps = params.get("to", 3)
     for step in range(1, steps + 1):
         time.sleep(params.get("delay", 0))
-        background_job.report(job_id, step * 100 // steps, f"Counted {step} of {steps}")
+        job_runs.report(job_id, step * 100 // steps, f"Counted {step} of {steps}")
     if params.get("error"):
         raise ValueError(params["error"])
     return {"counted": steps}
@@ -38,7 +38,7 @@ def count_to(self, job_id: str) -> dict:
 @shared_task(name=WRITE_THEN_FAIL, base=TrackedTask, bind=True)
 def write_then_fail(self, job_id: str) -> dict:
     """Reports progress, adds a customer and enqueues a task, then fails."""
-    background_job.report(job_id, 50, "Halfway")
+    job_runs.report(job_id, 50, "Halfway")
     db.session.add(Customer(name=f"Written by job {job_id}"))
     db.session.flush()
     outbox.enqueue("maintenance.purge_expired")

@@ -8,7 +8,7 @@ import pytest
 from celery.signals import after_task_publish
 from celery.utils.imports import symbol_by_name
 
-from models.ops import background_job, outbox
+from models.ops import job_runs, outbox
 from scripts.services import free_port
 from tasks import inspection, make_celery, publisher
 from tests.support.background import start_job, unpublished_job
@@ -64,20 +64,20 @@ def test_a_task_left_in_the_outbox_while_redis_was_down_is_relayed_by_beat(beat,
         job_id = start_job(auth.a, to=2)
     finally:
         outbox.set_publisher(publisher(celery_app))  # ...and back
-    assert background_job.load(job_id).status == "queued"
+    assert job_runs.load(job_id).status == "queued"
 
     run_due(scheduler, RELAY)
 
     assert "maintenance.relay_outbox" in sent
-    wait_for(lambda: background_job.load(job_id).status == "succeeded", timeout=20)
-    assert background_job.load(job_id).attempts == 1
+    wait_for(lambda: job_runs.load(job_id).status == "succeeded", timeout=20)
+    assert job_runs.load(job_id).attempts == 1
 
 
 def test_beat_sends_the_reaper_once_a_running_job_falls_silent(beat, app, db, auth, monkeypatch):
     scheduler, sent = beat
     monkeypatch.setitem(app.config, "REAPER_GRACE_SECONDS", 60)
     job_id = unpublished_job(auth.a)
-    background_job.begin(job_id, worker="gone@nowhere")
+    job_runs.begin(job_id, worker="gone@nowhere")
 
     run_due(scheduler, REAPER)
     assert "maintenance.reap_stalled_jobs" not in sent  # it reported a moment ago

@@ -5,7 +5,7 @@ for is honoured; a job whose workers keep dying is given up; a copy handed out
 after another delivery took the job runs nothing."""
 import pytest
 
-from models.ops import background_job
+from models.ops import job_runs
 from models.ops.background_job import MAX_LOST_DELIVERIES
 from tasks.maintenance import reap_stalled_jobs
 from tests.support.background import unpublished_job
@@ -28,21 +28,21 @@ def detail(client, tenant, job_id):
 def test_a_job_its_live_worker_no_longer_holds_is_handed_out_again_and_finishes_once(client, auth, db, worker,
                                                                                       no_grace):
     job_id = unpublished_job(auth.a)
-    background_job.begin(job_id, worker=worker.hostname)  # its pool process died; the message is gone
+    job_runs.begin(job_id, worker=worker.hostname)  # its pool process died; the message is gone
 
     assert reap_stalled_jobs() == {"republished": 1}
 
     job = wait_for(lambda: (lambda j: j if j["status"] == "succeeded" else None)(detail(client, auth.a, job_id)),
                    timeout=20, interval=0.1)
     assert job["attempts"] == 2 and job["result"] == {"counted": 3}
-    row = background_job.load(job_id)
+    row = job_runs.load(job_id)
     assert row.republished == 1 and row.lost_deliveries == 1
 
 
 def test_a_silent_job_whose_worker_is_gone_and_whose_cancel_was_asked_for_ends_cancelled(client, auth, db, worker,
                                                                                          no_grace):
     job_id = unpublished_job(auth.a)
-    background_job.begin(job_id, worker="gone@nowhere")
+    job_runs.begin(job_id, worker="gone@nowhere")
     r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
     assert r.status_code == 200 and r.get_json()["data"]["status"] == "running"  # nobody is there to stop it
 
@@ -55,7 +55,7 @@ def test_a_silent_job_whose_worker_is_gone_and_whose_cancel_was_asked_for_ends_c
 def test_a_job_whose_workers_keep_dying_is_given_up_instead_of_handed_out(client, auth, db, worker, no_grace):
     job_id = unpublished_job(auth.a)
     for _ in range(MAX_LOST_DELIVERIES):  # the first delivery and each redelivery died with their worker
-        background_job.begin(job_id, worker="gone@nowhere")
+        job_runs.begin(job_id, worker="gone@nowhere")
 
     assert reap_stalled_jobs() == {"failed": 1}
 
@@ -67,10 +67,10 @@ def test_a_copy_handed_out_after_another_delivery_took_the_job_runs_nothing(db, 
     """The reaper handed the job out twice (it ran again before the first copy was
     picked up): the first copy takes the job, the second finds it taken."""
     job_id = unpublished_job(auth.a)
-    first = background_job.begin(job_id, worker="w1@test")
+    first = job_runs.begin(job_id, worker="w1@test")
 
-    taken = background_job.begin(job_id, worker="w2@test", supersedes=first.attempts)
+    taken = job_runs.begin(job_id, worker="w2@test", supersedes=first.attempts)
     assert taken is not None and taken.attempts == 2
-    assert background_job.begin(job_id, worker="w3@test", supersedes=first.attempts) is None
-    row = background_job.load(job_id)
+    assert job_runs.begin(job_id, worker="w3@test", supersedes=first.attempts) is None
+    row = job_runs.load(job_id)
     assert (row.attempts, row.lost_deliveries, row.worker) == (2, 1, "w2@test")

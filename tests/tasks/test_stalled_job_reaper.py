@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from models.ops import background_job
+from models.ops import job_runs
 from tasks.maintenance import reap_stalled_jobs
 from tests.support.dispatch import Board
 from tests.support.exports import bulk_jobs, export_files, finished, listed, start
@@ -77,7 +77,7 @@ def test_an_export_whose_worker_machine_died_is_handed_out_again_and_finishes_on
     download = client.get(job["download_url"], headers=auth.a.headers())
     assert download.data.count(b"\r\n") == ROWS + 1  # the header and every row, once
     assert export_files(app, auth.a.org_id, job_id) == [f"{job_id}.csv"]  # the dead writer's partial is gone
-    row = background_job.load(job_id)
+    row = job_runs.load(job_id)
     assert row.republished >= 1 and row.lost_deliveries == 1
 
 
@@ -95,4 +95,4 @@ def test_a_busy_job_on_a_live_worker_is_not_handed_out_again(client, auth, db, a
 
     job = finished(client, auth.a, job_id, timeout=60)
     assert job["status"] == "succeeded" and job["attempts"] == 1 and job["worker"].startswith("busy-")
-    assert background_job.load(job_id).republished == 0
+    assert job_runs.load(job_id).republished == 0

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 
 from models.dispatch import Customer
 from models.identity import Organization
-from models.ops import background_job
+from models.ops import job_runs
 from models.ops.outbox import OutboxMessage
 from tests.support.background import start_job
 from tests.support.sample_tasks import WRITE_THEN_FAIL, add_customer, rename_organization
@@ -35,7 +35,7 @@ def test_a_task_commits_once_when_it_returns_and_keeps_nothing_when_it_fails(db,
 
 def test_a_tracked_task_that_fails_leaves_only_its_job_behind(client, auth, db, worker, redis_client):
     job_id = start_job(auth.a, task=WRITE_THEN_FAIL)
-    job = wait_for(lambda: (lambda j: j if j.status == "failed" else None)(background_job.load(job_id)))
+    job = wait_for(lambda: (lambda j: j if j.status == "failed" else None)(job_runs.load(job_id)))
     assert job.error == "ValueError: failed after writing" and job.progress == 50  # its report stayed
     assert _customers(db, f"Written by job {job_id}") == 0
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0

@@ -1,7 +1,7 @@
 """A BackgroundJob follows its task through a real Celery worker: running with
 its worker and attempt count, progress, succeeded with the result, failed with
 the error, retried a finite number of times, cancelled while running."""
-from models.ops import background_job
+from models.ops import job_runs
 from models.ops.background_job import MAX_LOST_DELIVERIES
 from tests.support.background import start_job, unpublished_job
 from tests.support.waiting import wait_for
@@ -48,7 +48,7 @@ def test_a_job_that_exhausts_its_retries_is_failed_with_its_error_and_attempts(c
 
 def test_cancelling_a_running_job_stops_it_within_seconds(client, auth, db, worker):
     job_id = start_job(auth.a, to=400, delay=0.05)  # 20 s if left alone
-    wait_for(lambda: background_job.load(job_id).progress > 0)
+    wait_for(lambda: job_runs.load(job_id).progress > 0)
     r = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
     assert r.status_code == 200 and r.get_json()["data"]["cancel_requested"] is True
     assert r.get_json()["data"]["status"] == "running"  # it stops itself, at its next report
@@ -60,11 +60,11 @@ def test_a_job_whose_worker_keeps_dying_is_given_up(db, auth):
     """Each delivery that finds the job still `running` knows its worker died (OOM,
     SIGKILL); after MAX_LOST_DELIVERIES it fails instead of taking workers down forever."""
     job_id = unpublished_job(auth.a)
-    assert background_job.begin(job_id, worker="w@test") is not None  # ...and the worker dies
+    assert job_runs.begin(job_id, worker="w@test") is not None  # ...and the worker dies
     for lost in range(MAX_LOST_DELIVERIES - 1):
-        assert background_job.begin(job_id, worker="w@test") is not None  # redelivered; dies again
-    assert background_job.begin(job_id, worker="w@test") is None
-    job = background_job.load(job_id)
+        assert job_runs.begin(job_id, worker="w@test") is not None  # redelivered; dies again
+    assert job_runs.begin(job_id, worker="w@test") is None
+    job = job_runs.load(job_id)
     assert job.status == "failed" and "worker was lost" in job.error and job.attempts == MAX_LOST_DELIVERIES
 
 
@@ -72,13 +72,13 @@ def test_only_the_latest_delivery_can_end_a_job(db, auth):
     """A retry (or a redelivery) picked up while the previous delivery is still
     winding down: the old one's late outcome is fenced out."""
     job_id = unpublished_job(auth.a)
-    first = background_job.begin(job_id, worker="w1@test").attempts
-    second = background_job.begin(job_id, worker="w2@test").attempts
-    background_job.requeue(job_id, "ConnectionError", attempt=first)
-    background_job.fail(job_id, "too late", attempt=first)
-    assert background_job.load(job_id).status == "running"
-    background_job.succeed(job_id, {"ok": True}, attempt=second)
-    job = background_job.load(job_id)
+    first = job_runs.begin(job_id, worker="w1@test").attempts
+    second = job_runs.begin(job_id, worker="w2@test").attempts
+    job_runs.requeue(job_id, "ConnectionError", attempt=first)
+    job_runs.fail(job_id, "too late", attempt=first)
+    assert job_runs.load(job_id).status == "running"
+    job_runs.succeed(job_id, {"ok": True}, attempt=second)
+    job = job_runs.load(job_id)
     assert job.status == "succeeded" and job.worker == "w2@test" and job.error is None
 
 
@@ -86,7 +86,7 @@ def test_cancelling_a_job_its_live_worker_no_longer_has_ends_it_at_once(client, 
     """Marked running by a worker that is up but does not hold it (its pool process
     died and the message is waiting out the broker's visibility timeout)."""
     job_id = unpublished_job(auth.a)
-    background_job.begin(job_id, worker=worker.hostname)
+    job_runs.begin(job_id, worker=worker.hostname)
     wait_for(lambda: client.get(f"{URL}/{job_id}", headers=auth.a.headers()).get_json()["data"]["celery_state"]
              == "LOST", timeout=10, interval=0.2)
 

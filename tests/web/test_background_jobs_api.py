@@ -5,11 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from models.core import storage
-from models.core import context
+from models.core import context, storage
 from models.core.db import utcnow
 from models.core.errors import Conflict
-from models.ops import background_job
+from models.ops import background_job, job_runs
 from models.ops.background_job import BackgroundJob
 from tasks.maintenance import purge_expired
 from tests.support.background import finish_with_file, start_job
@@ -55,15 +54,15 @@ def test_cancelling_a_queued_job_ends_it_at_once_and_a_finished_one_is_409(clien
     assert r.get_json()["data"]["status"] == "cancelled" and r.get_json()["data"]["finished_at"]
     again = client.post(f"{URL}/{job_id}/cancel", headers=auth.a.headers())
     assert again.status_code == 409 and again.get_json()["error"]["details"] == {"status": "cancelled"}
-    assert background_job.begin(job_id, worker="late@test") is None  # a worker that gets it anyway skips it
-    assert background_job.load(job_id).attempts == 0
+    assert job_runs.begin(job_id, worker="late@test") is None  # a worker that gets it anyway skips it
+    assert job_runs.load(job_id).attempts == 0
 
 
 def test_delete_is_refused_while_unfinished_and_removes_the_file_once_finished(client, auth, db):
     job_id = start_job(auth.a)
     refused = client.delete(f"{URL}/{job_id}", headers=auth.a.headers())
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "CONFLICT"
-    background_job.begin(job_id, worker="w@test")  # running: still refused
+    job_runs.begin(job_id, worker="w@test")  # running: still refused
     assert client.delete(f"{URL}/{job_id}", headers=auth.a.headers()).status_code == 409
 
     key = finish_with_file(job_id)
@@ -88,8 +87,8 @@ def test_download_serves_the_file_of_a_succeeded_job(client, auth, db):
 
 def test_a_finished_job_without_a_file_has_nothing_to_download(client, auth, db):
     job_id = start_job(auth.a)
-    background_job.begin(job_id, worker="w@test")
-    background_job.succeed(job_id, {"ok": True})
+    job_runs.begin(job_id, worker="w@test")
+    job_runs.succeed(job_id, {"ok": True})
     r = get(client, auth.a, f"/{job_id}/download")
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "NOT_FOUND"
 
@@ -99,7 +98,7 @@ def test_another_organizations_job_is_404(client, auth, db, method, path):
     job_id = start_job(auth.a)
     r = getattr(client, method)(f"{URL}/{job_id}{path}", headers=auth.b.headers())
     assert r.status_code == 404
-    assert background_job.load(job_id).status == "queued"
+    assert job_runs.load(job_id).status == "queued"
 
 
 def test_without_jobs_background_one_sees_only_the_jobs_one_started(client, auth, db):
@@ -123,9 +122,9 @@ def test_housekeeping_purges_old_finished_jobs_and_their_files_but_keeps_backups
                      .values(finished_at=utcnow() - timedelta(days=60), created_at=utcnow() - timedelta(days=60)))
 
     assert purge_expired()["background_jobs"] == 1
-    assert background_job.load(old_export) is None and not storage.path_of(keys[old_export]).exists()
+    assert job_runs.load(old_export) is None and not storage.path_of(keys[old_export]).exists()
     for kept in (old_backup, recent, unfinished):
-        assert background_job.load(kept) is not None
+        assert job_runs.load(kept) is not None
     assert storage.path_of(keys[old_backup]).is_file() and storage.path_of(keys[recent]).is_file()
 
 
@@ -133,10 +132,10 @@ def test_a_cancel_racing_the_worker_never_overwrites_a_finished_job(auth, db):
     job_id = start_job(auth.a)
     with context.acting_as(organization_id=auth.a.org_id):  # as the API, for organization a
         seen = db.session.get(BackgroundJob, job_id)  # the API has read it queued...
-        attempt = background_job.begin(job_id, worker="w@test").attempts  # ...the worker runs it to the end
-        background_job.succeed(job_id, {"rows": 3}, attempt)
+        attempt = job_runs.begin(job_id, worker="w@test").attempts  # ...the worker runs it to the end
+        job_runs.succeed(job_id, {"rows": 3}, attempt)
         with pytest.raises(Conflict):
             background_job.cancel(seen)
         db.session.rollback()
-    job = background_job.load(job_id)
+    job = job_runs.load(job_id)
     assert job.status == "succeeded" and job.result == {"rows": 3} and job.cancel_requested_at is None

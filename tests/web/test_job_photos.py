@@ -16,7 +16,7 @@ from models.core.db import db as _db
 from models.dispatch import photo_processing
 from models.dispatch.job import Job
 from models.dispatch.photo import JobPhoto
-from models.ops import background_job
+from models.ops import job_runs
 from models.ops.background_job import BackgroundJob
 from tasks.media import process_photo
 from tests.support.photos import accepted, load_photo, make_job, noise_jpeg, processed, upload
@@ -322,7 +322,7 @@ def test_a_task_out_of_retries_or_time_leaves_the_photo_failed_not_processing(ap
     photo = load_photo(app, photo_id)
     assert photo.status == "failed" and reason in photo.error
     with app.app_context():
-        assert background_job.load(processing.id).status == "failed"
+        assert job_runs.load(processing.id).status == "failed"
 
 
 def test_an_upload_whose_transaction_rolls_back_leaves_no_file(app, auth):
