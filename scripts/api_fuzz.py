@@ -38,6 +38,7 @@ UNLIMITED = {name: "1000000/minute" for name in (
 # Operations with rules across fields, on the organization's data or on a file's bytes, which
 # OpenAPI 3.0 cannot state (their descriptions do): a schema-valid request may still be refused
 # there with the status given, and schemathesis is told so.
+VENDOR_LOGIN = "`user_id` must name a user of the organization with the vendor role"
 BEYOND_THE_SCHEMA = {
     "GET /api/v1/admin/analytics/dispatch": ("422", "`from` after `to`, or a range too long for the interval"),
     "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
@@ -48,6 +49,8 @@ BEYOND_THE_SCHEMA = {
     "PATCH /api/v1/jobs/{job_id}": ("422", "`project_id` must name a project of the job's customer"),
     "POST /api/v1/projects": ("422", "`end_date` before `start_date`"),
     "PATCH /api/v1/projects/{project_id}": ("422", "`end_date` before `start_date`, or `reason` without `status`"),
+    "POST /api/v1/admin/vendors": ("422", VENDOR_LOGIN),
+    "PATCH /api/v1/admin/vendors/{vendor_id}": ("422", VENDOR_LOGIN),
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
 }
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]

@@ -15,6 +15,7 @@ from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
 from models.identity.accounts import register
 from models.identity.user import create_user
+from models.vendors.demo_data import seed_vendors
 
 DEMO_SLUG = "acme-field-services"
 DEMO_PASSWORD = "demo-password-1"
@@ -40,6 +41,7 @@ def seed_demo() -> bool:
                  for role, name, email in DEMO_USERS}
         db.session.flush()
         seed_dispatch(org.id, rng=random.Random(DEMO_RANDOM_SEED), technician_users=[users["technician"]])
+        seed_vendors(org.id)
         _refresh_analytics(org.id, org.timezone)
     return True
 

@@ -11,7 +11,6 @@ DOMAIN = Domain(
     permissions={
         # Checked by domains still to come (marketplace, crm) and held by the built-in support role;
         # each moves to its domain's declaration when that domain arrives.
-        "bookings:manage": "Manage marketplace bookings",
         "refunds:approve": "Approve or reject refunds",
         "reviews:moderate": "Hide, remove and restore reviews; resolve takedown requests",
         "crm:manage": "Issues, orders, payments and activities",

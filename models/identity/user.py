@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, select, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,10 +34,11 @@ class User(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Whom a customer-role or vendor-role user acts for (see LINKS). The vendors table comes
-    # with the marketplace: until then vendor_id is a plain integer, without a foreign key.
+    # Whom a customer-role or vendor-role user acts for (see LINKS). vendors.user_id points
+    # back at users, so this key is added after both tables exist (use_alter).
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"), index=True)
-    vendor_id: Mapped[int | None] = mapped_column(Integer)
+    vendor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vendors.id", ondelete="SET NULL", use_alter=True, name="fk_users_vendor_id_vendors"), index=True)
 
     def set_password(self, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
@@ -57,7 +58,8 @@ class User(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
 # A user's links: the field, and the role whose users alone may hold it.
 LINKS = {"customer_id": "customer", "vendor_id": "vendor"}
 # How to tell that a linked row exists in the current organization, registered by the domain
-# that owns its table (models.dispatch for customers), as identity imports none of them.
+# that owns its table (models.dispatch for customers, models.vendors for vendors), as identity
+# imports none of them.
 _link_targets: dict = {}
 
 

@@ -52,8 +52,11 @@ def test_links_are_only_for_users_of_the_matching_role(client, auth, dispatch):
     assert vendor_on_customer.status_code == 422 and "vendor_id" in vendor_on_customer.get_json()["error"]["details"]
     foreign = new_user(client, auth.a, "customer", customer_id=dispatch["foreign"]["id"])
     assert foreign.status_code == 422 and "customer_id" in foreign.get_json()["error"]["details"]
-    vendor = new_user(client, auth.a, "vendor", vendor_id=7)
-    assert vendor.status_code == 201 and vendor.get_json()["data"]["vendor_id"] == 7
+    unknown_vendor = new_user(client, auth.a, "vendor", vendor_id=7)
+    assert unknown_vendor.status_code == 422 and "vendor_id" in unknown_vendor.get_json()["error"]["details"]
+    mine = client.post("/api/v1/admin/vendors", headers=auth.a.headers("admin"), json={"name": "V"}).get_json()
+    vendor = new_user(client, auth.a, "vendor", vendor_id=mine["data"]["id"])
+    assert vendor.status_code == 201 and vendor.get_json()["data"]["vendor_id"] == mine["data"]["id"]
 
 
 def test_an_admin_links_and_relinks_a_customer_user(client, auth, dispatch):
