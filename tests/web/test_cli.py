@@ -28,3 +28,13 @@ def test_after_seed_demo_the_dispatch_analytics_count_every_seeded_job(app, clie
     assert report["totals"]["jobs_cancelled"] > 0 and report["refreshed_at"] is not None
     last_30_days = client.get("/api/v1/admin/analytics/dispatch", headers=headers).get_json()["data"]
     assert last_30_days["totals"]["jobs_created"] > 0  # what the console's default view shows
+
+
+def test_seed_demo_brings_eight_vendors_one_suspended(app, client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    login = client.post("/api/v1/auth/login", json={"email": "admin@demo.fieldops.test", "password": DEMO_PASSWORD})
+    headers = {"Authorization": f"Bearer {login.get_json()['data']['access_token']}"}
+    vendors = client.get("/api/v1/admin/vendors", headers=headers, query_string={"per_page": 50}).get_json()
+    assert vendors["meta"]["total"] == 8
+    assert [v["status"] for v in vendors["data"]].count("suspended") == 1
+    assert all(v["email"] and v["phone"] for v in vendors["data"])
