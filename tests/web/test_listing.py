@@ -157,7 +157,7 @@ def test_the_common_list_parameters_pass(board, jobs):
 
 
 LISTS = {"jobs": "/api/v1/jobs", "customers": "/api/v1/customers", "technicians": "/api/v1/technicians",
-         "projects": "/api/v1/projects", "users": "/api/v1/users"}
+         "projects": "/api/v1/projects", "users": "/api/v1/users", "vendors": "/api/v1/admin/vendors"}
 
 
 def test_an_export_takes_the_filters_of_its_list_by_the_same_names(client, auth):
