@@ -50,7 +50,9 @@ class DealDetail(MethodView):
     @blp.arguments(DealInputSchema)
     @blp.response(200, DealSchema)
     def put(self, body, deal_id):
-        """Replace a deal's fields: every writable one (`title` required; a missing optional one is cleared)."""
+        """Replace a deal's fields.
+
+        Every writable field: `title` is required, a missing optional one is cleared."""
         return update_deal(get_or_404(Deal, deal_id, "Deal"), body)
 
     @requires("crm:manage")

@@ -50,7 +50,9 @@ class LeadDetail(MethodView):
     @blp.arguments(LeadInputSchema)
     @blp.response(200, LeadSchema)
     def put(self, body, lead_id):
-        """Replace a lead's fields: every writable one (`name` required; a missing optional one is cleared)."""
+        """Replace a lead's fields.
+
+        Every writable field: `name` is required, a missing optional one is cleared."""
         return update_lead(get_or_404(Lead, lead_id, "Lead"), body)
 
     @requires("crm:manage")
