@@ -51,6 +51,14 @@ BEYOND_THE_SCHEMA = {
     "PATCH /api/v1/projects/{project_id}": ("422", "`end_date` before `start_date`, or `reason` without `status`"),
     "POST /api/v1/admin/vendors": ("422", VENDOR_LOGIN),
     "PATCH /api/v1/admin/vendors/{vendor_id}": ("422", VENDOR_LOGIN),
+    "GET /api/v1/leads": ("422", "`assigned_to` must name a user of the organization"),
+    "POST /api/v1/leads": ("422", "`assigned_to` must name a user of the organization"),
+    "PUT /api/v1/leads/{lead_id}": ("422", "`assigned_to` must name a user of the organization"),
+    "PATCH /api/v1/leads/{lead_id}": ("422", "`assigned_to` must name a user of the organization"),
+    "GET /api/v1/deals": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
+    "POST /api/v1/deals": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
+    "PUT /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
+    "PATCH /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
 }
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]

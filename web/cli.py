@@ -11,6 +11,7 @@ from models.core.db import as_utc, db
 from models.core.local_time import local_date
 from models.core.unit_of_work import unit_of_work
 from models.dispatch import Job
+from models.crm.demo_data import seed_crm
 from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
 from models.identity.accounts import register
@@ -42,6 +43,7 @@ def seed_demo() -> bool:
         db.session.flush()
         seed_dispatch(org.id, rng=random.Random(DEMO_RANDOM_SEED), technician_users=[users["technician"]])
         seed_vendors(org.id)
+        seed_crm(org.id, rng=random.Random(DEMO_RANDOM_SEED), assignees=[users["support"], users["dispatcher"]])
         _refresh_analytics(org.id, org.timezone)
     return True
 

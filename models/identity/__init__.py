@@ -9,11 +9,10 @@ from models.identity.user import User  # noqa: F401
 DOMAIN = Domain(
     name="identity",
     permissions={
-        # Checked by domains still to come (marketplace, crm) and held by the built-in support role;
+        # Checked by domains still to come (marketplace) and held by the built-in support role;
         # each moves to its domain's declaration when that domain arrives.
         "refunds:approve": "Approve or reject refunds",
         "reviews:moderate": "Hide, remove and restore reviews; resolve takedown requests",
-        "crm:manage": "Issues, orders, payments and activities",
         "users:read": "List and read users",
         "users:manage": "Create, edit and deactivate users",
         "roles:manage": "Create and edit roles",

@@ -16,14 +16,14 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str] | None]] = {
     "dispatcher": (
         "Plans and dispatches field work",
         ["jobs:read", "jobs:write", "jobs:assign", "jobs:update_status", "technicians:manage",
-         "analytics:read", "exports:create", "users:read"],
+         "analytics:read", "exports:create", "users:read", "crm:read"],
     ),
     "technician": ("Works assigned jobs in the field", ["jobs:read_assigned", "jobs:update_status"]),
     "customer": ("Customer portal user", ["portal:access"]),
     "vendor": ("Marketplace vendor", ["vendor:access"]),
     "support": (
         "Customer support",
-        ["bookings:manage", "reviews:moderate", "crm:manage", "users:read", "audit:read", "analytics:read"],
+        ["bookings:manage", "reviews:moderate", "crm:read", "crm:manage", "users:read", "audit:read", "analytics:read"],
     ),
 }
 

@@ -28,6 +28,10 @@ def test_after_seed_demo_the_dispatch_analytics_count_every_seeded_job(app, clie
     assert report["totals"]["jobs_cancelled"] > 0 and report["refreshed_at"] is not None
     last_30_days = client.get("/api/v1/admin/analytics/dispatch", headers=headers).get_json()["data"]
     assert last_30_days["totals"]["jobs_created"] > 0  # what the console's default view shows
+    leads = client.get("/api/leads/?ordering=name", headers=headers).get_json()
+    deals = client.get("/api/deals/?stage=won", headers=headers).get_json()
+    assert leads["meta"]["total"] == 6 and leads["data"][0]["name"] == "Aisha Khan"
+    assert deals["meta"]["total"] == 1 and deals["data"][0]["customer_name"]
 
 
 def test_seed_demo_brings_eight_vendors_one_suspended(app, client):

@@ -1,6 +1,7 @@
 """A list's query parameters (docs/api.md#lists): a resource's ListSpec (models.core.listing) as its
 query schema and so its document — the common paging parameters, `sort` by the spec's fields, each
 filter, and `cursor` where the list pages by keyset (web.conventions.listing runs the pages)."""
+import copy
 import re
 from datetime import date, datetime
 
@@ -76,8 +77,15 @@ def _query_field(spec_filter: Filter) -> ma.fields.Field:
     return field
 
 
+# Django REST Framework's spellings of ours (docs/api.md#lists): one or the other, not both.
+DRF_ALIASES = {"search": "q", "ordering": "sort", "page_size": "per_page"}
+
+
 class ListArgsSchema(InputSchema):
-    """Query parameters every list takes; `list_args_schema` adds the resource's sort and filters."""
+    """Query parameters every list takes; `list_args_schema` adds the resource's sort and filters,
+    and the other spelling of each (`ALIASES`: DRF's names, and `<x>` for a filter `<x>_id`)."""
+
+    ALIASES: dict[str, str] = {}
 
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
@@ -87,6 +95,20 @@ class ListArgsSchema(InputSchema):
     def one_way_of_paging(self, data, **kwargs):
         if "cursor" in data and "page" in data:
             raise ma.ValidationError("send `cursor` or `page`, not both", field_name="cursor")
+        return data
+
+    @ma.pre_load
+    def one_spelling(self, data, **kwargs):
+        for alias, ours in self.ALIASES.items():
+            if alias in data and ours in data:
+                raise ma.ValidationError(f"send `{alias}` or `{ours}`, not both", field_name=alias)
+        return data
+
+    @ma.post_load
+    def our_names(self, data, **kwargs):
+        for alias, ours in self.ALIASES.items():
+            if alias in data:
+                data[ours] = data.pop(alias)
         return data
 
 
@@ -102,4 +124,20 @@ def list_args_schema(spec: ListSpec, name: str, *, cursor: bool = False, **field
     declared = {"sort": Sort(*spec.sortable, default=spec.default_sort),
                 **({"cursor": CURSOR} if cursor else {}),
                 **{filter_name: _query_field(f) for filter_name, f in spec.filters.items()}, **fields}
-    return ListArgsSchema.from_dict(declared, name=name)
+    ours = {**ListArgsSchema._declared_fields, **declared}
+    aliases = {alias: name for alias, name in DRF_ALIASES.items() if name in ours}
+    aliases.update({name[:-3]: name for name in declared if name.endswith("_id") and name[:-3] not in ours})
+    for alias, canonical in aliases.items():
+        declared[alias] = _alias_of(ours[canonical], canonical)
+    schema = ListArgsSchema.from_dict(declared, name=name)
+    schema.ALIASES = aliases
+    return schema
+
+
+def _alias_of(field: ma.fields.Field, name: str) -> ma.fields.Field:
+    """The same parameter under its other name (without `name`'s default: the one sent wins)."""
+    alias = copy.deepcopy(field)
+    alias.load_default = ma.missing
+    described = field.metadata.get("description")
+    alias.metadata = {**field.metadata, "description": f"same as `{name}`" + (f": {described}" if described else "")}
+    return alias
