@@ -10,7 +10,8 @@ kinds of generated request would otherwise change what the later cases are judge
   sessions: those cases target an id no user has instead (404).
 And a list's query that sends one parameter in both its spellings (`q` and `search`, `customer_id`
 and `customer`: web/schemas/listing.py), which the API refuses (422) though the document, which
-cannot say "one of these two", allows it, keeps only ours. Nothing else is changed: every other case reaches the API as generated."""
+cannot say "one of these two", allows it, keeps only ours. Nothing else is changed: every other
+case reaches the API as generated."""
 import json
 import os
 import urllib.request
