@@ -133,7 +133,7 @@ class Config:
         self.BACKGROUND_JOB_RETENTION_DAYS = env_int("BACKGROUND_JOB_RETENTION_DAYS", 14)
         # The stalled-job reaper (docs/operations.md): every REAPER_INTERVAL_SECONDS beat looks for running
         # jobs silent for REAPER_GRACE_SECONDS (no progress report) whose worker is gone or no longer holds
-        # them, and hands them out again. REAPER_INSPECT_TIMEOUT: how long workers get to answer.
+        # them, and hands them out again; the last setting below is how long workers get to answer.
         self.REAPER_INTERVAL_SECONDS = env_int("REAPER_INTERVAL_SECONDS", 30)
         self.REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 120)
         self.REAPER_INSPECT_TIMEOUT = float(env_str("REAPER_INSPECT_TIMEOUT", "1.0"))

@@ -19,6 +19,8 @@ from models.identity.user import User
 
 STAGES = ("prospecting", "proposal", "negotiation", "won", "lost")
 EDITABLE = ("title", "customer_id", "lead_id", "value", "stage", "expected_close_date", "assigned_to_id")
+# The rows a deal points at, by field: of the organization, in a body or a list filter (422 otherwise).
+DEAL_LINKS = {"customer_id": (Customer, "customer"), "lead_id": (Lead, "lead"), "assigned_to_id": (User, "user")}
 
 
 class Deal(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
@@ -61,9 +63,7 @@ def _checked(fields: dict) -> dict:
         raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
     if "stage" in fields and fields["stage"] not in STAGES:
         raise ValidationFailed("Unknown stage", stage=[f"one of {', '.join(STAGES)}"])
-    refs.check(Customer, fields.get("customer_id"), "customer_id", "customer")
-    refs.check(Lead, fields.get("lead_id"), "lead_id", "lead")
-    refs.check_user(fields.get("assigned_to_id"))
+    refs.check_links(fields, DEAL_LINKS)
     return fields
 
 
@@ -97,4 +97,3 @@ DEALS = ListSpec(
     },
     search=(Deal.title,),
 )
-DEAL_LINKS = {"customer_id": (Customer, "customer"), "lead_id": (Lead, "lead"), "assigned_to_id": (User, "user")}

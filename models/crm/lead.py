@@ -18,6 +18,8 @@ SOURCES = ("website", "referral", "event", "cold_call", "other")
 STATUSES = ("new", "contacted", "qualified", "unqualified", "converted")
 SETTABLE_STATUSES = STATUSES[:-1]  # `converted` only by converting
 EDITABLE = ("name", "company", "email", "phone", "source", "status", "value", "assigned_to_id", "notes")
+# The rows a lead points at, by field: of the organization, in a body or a list filter (422 otherwise).
+LEAD_LINKS = {"assigned_to_id": (User, "user")}
 
 
 class Lead(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
@@ -53,8 +55,7 @@ def _checked(fields: dict) -> dict:
     if fields.get("status") == "converted":
         raise ValidationFailed("A lead is converted by POST /leads/{id}/convert",
                                status=[f"one of {', '.join(SETTABLE_STATUSES)}"])
-    if "assigned_to_id" in fields:
-        refs.check_user(fields["assigned_to_id"])
+    refs.check_links(fields, LEAD_LINKS)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
@@ -88,4 +89,3 @@ LEADS = ListSpec(
     },
     search=(Lead.name, Lead.company, Lead.email, Lead.phone),
 )
-LEAD_LINKS = {"assigned_to_id": (User, "user")}

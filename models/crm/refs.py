@@ -5,7 +5,6 @@ from sqlalchemy import select
 from models.core.db import db
 from models.core.errors import ValidationFailed
 from models.identity.organization import Organization
-from models.identity.user import User
 
 
 def check(model, ident: int | None, field: str, what: str):
@@ -18,14 +17,11 @@ def check(model, ident: int | None, field: str, what: str):
     return row
 
 
-def check_user(user_id: int | None, field: str = "assigned_to_id"):
-    return check(User, user_id, field, "user")
-
-
-def check_filters(args: dict, links: dict) -> None:
-    """The id filters of a list ({filter name: (model, what)}) name rows of the organization."""
+def check_links(values: dict, links: dict) -> None:
+    """The ids in `values` that `links` declares ({field: (model, what)}), in a body or a list's
+    filters alike, name rows of the organization."""
     for name, (model, what) in links.items():
-        check(model, args.get(name), name, what)
+        check(model, values.get(name), name, what)
 
 
 def currency_of(organization_id: int) -> str:

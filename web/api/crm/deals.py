@@ -24,7 +24,7 @@ class Deals(MethodView):
         Filters: `stage` (a comma list), `customer`, `lead`, `assigned_to` (or their `_id` spellings;
         rows of the organization, else 422), `close_from`, `close_to` (the expected close date); `q`
         (or `search`) searches the title."""
-        refs.check_filters(args, DEAL_LINKS)
+        refs.check_links(args, DEAL_LINKS)
         return paginate(select(Deal), args, DEALS)
 
     @requires("crm:manage")

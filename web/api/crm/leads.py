@@ -26,7 +26,7 @@ class Leads(MethodView):
         Filters: `status`, `source` (comma lists), `assigned_to` (or `assigned_to_id`; a user of the
         organization, else 422), `created_from`, `created_to`; `q` (or `search`) searches the name,
         company, email and phone."""
-        refs.check_filters(args, LEAD_LINKS)
+        refs.check_links(args, LEAD_LINKS)
         return paginate(select(Lead), args, LEADS)
 
     @requires("crm:manage")
