@@ -15,7 +15,7 @@ from flask_smorest.utils import unpack_tuple_response
 
 from models.core.db import db
 from models.core.errors import ValidationFailed
-from web.conventions import bodies, openapi, strict_json
+from web.conventions import bodies, openapi, strict_json, unit_of_work
 from web.conventions.listing import CursorPage, Page
 
 _envelopes: dict[tuple, type] = {}
@@ -124,9 +124,10 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(view)
             def enveloped(*args, **kw):
                 result, status, headers = unpack_tuple_response(view(*args, **kw))
-                # The answer shows what the commit will keep (ids, defaults, versions), and a
-                # write the database refuses is the error answered instead.
-                db.session.flush()
+                # A write's answer shows what the commit will keep (ids, defaults, versions), and
+                # a write the database refuses is the error answered instead. Reads have nothing to flush.
+                if request.method in unit_of_work.MUTATING:
+                    db.session.flush()
                 if isinstance(result, Response):
                     return result
                 return {"data": result}, status, headers
