@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import Column, DateTime, and_, or_, true, tuple_
+from sqlalchemy import Column, DateTime, and_, func, or_, true, tuple_
 from sqlalchemy.sql import ColumnElement, Select
 
+from models.core.db import db
 from models.core.errors import ValidationFailed
 
 # --- filters -------------------------------------------------------------------
@@ -197,3 +198,17 @@ def _expanded(keys: list[SortKey], values: list):
         return beyond
     rest = and_(key.same(value), _expanded(keys[1:], values[1:]))
     return rest if beyond is None else or_(beyond, rest)
+
+
+# --- stats ---------------------------------------------------------------------
+
+def tally(stmt: Select, column, choices) -> dict[str, int]:
+    """How many of the rows `stmt` selects have each of `choices` in `column`: every choice
+    present, 0 where none (a `stats` action's `by_status`)."""
+    counts = dict(db.session.execute(stmt.with_only_columns(column, func.count()).group_by(column)).all())
+    return {choice: counts.get(choice, 0) for choice in choices}
+
+
+def total_of(stmt: Select, column) -> Any:
+    """The sum of `column` over the rows `stmt` selects (0 when none)."""
+    return db.session.scalar(stmt.with_only_columns(func.coalesce(func.sum(column), 0))) or 0

@@ -19,7 +19,7 @@ from sqlalchemy.sql import visitors
 
 from models.core import context
 from models.core.db import db, utcnow
-from models.core.errors import NotFound
+from models.core.errors import NotFound, ValidationFailed
 
 
 class TenantNotBound(RuntimeError):
@@ -107,3 +107,23 @@ def get_or_404(model, ident, what: str | None = None):
     if obj is None:
         raise NotFound(f"{what or model.__name__} {ident} not found")
     return obj
+
+
+def linked_or_422(model, ident: int | None, field: str, what: str):
+    """The row of the current organization that `ident` names in a body or a filter's `field`,
+    or ValidationFailed naming the field as the client spells it (`assigned_to` for
+    `assigned_to_id`): where a path's id would be 404 (docs/api.md#errors). None passes."""
+    if ident is None:
+        return None
+    row = db.session.scalars(select(model).where(model.id == ident)).one_or_none()
+    if row is None:
+        raise ValidationFailed(f"No such {what} in the organization",
+                               **{field.removesuffix("_id"): [f"must be a {what} of the organization"]})
+    return row
+
+
+def check_links(values: dict, links: dict) -> None:
+    """The ids in `values` (a body's fields or a list's filters) that `links` declares
+    ({field: (model, what)}) name rows of the organization."""
+    for name, (model, what) in links.items():
+        linked_or_422(model, values.get(name), name, what)

@@ -1,7 +1,11 @@
-"""CRM: leads and deals (issues, orders, payments and activities to come)."""
+"""CRM: leads, deals, issues, orders and their payments, activities (docs/api.md#crm).
+
+One module per aggregate: its table, rules, list (ListSpec) and export (EXPORT); its REST surface
+is web/api/crm/<resource>.py. RESOURCES registers each aggregate with the domain."""
 from models.core.domain import Domain
-from models.crm.deal import Deal  # noqa: F401
-from models.crm.lead import Lead  # noqa: F401
+from models.crm import deal, lead
+
+RESOURCES = (lead, deal)
 
 DOMAIN = Domain(
     name="crm",
@@ -10,4 +14,5 @@ DOMAIN = Domain(
         "crm:read": "See the CRM: leads, deals, issues, orders, payments and activities",
         "crm:manage": "Create, edit, delete and act on the CRM's rows",
     },
+    exports=tuple(resource.EXPORT for resource in RESOURCES),
 )

@@ -9,9 +9,10 @@ from models.core import context
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.errors import ValidationFailed
+from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import Money
-from models.core.tenancy import SoftDeletable, TenantScoped
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links
 from models.crm import refs
 from models.crm.lead import Lead
 from models.dispatch.customer import Customer
@@ -63,7 +64,7 @@ def _checked(fields: dict) -> dict:
         raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
     if "stage" in fields and fields["stage"] not in STAGES:
         raise ValidationFailed("Unknown stage", stage=[f"one of {', '.join(STAGES)}"])
-    refs.check_links(fields, DEAL_LINKS)
+    check_links(fields, DEAL_LINKS)
     return fields
 
 
@@ -96,4 +97,15 @@ DEALS = ListSpec(
         "close_to": on_or_before(Deal.expected_close_date, "expected to close on or before"),
     },
     search=(Deal.title,),
+)
+
+EXPORT = ExportSpec(
+    resource="deals", model=Deal, permission="crm:read", description="CRM deals, their stage, value and close date",
+    columns=[("id", Deal.id), ("title", Deal.title), ("customer_id", Deal.customer_id),
+             ("customer_name", Customer.name), ("lead_id", Deal.lead_id), ("value", Deal.value),
+             ("currency", Deal.currency), ("stage", Deal.stage), ("expected_close_date", Deal.expected_close_date),
+             ("assigned_to_id", Deal.assigned_to_id), ("assigned_to_name", User.name),
+             ("created_by_id", Deal.created_by_id), ("created_at", Deal.created_at), ("updated_at", Deal.updated_at)],
+    joins=[(Customer, Customer.id == Deal.customer_id), (User, User.id == Deal.assigned_to_id)],
+    listing=DEALS,
 )

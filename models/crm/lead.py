@@ -8,9 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core.audit import Audited
 from models.core.db import Timestamped, db
 from models.core.errors import ValidationFailed
+from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import Money
-from models.core.tenancy import SoftDeletable, TenantScoped
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links
 from models.crm import refs
 from models.identity.user import User
 
@@ -55,7 +56,7 @@ def _checked(fields: dict) -> dict:
     if fields.get("status") == "converted":
         raise ValidationFailed("A lead is converted by POST /leads/{id}/convert",
                                status=[f"one of {', '.join(SETTABLE_STATUSES)}"])
-    refs.check_links(fields, LEAD_LINKS)
+    check_links(fields, LEAD_LINKS)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
@@ -88,4 +89,14 @@ LEADS = ListSpec(
         "created_to": on_or_before(Lead.created_at, "created on or before (UTC day)"),
     },
     search=(Lead.name, Lead.company, Lead.email, Lead.phone),
+)
+
+EXPORT = ExportSpec(
+    resource="leads", model=Lead, permission="crm:read", description="CRM leads, their source, status and value",
+    columns=[("id", Lead.id), ("name", Lead.name), ("company", Lead.company), ("email", Lead.email),
+             ("phone", Lead.phone), ("source", Lead.source), ("status", Lead.status), ("value", Lead.value),
+             ("assigned_to_id", Lead.assigned_to_id), ("assigned_to_name", User.name), ("notes", Lead.notes),
+             ("created_by_id", Lead.created_by_id), ("created_at", Lead.created_at), ("updated_at", Lead.updated_at)],
+    joins=[(User, User.id == Lead.assigned_to_id)],
+    listing=LEADS,
 )

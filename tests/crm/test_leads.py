@@ -51,7 +51,7 @@ def test_another_organizations_ids(desk, client, auth):
     assert desk.send("PATCH", f"/api/leads/{theirs['id']}", {"status": "contacted"}).status_code == 404
     stranger = auth.b.user_ids["dispatcher"]
     refused = desk.send("POST", "/api/leads", {"name": "X", "assigned_to": stranger})
-    assert refused.status_code == 422 and "assigned_to_id" in refused.get_json()["error"]["details"]
+    assert refused.status_code == 422 and "assigned_to" in refused.get_json()["error"]["details"]
     assert desk.get(f"/api/leads?assigned_to={stranger}").status_code == 422
 
 

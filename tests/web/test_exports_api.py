@@ -1,6 +1,7 @@
 """Starting exports over HTTP: what is checked before any job exists,
 who may export what, and the catalog a frontend builds its export form from.
 No worker runs here: started jobs stay queued."""
+from models import crm
 from tests.support.exports import EXPORTS, JOB_COLUMNS, JOBS, start
 
 
@@ -62,7 +63,9 @@ def test_the_catalog_lists_each_resource_with_its_columns_formats_and_filters(cl
     r = client.get(f"{EXPORTS}/resources", headers=auth.a.headers("dispatcher"))
     assert r.status_code == 200
     catalog = {entry["resource"]: entry for entry in r.get_json()["data"]}
-    assert sorted(catalog) == ["customers", "jobs", "projects", "technicians", "users"]
+    # a dispatcher reads dispatch and the CRM, not the marketplace's vendors
+    crm_resources = [spec.resource for spec in crm.DOMAIN.exports]
+    assert sorted(catalog) == sorted(["customers", "jobs", "projects", "technicians", "users", *crm_resources])
     jobs = catalog["jobs"]
     assert jobs["columns"] == JOB_COLUMNS and jobs["formats"] == ["csv", "jsonl"]
     status = next(f for f in jobs["filters"] if f["name"] == "status")

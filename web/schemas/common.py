@@ -1,4 +1,5 @@
 """Schema base classes and fields shared by every resource."""
+import copy
 import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -118,6 +119,17 @@ class PatchSchema(InputSchema):
     def changes_something(self, data, **kwargs):
         if not data:
             raise ma.ValidationError("send at least one field to change")
+
+
+def patch_schema(input_schema: type[InputSchema], name: str) -> type[PatchSchema]:
+    """The PATCH body of a resource whose PUT and POST take `input_schema`: the same fields and
+    rules, each optional and without its default (a field not sent is left as it is)."""
+    optional = {}
+    for field_name, field in input_schema._declared_fields.items():
+        field = copy.deepcopy(field)
+        field.required, field.load_default = False, ma.missing
+        optional[field_name] = field
+    return type(name, (PatchSchema, input_schema), optional)
 
 
 def Password(**kwargs):

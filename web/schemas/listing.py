@@ -81,21 +81,14 @@ def _query_field(spec_filter: Filter) -> ma.fields.Field:
 DRF_ALIASES = {"search": "q", "ordering": "sort", "page_size": "per_page"}
 
 
-class ListArgsSchema(InputSchema):
-    """Query parameters every list takes; `list_args_schema` adds the resource's sort and filters,
-    and the other spelling of each (`ALIASES`: DRF's names, and `<x>` for a filter `<x>_id`)."""
+class FilterArgsSchema(InputSchema):
+    """The query of a list's filters and `q` (a list's `stats` take these); `list_args_schema`
+    adds the resource's filters, and the other spelling of each (`ALIASES`: DRF's names, and
+    `<x>` for a filter `<x>_id`)."""
 
     ALIASES: dict[str, str] = {}
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
     q = ma.fields.String(validate=ma.validate.Length(max=200), metadata={"description": "free-text search"})
-
-    @ma.pre_load
-    def one_way_of_paging(self, data, **kwargs):
-        if "cursor" in data and "page" in data:
-            raise ma.ValidationError("send `cursor` or `page`, not both", field_name="cursor")
-        return data
 
     @ma.pre_load
     def one_spelling(self, data, **kwargs):
@@ -112,6 +105,19 @@ class ListArgsSchema(InputSchema):
         return data
 
 
+class ListArgsSchema(FilterArgsSchema):
+    """Query parameters every list takes: paging and search, besides its sort and filters."""
+
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+
+    @ma.pre_load
+    def one_way_of_paging(self, data, **kwargs):
+        if "cursor" in data and "page" in data:
+            raise ma.ValidationError("send `cursor` or `page`, not both", field_name="cursor")
+        return data
+
+
 CURSOR = ma.fields.String(
     validate=[ma.validate.Length(max=1000), ma.validate.Regexp(r"^[A-Za-z0-9_.-]*$")],
     metadata={"description": "keyset paging: empty for the first page, then the `meta.next_cursor` of the page "
@@ -122,14 +128,23 @@ def list_args_schema(spec: ListSpec, name: str, *, cursor: bool = False, **field
     """The query schema of a list: the common parameters, `sort` by the spec's fields, `cursor`
     when the list pages by keyset too, each filter, and `fields` of the list's own."""
     declared = {"sort": Sort(*spec.sortable, default=spec.default_sort),
-                **({"cursor": CURSOR} if cursor else {}),
-                **{filter_name: _query_field(f) for filter_name, f in spec.filters.items()}, **fields}
-    ours = {**ListArgsSchema._declared_fields, **declared}
+                **({"cursor": CURSOR} if cursor else {}), **fields}
+    return _with_filters(ListArgsSchema, spec, name, declared)
+
+
+def filter_args_schema(spec: ListSpec, name: str) -> type[FilterArgsSchema]:
+    """The query schema of what narrows a list, without its paging and sort (a `stats` action's)."""
+    return _with_filters(FilterArgsSchema, spec, name, {})
+
+
+def _with_filters(base: type[FilterArgsSchema], spec: ListSpec, name: str, declared: dict):
+    declared = {**declared, **{filter_name: _query_field(f) for filter_name, f in spec.filters.items()}}
+    ours = {**base._declared_fields, **declared}
     aliases = {alias: name for alias, name in DRF_ALIASES.items() if name in ours}
     aliases.update({name[:-3]: name for name in declared if name.endswith("_id") and name[:-3] not in ours})
     for alias, canonical in aliases.items():
         declared[alias] = _alias_of(ours[canonical], canonical)
-    schema = ListArgsSchema.from_dict(declared, name=name)
+    schema = base.from_dict(declared, name=name)
     schema.ALIASES = aliases
     return schema
 

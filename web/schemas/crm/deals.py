@@ -1,10 +1,9 @@
 """Deals (docs/api.md#crm)."""
 import marshmallow as ma
 
-from models.crm.deal import DEALS, STAGES
-from web.schemas.common import InputSchema, Money, PatchSchema, UTCDateTime
+from models.crm.deal import STAGES
+from web.schemas.common import InputSchema, Money, UTCDateTime
 from web.schemas.crm import LinkId, Ref
-from web.schemas.listing import list_args_schema
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
@@ -46,16 +45,3 @@ class DealInputSchema(InputSchema):
     expected_close_date = ma.fields.Date(allow_none=True, load_default=None)
     assigned_to_id = LinkId(allow_none=True, load_default=None, data_key="assigned_to",
                             metadata={"description": "a user of the organization"})
-
-
-class DealUpdateSchema(PatchSchema, DealInputSchema):
-    title = Str(validate=ma.validate.Length(min=1, max=200))
-    customer_id = LinkId(allow_none=True, data_key="customer", metadata={"description": "a customer of the organization"})
-    lead_id = LinkId(allow_none=True, data_key="lead", metadata={"description": "a lead of the organization"})
-    value = Money(allow_none=True)
-    stage = Str(validate=ma.validate.OneOf(STAGES))
-    expected_close_date = ma.fields.Date(allow_none=True)
-    assigned_to_id = LinkId(allow_none=True, data_key="assigned_to", metadata={"description": "a user of the organization"})
-
-
-DealListArgsSchema = list_args_schema(DEALS, "DealListArgsSchema")

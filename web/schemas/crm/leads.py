@@ -1,11 +1,10 @@
 """Leads (docs/api.md#crm)."""
 import marshmallow as ma
 
-from models.crm.lead import LEADS, SETTABLE_STATUSES, SOURCES, STATUSES
-from web.schemas.common import Email, InputSchema, Money, PatchSchema, Text, UTCDateTime
+from models.crm.lead import SETTABLE_STATUSES, SOURCES, STATUSES
+from web.schemas.common import Email, InputSchema, Money, Text, UTCDateTime
 from web.schemas.crm import LinkId, Ref
 from web.schemas.crm.deals import DealSchema
-from web.schemas.listing import list_args_schema
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
@@ -48,19 +47,6 @@ class LeadInputSchema(InputSchema):
     notes = Text(5000, allow_none=True, load_default=None)
 
 
-class LeadUpdateSchema(PatchSchema, LeadInputSchema):
-    name = Str(validate=ma.validate.Length(min=1, max=200))
-    company = Text(200, allow_none=True)
-    email = Email(allow_none=True)
-    phone = Text(40, allow_none=True)
-    source = Str(validate=ma.validate.OneOf(SOURCES))
-    status = Str(validate=ma.validate.OneOf(SETTABLE_STATUSES),
-                 metadata={"description": "`converted` only by POST /leads/{id}/convert"})
-    value = Money(allow_none=True)
-    assigned_to_id = LinkId(allow_none=True, data_key="assigned_to", metadata={"description": "a user of the organization"})
-    notes = Text(5000, allow_none=True)
-
-
 class ConvertSchema(InputSchema):
     title = Str(validate=ma.validate.Length(min=1, max=200),
                 metadata={"description": "the deal's title (default: the lead's company, else its name)"})
@@ -69,6 +55,3 @@ class ConvertSchema(InputSchema):
 class ConversionSchema(ma.Schema):
     deal = ma.fields.Nested(DealSchema)
     customer_id = Int(attribute="customer.id")
-
-
-LeadListArgsSchema = list_args_schema(LEADS, "LeadListArgsSchema")
