@@ -138,7 +138,8 @@ def filter_args_schema(spec: ListSpec, name: str) -> type[FilterArgsSchema]:
 
 
 def _with_filters(base: type[FilterArgsSchema], spec: ListSpec, name: str, declared: dict):
-    declared = {**declared, **{filter_name: _query_field(f) for filter_name, f in spec.filters.items()}}
+    # the list's own fields win over a filter of the same name (the audit log's `entity_type` enum)
+    declared = {**{filter_name: _query_field(f) for filter_name, f in spec.filters.items()}, **declared}
     ours = {**base._declared_fields, **declared}
     aliases = {alias: name for alias, name in DRF_ALIASES.items() if name in ours}
     aliases.update({name[:-3]: name for name in declared if name.endswith("_id") and name[:-3] not in ours})
