@@ -86,6 +86,13 @@ def _checked(fields: dict) -> dict:
     return fields
 
 
+def _fresh(issue: Issue) -> Issue:
+    """Written, with the rows its ids now name: a loaded relationship does not follow its id."""
+    db.session.flush()
+    db.session.expire(issue, ["vendor", "assigned_to", "resolved_by"])
+    return issue
+
+
 def create_issue(fields: dict, *, actor_id: int | None) -> Issue:
     """Numbered inside the caller's transaction: a create that fails takes its number back."""
     fields = dict(_checked(fields))
@@ -105,7 +112,7 @@ def update_issue(issue: Issue, changes: dict) -> Issue:
         issue.set_status(changes.pop("status"), actor_id=context.current().user_id)
     for name, value in changes.items():
         setattr(issue, name, value)
-    return issue
+    return _fresh(issue)
 
 
 def resolve(issue: Issue, fields: dict, *, actor_id: int | None) -> Issue:
@@ -114,14 +121,14 @@ def resolve(issue: Issue, fields: dict, *, actor_id: int | None) -> Issue:
     issue.set_status("resolved", actor_id=actor_id)
     if "resolution_notes" in fields:
         issue.resolution_notes = fields["resolution_notes"]
-    return issue
+    return _fresh(issue)
 
 
 def reopen(issue: Issue, fields: dict, *, actor_id: int | None) -> Issue:
     if issue.status not in REOPENABLE:
         raise InvalidTransition(f"A {issue.status} issue is not reopened", allowed=list(REOPENABLE))
     issue.set_status("open", actor_id=actor_id)
-    return issue
+    return _fresh(issue)
 
 
 def _rank(column, values):
