@@ -93,12 +93,15 @@ def _fresh(issue: Issue) -> Issue:
     return issue
 
 
-def create_issue(fields: dict, *, actor_id: int | None) -> Issue:
-    """Numbered inside the caller's transaction: a create that fails takes its number back."""
+def create_issue(fields: dict, *, actor_id: int | None, at: datetime | None = None) -> Issue:
+    """Numbered inside the caller's transaction: a create that fails takes its number back. `at`
+    (default now) back-dates it, number's year included: the demo's issues."""
     fields = dict(_checked(fields))
     status = fields.pop("status", "open")
     organization = db.session.get(Organization, context.current().organization_id)
-    issue = Issue(**fields, status="open", created_by_id=actor_id, issue_number=next_number_for(organization, "ISS"))
+    at = at or utcnow()
+    issue = Issue(**fields, status="open", created_by_id=actor_id, created_at=at, updated_at=at,
+                  issue_number=next_number_for(organization, "ISS", at))
     issue.set_status(status, actor_id=actor_id)
     db.session.add(issue)
     db.session.flush()
