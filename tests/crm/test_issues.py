@@ -12,6 +12,7 @@ from models.core.numbering import next_number
 from models.crm.issue import create_issue
 from models.identity import Organization
 from tests.support.crm import Desk
+from tests.support.exports import csv_rows, exported
 
 STATUSES = ("open", "in_progress", "resolved", "closed")
 
@@ -235,3 +236,13 @@ def test_audit_rows_name_the_actor(desk, vendor, app, auth):
     assert {row.actor_id for row in rows} == {auth.a.user_ids["support"]}
     assert rows[1].after["priority"] == "low" and rows[2].after["status"] == "resolved"
     assert rows[2].after["resolved_by_id"] == auth.a.user_ids["support"]
+
+
+def test_the_export_names_vendor_and_assignee(desk, vendor, client, auth, worker):
+    desk.issue(vendor["id"], "Leak", priority="high", assigned_to=auth.a.user_ids["dispatcher"])
+    desk.issue(vendor["id"], "Late crew", priority="low")
+    Desk(client, auth.b).issue(Desk(client, auth.b).vendor("Theirs")["id"], priority="high")
+    rows = csv_rows(exported(client, auth.a, "issues", priority=["high"])[1])
+    assert [(r["title"], r["vendor_name"], r["assigned_to_name"]) for r in rows] == [
+        ("Leak", "Harbor Plumbing Co.", "Alpha Dispatcher")]
+    assert rows[0]["issue_number"].startswith("ISS-") and rows[0]["status"] == "open"
