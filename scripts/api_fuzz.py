@@ -39,6 +39,7 @@ UNLIMITED = {name: "1000000/minute" for name in (
 # OpenAPI 3.0 cannot state (their descriptions do): a schema-valid request may still be refused
 # there with the status given, and schemathesis is told so.
 VENDOR_LOGIN = "`user_id` must name a user of the organization with the vendor role"
+ISSUE_LINKS = "`vendor`, `assigned_to` must name rows of the organization"
 BEYOND_THE_SCHEMA = {
     "GET /api/v1/admin/analytics/dispatch": ("422", "`from` after `to`, or a range too long for the interval"),
     "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
@@ -59,6 +60,11 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/deals": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
     "PUT /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
     "PATCH /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
+    "GET /api/v1/issues": ("422", ISSUE_LINKS),
+    "GET /api/v1/issues/stats": ("422", ISSUE_LINKS),
+    "POST /api/v1/issues": ("422", ISSUE_LINKS),
+    "PUT /api/v1/issues/{issue_id}": ("422", ISSUE_LINKS),
+    "PATCH /api/v1/issues/{issue_id}": ("422", ISSUE_LINKS),
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
 }
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from models.core import context
 from models.core.db import as_utc
+from models.crm.issue import CATEGORIES, PRIORITIES, STATUSES as ISSUE_STATUSES, Issue
 from models.dispatch import Customer, Job, JobStatusHistory, Project, Technician
 from models.dispatch import project as projects
 from models.dispatch.demo_catalog import SKILLS
@@ -17,6 +18,7 @@ from models.dispatch.demo_data import seed_dispatch
 from models.dispatch.job import STATUSES, TRANSITIONS
 from models.dispatch.project import ProjectStatusHistory
 from models.identity import Organization, User
+from models.vendors import Vendor
 from models.identity.accounts import register
 from web.cli import seed_demo
 
@@ -93,6 +95,24 @@ def test_seed_demo_builds_a_consistent_board_once(db):
     linked = [t for t in techs.values() if t.user_id == tech_user.id]
     assert len(linked) == 1 and linked[0].email == tech_user.email
     assert sum(1 for j in jobs if j.technician_id == linked[0].id and j.status == "assigned") >= 3
+    check_issues(db, org.id)
+
+
+def check_issues(db, org_id):
+    """40 issues with the demo vendors over the last 90 days, numbered in time order; the resolved
+    and closed ones say who resolved them, when (after they were raised) and how."""
+    issues = _all(db, select(Issue).where(Issue.organization_id == org_id).order_by(Issue.created_at))
+    vendors = {v.id for v in _all(db, select(Vendor).where(Vendor.organization_id == org_id))}
+    assert len(issues) == 40 and {i.vendor_id for i in issues} <= vendors
+    assert {i.status for i in issues} == set(ISSUE_STATUSES) and {i.priority for i in issues} == set(PRIORITIES)
+    assert len({i.category for i in issues}) == len(CATEGORIES)
+    now = datetime.now(timezone.utc)
+    assert all(timedelta(0) <= now - as_utc(i.created_at) <= timedelta(days=90) for i in issues)
+    assert sorted(i.issue_number[4:] for i in issues) == [i.issue_number[4:] for i in issues]
+    for issue in issues:
+        settled = issue.status in ("resolved", "closed")
+        assert (issue.resolved_at is not None) == settled == (issue.resolution_notes is not None)
+        assert not settled or (issue.resolved_by_id and as_utc(issue.created_at) <= as_utc(issue.resolved_at))
 
 
 @pytest.mark.parametrize("local_time", ["00:20", "07:45", "13:10", "23:55"])

@@ -17,6 +17,16 @@ class Desk:
         body = {"title": title, "value": 5000, "stage": "proposal", "expected_close_date": "2027-01-31", **fields}
         return created(self.client.post("/api/v1/deals", headers=self.headers, json=body))
 
+    def vendor(self, name="Harbor Plumbing Co."):
+        """A vendor of the organization (vendors are the admin's to add)."""
+        return created(self.client.post("/api/v1/admin/vendors", headers=self.tenant.headers("admin"),
+                                        json={"name": name}))
+
+    def issue(self, vendor_id, title="Leaking valve after repair", **fields):
+        body = {"title": title, "description": "The valve replaced last week drips again", "priority": "high",
+                "category": "quality", "vendor": vendor_id, **fields}
+        return created(self.client.post("/api/v1/issues", headers=self.headers, json=body))
+
     def get(self, path, **kwargs):
         return self.client.get(path, headers=self.headers, **kwargs)
 
