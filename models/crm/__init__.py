@@ -3,13 +3,13 @@
 One module per aggregate: its table, rules, list (ListSpec) and export (EXPORT); its REST surface
 is web/api/crm/<resource>.py. RESOURCES registers each aggregate with the domain."""
 from models.core.domain import Domain
-from models.crm import deal, lead
+from models.crm import deal, lead, order, payment
 
-RESOURCES = (lead, deal)
+RESOURCES = (lead, deal, order, payment)
 
 DOMAIN = Domain(
     name="crm",
-    depends_on=("identity", "dispatch"),
+    depends_on=("identity", "dispatch", "vendors"),
     permissions={
         "crm:read": "See the CRM: leads, deals, issues, orders, payments and activities",
         "crm:manage": "Create, edit, delete and act on the CRM's rows",
