@@ -139,6 +139,9 @@ def _apply(order: Order, fields: dict, organization: Organization) -> Order:
         fields["order_date"] = local_date(organization.timezone)
     for name, value in fields.items():
         setattr(order, name, value)
+    if order.id is not None:  # stored: answer with the rows its ids now name, not those loaded before
+        db.session.flush()
+        db.session.expire(order, ["vendor", "customer", "assigned_to"])
     return order
 
 

@@ -106,6 +106,14 @@ def _apply(payment: Payment, fields: dict) -> Payment:
             _set_status(payment, value)
         else:
             setattr(payment, name, value)
+    return _relinked(payment)
+
+
+def _relinked(payment: Payment) -> Payment:
+    """A row already stored answers with the rows its ids now name, not those loaded before."""
+    if payment.id is not None:
+        db.session.flush()
+        db.session.expire(payment, ["order", "vendor", "customer", "processed_by"])
     return payment
 
 
@@ -136,7 +144,7 @@ def process(payment: Payment, fields: dict, *, actor_id: int | None) -> Payment:
     if payment.status not in OPEN:
         raise InvalidTransition(f"A {payment.status} payment cannot be processed", allowed=_moves(payment))
     _set_status(payment, "completed")
-    return payment
+    return _relinked(payment)
 
 
 def mark_failed(payment: Payment, fields: dict, *, actor_id: int | None) -> Payment:

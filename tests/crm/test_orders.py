@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.support.crm import Desk
+from tests.support.crm import Desk, line
 from tests.support.dispatch import Board
 from tests.support.exports import csv_rows, exported
 
@@ -16,18 +16,8 @@ def desk(client, auth):
     return Desk(client, auth.a)
 
 
-def vendor(client, tenant, name="Harbor Supply"):
-    r = client.post("/api/v1/admin/vendors", headers=tenant.headers("admin"), json={"name": name})
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()["data"]
-
-
-def line(quantity, unit_price, name="Part"):
-    return {"item_name": name, "quantity": quantity, "unit_price": unit_price}
-
-
 def test_crud_with_lines_links_and_number(desk, client, auth):
-    customer, supplier = Board(client, auth.a).customer("Acme"), vendor(client, auth.a)
+    customer, supplier = Board(client, auth.a).customer("Acme"), desk.vendor()
     order = desk.order(vendor=supplier["id"], customer=customer["id"], assigned_to=auth.a.user_ids["support"])
     year = date.today().year
     assert order["order_number"] == f"ORD-{year}-0001" and desk.order()["order_number"] == f"ORD-{year}-0002"
@@ -119,7 +109,7 @@ def test_complete_and_cancel(desk):
 
 
 def test_stats_follow_the_list_filters(desk, client, auth):
-    supplier = vendor(client, auth.a)
+    supplier = desk.vendor()
     a = desk.order(vendor=supplier["id"], order_type="service", items=[line(1, 100)])
     desk.order(vendor=supplier["id"], items=[line(2, 0.5)])
     desk.order(order_type="rental", items=[line(1, 7)])
@@ -152,7 +142,7 @@ def test_filters_search_and_drf_spellings(desk, client, auth):
 
 def test_another_organizations_ids(desk, client, auth):
     theirs = Desk(client, auth.b).order()
-    their_customer, their_vendor = Board(client, auth.b).customer("Theirs"), vendor(client, auth.b)
+    their_customer, their_vendor = Board(client, auth.b).customer("Theirs"), Desk(client, auth.b).vendor()
     assert desk.get(f"{ORDERS}/{theirs['id']}").status_code == 404
     assert desk.send("PATCH", f"{ORDERS}/{theirs['id']}", {"title": "X"}).status_code == 404
     assert desk.send("POST", f"{ORDERS}/{theirs['id']}/complete").status_code == 404
@@ -184,3 +174,11 @@ def test_export_is_one_row_per_line(desk, client, auth, worker):
     assert [(r["order_number"], r["item_name"]) for r in rows] == [
         (two["order_number"], "A"), (two["order_number"], "B"), (none["order_number"], "")]
     assert rows[1]["total_price"] == "4.00" and rows[2]["item_id"] == ""
+
+
+def test_an_answer_names_the_rows_its_ids_now_name(desk, client, auth):
+    acme, other = Board(client, auth.a).customer("Acme"), Board(client, auth.a).customer("Other")
+    order = desk.order(customer=acme["id"])
+    moved = desk.send("PATCH", f"{ORDERS}/{order['id']}", {"customer": other["id"]}).get_json()["data"]
+    assert moved["customer"] == {"id": other["id"], "name": "Other"} and moved["customer_name"] == "Other"
+    assert desk.send("PATCH", f"{ORDERS}/{order['id']}", {"customer": None}).get_json()["data"]["customer"] is None

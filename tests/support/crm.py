@@ -32,3 +32,13 @@ class Desk:
     def payment(self, amount=100, **fields):
         body = {"amount": amount, "payment_type": "incoming", "payment_method": "card", **fields}
         return created(self.client.post("/api/v1/payments", headers=self.headers, json=body))
+
+    def vendor(self, name="Harbor Supply"):
+        """A vendor of the organization (admins keep them)."""
+        return created(self.client.post("/api/v1/admin/vendors", headers=self.tenant.headers("admin"),
+                                        json={"name": name}))
+
+
+def line(quantity, unit_price, name="Part"):
+    """An order's line as a body sends it."""
+    return {"item_name": name, "quantity": quantity, "unit_price": unit_price}
