@@ -40,6 +40,9 @@ UNLIMITED = {name: "1000000/minute" for name in (
 # there with the status given, and schemathesis is told so.
 VENDOR_LOGIN = "`user_id` must name a user of the organization with the vendor role"
 ISSUE_LINKS = "`vendor`, `assigned_to` must name rows of the organization"
+ORDER_LINKS = "`vendor`, `customer`, `assigned_to` must name rows of the organization"
+ORDER_RULES = f"{ORDER_LINKS}; a line's or the order's total at most 9,999,999,999.99"
+PAYMENT_LINKS = "`order`, `vendor`, `customer` must name rows of the organization"
 BEYOND_THE_SCHEMA = {
     "GET /api/v1/admin/analytics/dispatch": ("422", "`from` after `to`, or a range too long for the interval"),
     "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
@@ -65,6 +68,16 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/issues": ("422", ISSUE_LINKS),
     "PUT /api/v1/issues/{issue_id}": ("422", ISSUE_LINKS),
     "PATCH /api/v1/issues/{issue_id}": ("422", ISSUE_LINKS),
+    "GET /api/v1/orders": ("422", ORDER_LINKS),
+    "GET /api/v1/orders/stats": ("422", ORDER_LINKS),
+    "POST /api/v1/orders": ("422", ORDER_RULES),
+    "PUT /api/v1/orders/{order_id}": ("422", ORDER_RULES),
+    "PATCH /api/v1/orders/{order_id}": ("422", ORDER_RULES),
+    "GET /api/v1/payments": ("422", PAYMENT_LINKS),
+    "GET /api/v1/payments/stats": ("422", PAYMENT_LINKS),
+    "POST /api/v1/payments": ("422", PAYMENT_LINKS),
+    "PUT /api/v1/payments/{payment_id}": ("422", PAYMENT_LINKS),
+    "PATCH /api/v1/payments/{payment_id}": ("422", PAYMENT_LINKS),
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
 }
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]

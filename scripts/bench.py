@@ -43,6 +43,8 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jobs", type=int, default=100_000, help="jobs of the measured organization (default 100000)")
     p.add_argument("--other-jobs", type=int, default=10_000, help="jobs of the other organization (default 10000)")
+    p.add_argument("--orders", type=int, default=0,
+                   help="CRM orders (1-3 lines each) of the measured organization, e.g. for --get /api/v1/orders (default 0)")
     p.add_argument("--seconds", type=float, default=10, help="measured seconds per HTTP scenario (default 10)")
     p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario (default 2)")
     p.add_argument("--web-processes", type=int, default=2,
@@ -226,6 +228,9 @@ def main(argv=None):
         results["seeding"] = setup.seed(app, args.jobs, args.other_jobs)
         log(f"seeding took {results['seeding']['seconds']} s")
         org_a = results["seeding"]["organizations"][0]["organization_id"]
+        if args.orders:
+            results["seeding"]["crm_orders"] = setup.seed_orders(app, org_a, args.orders)
+            log(f"seeded {args.orders} orders: {results['seeding']['crm_orders']}")
         ids = setup.job_ids(app, org_a)
         pending = setup.job_ids(app, org_a, "pending", limit=3000 + args.changes)
         pool, event_jobs = pending[args.changes:], pending[:args.changes]

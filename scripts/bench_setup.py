@@ -124,6 +124,53 @@ def seed(app, jobs: int, other_jobs: int) -> dict:
     return info
 
 
+def seed_orders(app, organization_id: int, count: int) -> dict:
+    """`count` CRM orders of 1-3 lines each in the organization, in bulk (as seed_dispatch inserts jobs),
+    numbered ORD-YYYY-NNNN with the year's counter set past them; then ANALYZE."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from sqlalchemy import insert, select, text
+
+    from models.core.db import db, utcnow
+    from models.core.numbering import NumberCounter
+    from models.crm.order import STATUSES, TYPES, Order, OrderItem
+    from models.dispatch import Customer
+
+    rng, t0, now = random.Random(2000), time.perf_counter(), utcnow()
+    with app.app_context():
+        conn = db.session.connection()
+        customers = list(conn.execute(select(Customer.__table__.c.id)
+                                      .where(Customer.__table__.c.organization_id == organization_id)).scalars())
+        orders, items = Order.__table__, OrderItem.__table__
+        for start in range(0, count, 2000):
+            rows, lines = [], []
+            for n in range(start, min(count, start + 2000)):
+                when = now - timedelta(minutes=n * 13 % (150 * 24 * 60))
+                order_lines = [{"item_name": f"Part {rng.randrange(500)}", "sku": f"SKU-{rng.randrange(9999)}",
+                                "quantity": Decimal(rng.randrange(1, 10)),
+                                "unit_price": Decimal(rng.randrange(100, 50000)) / 100} for _ in range(rng.randrange(1, 4))]
+                for line in order_lines:
+                    line["total_price"] = line["quantity"] * line["unit_price"]
+                rows.append({"organization_id": organization_id, "order_number": f"ORD-{now.year}-{n + 1:04d}",
+                             "title": f"Bench order {n + 1}", "order_type": rng.choice(TYPES),
+                             "customer_id": rng.choice(customers) if customers else None,
+                             "total_amount": sum(line["total_price"] for line in order_lines),
+                             "items_count": len(order_lines), "currency": "USD", "order_date": when.date(),
+                             "status": rng.choice(STATUSES), "created_at": when, "updated_at": when})
+                lines.append(order_lines)
+            ids = conn.execute(insert(orders).returning(orders.c.id, sort_by_parameter_order=True), rows).scalars().all()
+            conn.execute(insert(items), [{"organization_id": organization_id, "order_id": order_id, **line}
+                                         for order_id, order_lines in zip(ids, lines) for line in order_lines])
+        if count:
+            conn.execute(insert(NumberCounter.__table__).values(organization_id=organization_id, prefix="ORD",
+                                                                year=now.year, last_number=count))
+        db.session.commit()
+        with db.engine.connect() as analyze:
+            analyze.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE orders, order_items"))
+    return {"orders": count, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def job_ids(app, organization_id: int, status: str | None = None, limit: int | None = None) -> list[int]:
     from sqlalchemy import select
 

@@ -7,9 +7,9 @@ import sqlite3
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import MANYTOONE, DeclarativeBase, Mapped, mapped_column
 
 from models.core import money
 
@@ -54,6 +54,16 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+def relinked(row):
+    """`row`, written, with the rows its ids now name: a loaded many-to-one relationship does not
+    follow a changed foreign key until it is loaded again, and a write's answer must not show the
+    row it named before. A new row (no id yet) is left as it is."""
+    if inspect(row).persistent:
+        db.session.flush()
+        db.session.expire(row, [rel.key for rel in inspect(row).mapper.relationships if rel.direction is MANYTOONE])
+    return row
 
 
 @event.listens_for(Engine, "connect")

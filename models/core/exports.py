@@ -8,7 +8,7 @@
     )
 
 in the `exports` of its `DOMAIN`. Columns are SQL expressions of the model or of its
-(outer) joins. The `filters` an export takes are its resource's list filters
+(outer) joins; `lines` makes it one row per line of a one-to-many. The `filters` an export takes are its resource's list filters
 (models.core.listing.ListSpec): the same names and meanings as the list's query
 parameters. models.ops.exports writes the files."""
 from dataclasses import dataclass, field
@@ -25,6 +25,9 @@ class ExportSpec:
     columns: list[tuple[str, ColumnElement]]  # (header, SQL expression)
     permission: str  # what the caller must also be allowed to read
     joins: list[tuple[type, ColumnElement]] = field(default_factory=list)  # outer joins the columns need
+    # A one-to-many outer join (model, onclause): one row per line, in the line's key order after
+    # the row's; a row without lines still gives one, its line columns empty.
+    lines: tuple[type, ColumnElement] | None = None
     listing: ListSpec | None = None  # the resource's list: its filters are the export's
     description: str = ""
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import context
 from models.core.audit import Audited
-from models.core.db import Timestamped, db
+from models.core.db import Timestamped, db, relinked
 from models.core.errors import ValidationFailed
 from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
@@ -80,7 +80,7 @@ def update_deal(deal: Deal, changes: dict) -> Deal:
     """PATCH's changes, or PUT's every field (a missing optional one is cleared)."""
     for name, value in _checked(changes).items():
         setattr(deal, name, value)
-    return deal
+    return relinked(deal)
 
 
 DEALS = ListSpec(

@@ -1,17 +1,21 @@
-"""The demo organization's CRM: a handful of leads in every status, deals at every stage, and
-40 issues with its vendors over the last 90 days (web/cli.py seed-demo). Runs in the caller's
-transaction, acting in the organization."""
+"""The demo organization's CRM: a handful of leads in every status, deals at every stage, 40 issues
+with its vendors and 60 orders with their lines and payments over the last 90 days (web/cli.py
+seed-demo). Runs in the caller's transaction, acting in the organization."""
 import random
 from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from models.core.money import round_half_up
+
 from models.core import context
 from models.core.db import db, utcnow
 from models.crm.deal import STAGES, create_deal
 from models.crm.issue import create_issue
 from models.crm.lead import SOURCES, create_lead
+from models.crm.order import STATUSES as ORDER_STATUSES, TYPES as ORDER_TYPES, cancel, create_order
+from models.crm.payment import METHODS, create_payment
 from models.dispatch.customer import Customer
 from models.vendors.vendor import Vendor
 
@@ -40,7 +44,8 @@ def seed_crm(organization_id: int, *, rng: random.Random, assignees=()) -> dict:
                          "value": Decimal(rng.randrange(1000, 50000)), "assigned_to_id": rng.choice(assignees),
                          "expected_close_date": today + timedelta(days=rng.randrange(-30, 60))}, actor_id=None)
         issues = seed_issues(organization_id, rng=rng, assignees=assignees)
-    return {"leads": len(LEADS), "deals": len(DEALS), "issues": issues}
+        orders, payments = seed_orders(rng=rng, assignees=assignees)
+    return {"leads": len(LEADS), "deals": len(DEALS), "issues": issues, "orders": orders, "payments": payments}
 
 
 ISSUES = (
@@ -79,3 +84,42 @@ def seed_issues(organization_id: int, *, rng: random.Random, assignees, count: i
             issue.resolved_at = issue.updated_at = min(at + timedelta(hours=rng.randrange(2, 120)), now)
             issue.resolution_notes = rng.choice(RESOLUTIONS)
     return count
+
+
+PRODUCTS = (("Air filter", "AF-16"), ("Thermostat", "TH-2"), ("Copper pipe 3m", "CP-3"), ("Ball valve", "BV-1"),
+            ("Circuit breaker", "CB-20"), ("Labour hour", None), ("Sealant", "SL-5"), ("Compressor", "CM-9"))
+ORDER_TITLES = ("Parts restock", "Site visit", "Equipment rental", "Replacement unit", "Service call", "Supplies")
+
+
+def seed_orders(*, rng: random.Random, assignees, count: int = 60) -> tuple[int, int]:
+    """`count` orders of 1-5 lines over the last 90 days in every status, with payments for most
+    confirmed, under way or completed ones (some partial, some failed). Acting in the organization."""
+    vendors = list(db.session.scalars(select(Vendor.id).order_by(Vendor.id))) or [None]
+    customers = list(db.session.scalars(select(Customer.id).order_by(Customer.id))) or [None]
+    now, payments = utcnow(), 0
+    for n in range(count):
+        when = now - timedelta(days=rng.randrange(90), hours=rng.randrange(24))
+        status = ORDER_STATUSES[n % len(ORDER_STATUSES)]
+        items = [{"item_name": name, "sku": sku, "quantity": Decimal(rng.randrange(1, 20)) / (2 if sku is None else 1),
+                  "unit_price": round_half_up(Decimal(rng.randrange(500, 90000)) / 100)}
+                 for name, sku in rng.sample(PRODUCTS, rng.randrange(1, 6))]
+        order = create_order({"title": ORDER_TITLES[n % len(ORDER_TITLES)], "order_type": rng.choice(ORDER_TYPES),
+                              "vendor_id": rng.choice(vendors), "customer_id": rng.choice(customers),
+                              "order_date": when.date(), "delivery_date": when.date() + timedelta(days=rng.randrange(3, 21)),
+                              "status": "draft" if status == "cancelled" else status,
+                              "assigned_to_id": rng.choice(assignees), "items": items}, actor_id=None)
+        if status == "cancelled":
+            cancel(order, {"reason": "The customer withdrew"}, actor_id=None)
+        order.created_at = order.updated_at = when
+        if status in ("confirmed", "in_progress", "completed") and rng.random() < 0.85:
+            share = 1 if status == "completed" else rng.choice((Decimal("0.3"), Decimal("0.5"), 1))
+            outcome = "completed" if status == "completed" or rng.random() < 0.7 else "failed"
+            payment = create_payment({"amount": max(round_half_up(order.total_amount * share), Decimal("0.01")),
+                                      "order_id": order.id, "customer_id": order.customer_id, "payment_type": "incoming",
+                                      "payment_method": rng.choice(METHODS), "status": outcome,
+                                      "payment_date": when.date() + timedelta(days=rng.randrange(0, 10)),
+                                      "invoice_number": f"INV-{1000 + n}"}, actor_id=None)
+            if outcome == "failed":
+                payment.failure_reason = "Card declined"
+            payments += 1
+    return count, payments

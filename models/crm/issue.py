@@ -3,17 +3,18 @@ worked open → in_progress → resolved → closed; `resolve` and `reopen` are 
 of `status` follows the same rule (`Issue.set_status`). docs/api.md#crm."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, case
+from sqlalchemy import DateTime, ForeignKey, String, Text, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import context
 from models.core.audit import Audited
-from models.core.db import Timestamped, db, utcnow
+from models.core.db import Timestamped, db, relinked, utcnow
 from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to
 from models.core.numbering import next_number_for
 from models.core.tenancy import SoftDeletable, TenantScoped, check_links
+from models.crm.order import Order
 from models.identity.organization import Organization
 from models.identity.user import User
 from models.vendors.vendor import Vendor
@@ -26,8 +27,7 @@ REOPENABLE = ("resolved", "closed")
 EDITABLE = ("title", "description", "priority", "category", "status", "vendor_id", "order_id", "assigned_to_id",
             "resolution_notes")
 # The rows an issue points at, by field: of the organization, in a body or a list filter (422 otherwise).
-# the orders FK and link come with models/crm/order.py
-ISSUE_LINKS = {"vendor_id": (Vendor, "vendor"), "assigned_to_id": (User, "user")}
+ISSUE_LINKS = {"vendor_id": (Vendor, "vendor"), "order_id": (Order, "order"), "assigned_to_id": (User, "user")}
 
 
 class Issue(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
@@ -41,7 +41,7 @@ class Issue(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     category: Mapped[str] = mapped_column(String(20), default="other", nullable=False)
     status: Mapped[str] = mapped_column(String(20), default="open", nullable=False)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"), index=True, nullable=False)
-    order_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the orders FK and link come with models/crm/order.py
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -49,6 +49,7 @@ class Issue(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     resolution_notes: Mapped[str | None] = mapped_column(Text)
 
     vendor = relationship(Vendor, lazy="joined")
+    order = relationship(Order, lazy="joined")
     assigned_to = relationship(User, foreign_keys=[assigned_to_id], lazy="joined")
     created_by = relationship(User, foreign_keys=[created_by_id], lazy="joined")
     resolved_by = relationship(User, foreign_keys=[resolved_by_id], lazy="joined")
@@ -86,12 +87,6 @@ def _checked(fields: dict) -> dict:
     return fields
 
 
-def _fresh(issue: Issue) -> Issue:
-    """Written, with the rows its ids now name: a loaded relationship does not follow its id."""
-    db.session.flush()
-    db.session.expire(issue, ["vendor", "assigned_to", "resolved_by"])
-    return issue
-
 
 def create_issue(fields: dict, *, actor_id: int | None, at: datetime | None = None) -> Issue:
     """Numbered inside the caller's transaction: a create that fails takes its number back. `at`
@@ -115,7 +110,7 @@ def update_issue(issue: Issue, changes: dict) -> Issue:
         issue.set_status(changes.pop("status"), actor_id=context.current().user_id)
     for name, value in changes.items():
         setattr(issue, name, value)
-    return _fresh(issue)
+    return relinked(issue)
 
 
 def resolve(issue: Issue, fields: dict, *, actor_id: int | None) -> Issue:
@@ -124,14 +119,14 @@ def resolve(issue: Issue, fields: dict, *, actor_id: int | None) -> Issue:
     issue.set_status("resolved", actor_id=actor_id)
     if "resolution_notes" in fields:
         issue.resolution_notes = fields["resolution_notes"]
-    return _fresh(issue)
+    return relinked(issue)
 
 
 def reopen(issue: Issue, fields: dict, *, actor_id: int | None) -> Issue:
     if issue.status not in REOPENABLE:
         raise InvalidTransition(f"A {issue.status} issue is not reopened", allowed=list(REOPENABLE))
     issue.set_status("open", actor_id=actor_id)
-    return _fresh(issue)
+    return relinked(issue)
 
 
 def _rank(column, values):

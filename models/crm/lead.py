@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.audit import Audited
-from models.core.db import Timestamped, db
+from models.core.db import Timestamped, db, relinked
 from models.core.errors import ValidationFailed
 from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
@@ -74,7 +74,7 @@ def update_lead(lead: Lead, changes: dict) -> Lead:
     """PATCH's changes, or PUT's every field (a missing optional one is cleared)."""
     for name, value in _checked(changes).items():
         setattr(lead, name, value)
-    return lead
+    return relinked(lead)
 
 
 LEADS = ListSpec(

@@ -36,14 +36,21 @@ def count_query(spec: ExportSpec, filters: dict):
     # the tenancy and soft-delete criteria apply to.
     mapper = spec.model.__mapper__
     key = getattr(spec.model, mapper.get_property_by_column(mapper.primary_key[0]).key)
-    return select(func.count(key)).where(*spec.conditions(filters))
+    stmt = select(func.count(key))
+    if spec.lines:
+        stmt = stmt.select_from(spec.model).outerjoin(*spec.lines)
+    return stmt.where(*spec.conditions(filters))
 
 
 def rows_query(spec: ExportSpec, filters: dict):
     stmt = select(*(selected(expr) for _, expr in spec.columns)).select_from(spec.model)
+    order = list(spec.model.__mapper__.primary_key)
     for target, onclause in spec.joins:
         stmt = stmt.outerjoin(target, onclause)
-    return stmt.where(*spec.conditions(filters)).order_by(*spec.model.__mapper__.primary_key)
+    if spec.lines:
+        stmt = stmt.outerjoin(*spec.lines)
+        order += list(spec.lines[0].__mapper__.primary_key)
+    return stmt.where(*spec.conditions(filters)).order_by(*order)
 
 
 def file_name(resource: str, fmt: str, organization_id: int, asked_at: datetime) -> str:

@@ -33,3 +33,17 @@ class Desk:
     def send(self, method, path, body=None, role=None):
         headers = self.tenant.headers(role) if role else self.headers
         return self.client.open(path, method=method, headers=headers, json=body)
+
+    def order(self, title="Spare parts", items=None, **fields):
+        lines = [{"item_name": "Filter", "sku": "F-1", "quantity": 2, "unit_price": 12.5}] if items is None else items
+        body = {"title": title, "order_type": "purchase", "items": lines, **fields}
+        return created(self.client.post("/api/v1/orders", headers=self.headers, json=body))
+
+    def payment(self, amount=100, **fields):
+        body = {"amount": amount, "payment_type": "incoming", "payment_method": "card", **fields}
+        return created(self.client.post("/api/v1/payments", headers=self.headers, json=body))
+
+
+def line(quantity, unit_price, name="Part"):
+    """An order's line as a body sends it."""
+    return {"item_name": name, "quantity": quantity, "unit_price": unit_price}

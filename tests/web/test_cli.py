@@ -42,3 +42,18 @@ def test_seed_demo_brings_eight_vendors_one_suspended(app, client):
     assert vendors["meta"]["total"] == 8
     assert [v["status"] for v in vendors["data"]].count("suspended") == 1
     assert all(v["email"] and v["phone"] for v in vendors["data"])
+
+
+def test_seed_demo_brings_60_orders_with_lines_and_payments(app, client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    login = client.post("/api/v1/auth/login", json={"email": "admin@demo.fieldops.test", "password": DEMO_PASSWORD})
+    headers = {"Authorization": f"Bearer {login.get_json()['data']['access_token']}"}
+    orders = client.get("/api/orders/stats/", headers=headers).get_json()["data"]
+    assert orders["total"] == 60 and all(orders["by_status"].values()) and orders["total_revenue"] > 0
+    listed = client.get("/api/orders/?page_size=100", headers=headers).get_json()["data"]
+    assert all(1 <= o["items_count"] <= 5 and o["vendor_name"] and o["customer_name"] for o in listed)
+    payments = client.get("/api/payments/stats/", headers=headers).get_json()["data"]
+    assert payments["by_status"]["completed"] > 10 and payments["by_status"]["failed"] > 0
+    completed = next(o for o in listed if o["status"] == "completed")
+    detail = client.get(f"/api/orders/{completed['id']}", headers=headers).get_json()["data"]
+    assert len(detail["items"]) == detail["items_count"]

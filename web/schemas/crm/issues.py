@@ -18,6 +18,7 @@ class IssueItemSchema(ma.Schema):
     vendor_id = Int()
     vendor_name = Str(allow_none=True)
     order_id = Int(allow_none=True)
+    order_number = Str(allow_none=True, attribute="order.order_number")
     assigned_to_id = Int(allow_none=True)
     assigned_to_name = Str(allow_none=True)
     created_by_id = Int(allow_none=True)
@@ -31,6 +32,7 @@ class IssueSchema(IssueItemSchema):
     description = Str(allow_none=True)
     resolution_notes = Str(allow_none=True)
     vendor = Ref()
+    order = Ref(metadata={"description": "its name is the order number"})
     assigned_to = Ref()
     created_by = Ref()
     resolved_by = Ref()
@@ -46,7 +48,7 @@ class IssueInputSchema(InputSchema):
                  metadata={"description": "`resolved` records who and when, as POST /issues/{id}/resolve does; "
                                           "back to open or in_progress clears them"})
     vendor_id = LinkId(required=True, data_key="vendor", metadata={"description": "a vendor of the organization"})
-    order_id = LinkId(allow_none=True, load_default=None, data_key="order", metadata={"description": "an order's id"})
+    order_id = LinkId(allow_none=True, load_default=None, data_key="order", metadata={"description": "an order of the organization"})
     assigned_to_id = LinkId(allow_none=True, load_default=None, data_key="assigned_to",
                             metadata={"description": "a user of the organization"})
     resolution_notes = Text(10000, allow_none=True, load_default=None)
