@@ -3,9 +3,9 @@
 One module per aggregate: its table, rules, list (ListSpec) and export (EXPORT); its REST surface
 is web/api/crm/<resource>.py. RESOURCES registers each aggregate with the domain."""
 from models.core.domain import Domain
-from models.crm import deal, lead
+from models.crm import activity, deal, lead
 
-RESOURCES = (lead, deal)
+RESOURCES = (lead, deal, activity)
 
 DOMAIN = Domain(
     name="crm",

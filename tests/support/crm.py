@@ -23,3 +23,7 @@ class Desk:
     def send(self, method, path, body=None, role=None):
         headers = self.tenant.headers(role) if role else self.headers
         return self.client.open(path, method=method, headers=headers, json=body)
+
+    def activity(self, title="Call about the renewal", activity_type="call", **fields):
+        body = {"title": title, "activity_type": activity_type, **fields}
+        return created(self.client.post("/api/v1/activities", headers=self.headers, json=body))
