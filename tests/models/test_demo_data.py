@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from models.core import context
 from models.core.db import as_utc
+from models.crm.activity import TYPES as ACTIVITY_TYPES, Activity
 from models.dispatch import Customer, Job, JobStatusHistory, Project, Technician
 from models.dispatch import project as projects
 from models.dispatch.demo_catalog import SKILLS
@@ -93,6 +94,16 @@ def test_seed_demo_builds_a_consistent_board_once(db):
     linked = [t for t in techs.values() if t.user_id == tech_user.id]
     assert len(linked) == 1 and linked[0].email == tech_user.email
     assert sum(1 for j in jobs if j.technician_id == linked[0].id and j.status == "assigned") >= 3
+
+    activities = _all(db, select(Activity).where(Activity.organization_id == org.id))
+    now = datetime.now(timezone.utc)
+    past = [a for a in activities if as_utc(a.scheduled_at) < now]
+    assert len(activities) == 150 and {a.activity_type for a in activities} == set(ACTIVITY_TYPES)
+    assert all(now - timedelta(days=90) <= as_utc(a.scheduled_at) <= now + timedelta(days=14) for a in activities)
+    assert sum(a.status == "completed" for a in past) > len(past) / 2
+    assert any(a.status in ("scheduled", "in_progress") for a in past)  # overdue
+    assert all(a.customer_id or a.lead_id or a.deal_id for a in activities)
+    assert all((a.completed_at is not None) == (a.status == "completed") for a in activities)
 
 
 @pytest.mark.parametrize("local_time", ["00:20", "07:45", "13:10", "23:55"])
