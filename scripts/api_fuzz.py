@@ -39,6 +39,8 @@ UNLIMITED = {name: "1000000/minute" for name in (
 # OpenAPI 3.0 cannot state (their descriptions do): a schema-valid request may still be refused
 # there with the status given, and schemathesis is told so.
 VENDOR_LOGIN = "`user_id` must name a user of the organization with the vendor role"
+ACTIVITY_LINKS = "`customer`, `lead`, `deal`, `assigned_to` must name rows of the organization"
+ACTIVITY_RULES = f"only the fields of its `activity_type`, URLs http(s); {ACTIVITY_LINKS}"
 BEYOND_THE_SCHEMA = {
     "GET /api/v1/admin/analytics/dispatch": ("422", "`from` after `to`, or a range too long for the interval"),
     "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
@@ -59,6 +61,9 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/deals": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
     "PUT /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
     "PATCH /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
+    **{f"{method} /api/v1/activities{path}": ("422", ACTIVITY_RULES if method != "GET" else ACTIVITY_LINKS)
+       for method, path in (("GET", ""), ("GET", "/stats"), ("GET", "/upcoming"), ("GET", "/overdue"),
+                            ("POST", ""), ("PUT", "/{activity_id}"), ("PATCH", "/{activity_id}"))},
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
 }
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]
