@@ -52,6 +52,8 @@ beat_schedule = {
     "reap-stalled-jobs": {"task": "maintenance.reap_stalled_jobs", "schedule": 30.0},
     "purge-expired": {"task": "maintenance.purge_expired", "schedule": 60.0 * 60},
     # Yesterday and today of every organization; a run not started within its period is dropped.
+    # Calls and meetings starting within 15 minutes; a run not started within its minute is dropped.
+    "crm-activity-reminders": {"task": "crm.send_activity_reminders", "schedule": 60.0, "options": {"expires": 60}},
     "refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 15 * 60.0, "options": {"expires": 15 * 60}},
 }
 

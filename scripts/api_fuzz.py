@@ -43,6 +43,8 @@ ISSUE_LINKS = "`vendor`, `assigned_to` must name rows of the organization"
 ORDER_LINKS = "`vendor`, `customer`, `assigned_to` must name rows of the organization"
 ORDER_RULES = f"{ORDER_LINKS}; a line's or the order's total at most 9,999,999,999.99"
 PAYMENT_LINKS = "`order`, `vendor`, `customer` must name rows of the organization"
+ACTIVITY_LINKS = "`customer`, `lead`, `deal`, `assigned_to` must name rows of the organization"
+ACTIVITY_RULES = f"only the fields of its `activity_type`, URLs http(s); {ACTIVITY_LINKS}"
 BEYOND_THE_SCHEMA = {
     "GET /api/v1/admin/analytics/dispatch": ("422", "`from` after `to`, or a range too long for the interval"),
     "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
@@ -78,6 +80,9 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/payments": ("422", PAYMENT_LINKS),
     "PUT /api/v1/payments/{payment_id}": ("422", PAYMENT_LINKS),
     "PATCH /api/v1/payments/{payment_id}": ("422", PAYMENT_LINKS),
+    **{f"{method} /api/v1/activities{path}": ("422", ACTIVITY_RULES if method != "GET" else ACTIVITY_LINKS)
+       for method, path in (("GET", ""), ("GET", "/stats"), ("GET", "/upcoming"), ("GET", "/overdue"),
+                            ("POST", ""), ("PUT", "/{activity_id}"), ("PATCH", "/{activity_id}"))},
     "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
 }
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]

@@ -20,6 +20,7 @@ TASK_MODULES = {
     "ops": ("maintenance", "exports", "backups", "inspection"),
     "dispatch": ("dispatch", "media"),
     "analytics": ("analytics",),
+    "crm": ("crm",),
 }
 REAPER_ENTRY = "reap-stalled-jobs"
 

@@ -152,6 +152,23 @@ class Resource:
         view = type(f"{self.name}Stats", (MethodView,), {"get": requires(self.read)(get)})
         blp.route("/stats", endpoint=f"{self.noun.replace(' ', '_')}_stats")(view)
 
+    def listing_view(self, blp: Blueprint, name: str, spec: ListSpec, narrow: Callable, *, summary: str,
+                     description: str = "", **fields) -> None:
+        """`GET /<name>`: a list of its own, paged like the list, of the rows `narrow(statement, args)`
+        keeps, by `spec` (the list's filters, and a sort of its own); `fields` are its own query
+        parameters."""
+        resource, view_name = self, f"{self.name}{name.title().replace('_', '')}"
+        args_schema = list_args_schema(spec, f"{view_name}ArgsSchema", **fields)
+
+        def get(self, args):
+            check_links(args, resource.links)
+            return paginate(narrow(select(resource.model), args), args, spec)
+
+        _describe(get, view_name, summary, description)
+        get = blp.arguments(args_schema, location="query")(blp.paginated(self.item_schema)(get))
+        view = type(view_name, (MethodView,), {"get": requires(self.read)(get)})
+        blp.route(f"/{name}", endpoint=f"{self.noun.replace(' ', '_')}_{name}")(view)
+
 
 def _describe(function, view: str, summary: str, description: str = "") -> None:
     """The operation's summary and description, as a view's docstring gives them, and its

@@ -3,9 +3,9 @@
 One module per aggregate: its table, rules, list (ListSpec) and export (EXPORT); its REST surface
 is web/api/crm/<resource>.py. RESOURCES registers each aggregate with the domain."""
 from models.core.domain import Domain
-from models.crm import deal, issue, lead, order, payment
+from models.crm import activity, deal, issue, lead, order, payment
 
-RESOURCES = (lead, deal, issue, order, payment)
+RESOURCES = (lead, deal, issue, order, payment, activity)
 
 DOMAIN = Domain(
     name="crm",

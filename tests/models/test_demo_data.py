@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from models.core import context
 from models.core.db import as_utc
 from models.crm.issue import CATEGORIES, PRIORITIES, STATUSES as ISSUE_STATUSES, Issue
+from models.crm.activity import TYPES as ACTIVITY_TYPES, Activity
 from models.dispatch import Customer, Job, JobStatusHistory, Project, Technician
 from models.dispatch import project as projects
 from models.dispatch.demo_catalog import SKILLS
@@ -96,6 +97,7 @@ def test_seed_demo_builds_a_consistent_board_once(db):
     assert len(linked) == 1 and linked[0].email == tech_user.email
     assert sum(1 for j in jobs if j.technician_id == linked[0].id and j.status == "assigned") >= 3
     check_issues(db, org.id)
+    check_activities(db, org.id)
 
 
 def check_issues(db, org_id):
@@ -113,6 +115,19 @@ def check_issues(db, org_id):
         settled = issue.status in ("resolved", "closed")
         assert (issue.resolved_at is not None) == settled == (issue.resolution_notes is not None)
         assert not settled or (issue.resolved_by_id and as_utc(issue.created_at) <= as_utc(issue.resolved_at))
+
+
+def check_activities(db, org_id):
+    """150 activities of every type, from 90 days back to 14 ahead, most past ones done, some overdue."""
+    activities = _all(db, select(Activity).where(Activity.organization_id == org_id))
+    now = datetime.now(timezone.utc)
+    past = [a for a in activities if as_utc(a.scheduled_at) < now]
+    assert len(activities) == 150 and {a.activity_type for a in activities} == set(ACTIVITY_TYPES)
+    assert all(now - timedelta(days=90) <= as_utc(a.scheduled_at) <= now + timedelta(days=14) for a in activities)
+    assert sum(a.status == "completed" for a in past) > len(past) / 2
+    assert any(a.status in ("scheduled", "in_progress") for a in past)  # overdue
+    assert all(a.customer_id or a.lead_id or a.deal_id for a in activities)
+    assert all((a.completed_at is not None) == (a.status == "completed") for a in activities)
 
 
 @pytest.mark.parametrize("local_time", ["00:20", "07:45", "13:10", "23:55"])

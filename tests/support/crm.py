@@ -43,6 +43,10 @@ class Desk:
         body = {"amount": amount, "payment_type": "incoming", "payment_method": "card", **fields}
         return created(self.client.post("/api/v1/payments", headers=self.headers, json=body))
 
+    def activity(self, title="Call about the renewal", activity_type="call", **fields):
+        body = {"title": title, "activity_type": activity_type, **fields}
+        return created(self.client.post("/api/v1/activities", headers=self.headers, json=body))
+
 
 def line(quantity, unit_price, name="Part"):
     """An order's line as a body sends it."""
