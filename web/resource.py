@@ -19,6 +19,7 @@ from sqlalchemy import select
 from models.core.listing import ListSpec
 from models.core.tenancy import check_links, get_or_404
 from web.auth import requires
+from web.conventions import count_cache
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
 from web.conventions.openapi import conflicts
@@ -63,6 +64,7 @@ class Resource:
     def blueprint(self, import_name: str, description: str) -> Blueprint:
         blp = Blueprint(self.many.replace(" ", "_"), import_name, url_prefix=f"/api/v1/{self.many.replace(' ', '-')}",
                         description=description)
+        count_cache.cache_counts_of(self.model)  # a page's total is counted once per change, not per view
         self._register(blp)
         return blp
 

@@ -13,7 +13,7 @@ hook: each such use states its own filters.
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import DateTime, ForeignKey, TableClause, event, select
+from sqlalchemy import DateTime, ForeignKey, TableClause, event, select, text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -47,6 +47,12 @@ _NOT_DELETED = with_loader_criteria(SoftDeletable, lambda cls: cls.deleted_at.is
 
 
 @lru_cache(maxsize=4096)
+def live_index(name: str, *columns: str):
+    """An index of the live rows only (deleted_at IS NULL): what lists and their counts read."""
+    live = text("deleted_at IS NULL")
+    return db.Index(name, *columns, postgresql_where=live, sqlite_where=live)
+
+
 def _of_organization(org_id: int):
     return with_loader_criteria(TenantScoped, lambda cls: cls.organization_id == org_id, include_aliases=True)
 

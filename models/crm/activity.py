@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core import context, events
 from models.core.audit import Audited
-from models.core.db import Timestamped, as_utc, db, utcnow
+from models.core.db import Timestamped, as_utc, db, relinked, utcnow
 from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before, tally
 from models.core.local_time import local_midnight_utc
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
 from models.crm import refs
 from models.crm.deal import Deal
 from models.crm.events import ActivityReminderDue
@@ -92,23 +92,8 @@ class Activity(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     assigned_to = relationship(User, foreign_keys=[assigned_to_id], lazy="joined")
     created_by = relationship(User, foreign_keys=[created_by_id], lazy="joined")
 
-    __table_args__ = (db.Index("ix_activities_org_status_due", "organization_id", "status", "due_at"),)
-
-    @property
-    def assigned_to_name(self) -> str | None:
-        return self.assigned_to.name if self.assigned_to else None
-
-    @property
-    def lead_name(self) -> str | None:
-        return self.lead.name if self.lead else None
-
-    @property
-    def deal_name(self) -> str | None:
-        return self.deal.title if self.deal else None
-
-    @property
-    def deal_ref(self) -> dict | None:
-        return {"id": self.deal.id, "name": self.deal.title} if self.deal else None
+    __table_args__ = (live_index("ix_activities_org_created", "organization_id", "created_at", "id"),
+                      db.Index("ix_activities_org_status_due", "organization_id", "status", "due_at"),)
 
 
 def _problems(kind: str, fields: dict) -> dict:
@@ -160,7 +145,7 @@ def _apply(activity: Activity, fields: dict) -> Activity:
     if rescheduled:
         activity.reminder_sent_at = None  # the new time gets its own reminder
     _settle(activity)
-    return activity
+    return relinked(activity)
 
 
 def _settle(activity: Activity) -> None:

@@ -12,7 +12,7 @@ from models.core.errors import ValidationFailed
 from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import Money
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
 from models.crm import refs
 from models.crm.lead import Lead
 from models.dispatch.customer import Customer
@@ -43,19 +43,13 @@ class Deal(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     assigned_to = relationship(User, foreign_keys=[assigned_to_id], lazy="joined")
     created_by = relationship(User, foreign_keys=[created_by_id], lazy="joined")
 
-    __table_args__ = (db.Index("ix_deals_org_stage", "organization_id", "stage"),)
+    __table_args__ = (live_index("ix_deals_org_created", "organization_id", "created_at", "id"),
+                      db.Index("ix_deals_org_stage", "organization_id", "stage"),)
 
     @property
-    def assigned_to_name(self) -> str | None:
-        return self.assigned_to.name if self.assigned_to else None
-
-    @property
-    def customer_name(self) -> str | None:
-        return self.customer.name if self.customer else None
-
-    @property
-    def lead_name(self) -> str | None:
-        return self.lead.name if self.lead else None
+    def name(self) -> str:
+        """What a detail shows of it (`deal: {id, name}`)."""
+        return self.title
 
 
 def _checked(fields: dict) -> dict:

@@ -13,7 +13,7 @@ from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to
 from models.core.numbering import next_number_for
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
 from models.crm.order import Order
 from models.identity.organization import Organization
 from models.identity.user import User
@@ -55,19 +55,14 @@ class Issue(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     resolved_by = relationship(User, foreign_keys=[resolved_by_id], lazy="joined")
 
     __table_args__ = (
+        live_index("ix_issues_org_created", "organization_id", "created_at", "id"),
         db.UniqueConstraint("organization_id", "issue_number"),
         db.Index("ix_issues_org_status", "organization_id", "status"),
         db.Index("ix_issues_org_priority", "organization_id", "priority"),
         db.Index("ix_issues_org_category", "organization_id", "category"),
     )
 
-    @property
-    def vendor_name(self) -> str | None:
-        return self.vendor.name if self.vendor else None
 
-    @property
-    def assigned_to_name(self) -> str | None:
-        return self.assigned_to.name if self.assigned_to else None
 
     def set_status(self, status: str, *, actor_id: int | None) -> None:
         """The one rule of every move, by an action or by a write: becoming resolved records who
@@ -85,7 +80,6 @@ def _checked(fields: dict) -> dict:
         raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
     check_links(fields, ISSUE_LINKS)
     return fields
-
 
 
 def create_issue(fields: dict, *, actor_id: int | None, at: datetime | None = None) -> Issue:

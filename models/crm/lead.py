@@ -11,7 +11,7 @@ from models.core.errors import ValidationFailed
 from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import Money
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
 from models.crm import refs
 from models.identity.user import User
 
@@ -41,11 +41,9 @@ class Lead(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     assigned_to = relationship(User, foreign_keys=[assigned_to_id], lazy="joined")
     created_by = relationship(User, foreign_keys=[created_by_id], lazy="joined")
 
-    __table_args__ = (db.Index("ix_leads_org_status", "organization_id", "status"),)
+    __table_args__ = (live_index("ix_leads_org_created", "organization_id", "created_at", "id"),
+                      db.Index("ix_leads_org_status", "organization_id", "status"),)
 
-    @property
-    def assigned_to_name(self) -> str | None:
-        return self.assigned_to.name if self.assigned_to else None
 
     @property
     def currency(self) -> str:

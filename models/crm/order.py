@@ -15,7 +15,7 @@ from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_b
 from models.core.local_time import local_date
 from models.core.money import MAXIMUM, ZERO, Money, round_half_up
 from models.core.numbering import next_number_for
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
 from models.crm import refs
 from models.dispatch.customer import Customer
 from models.identity.organization import Organization
@@ -74,25 +74,14 @@ class Order(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     # Loaded when a detail asks (a list never does): replaced as a whole, the old lines deleted.
     items = relationship(OrderItem, lazy="select", order_by=OrderItem.id, cascade="all, delete-orphan")
 
-    __table_args__ = (db.Index("ix_orders_org_number", "organization_id", "order_number", unique=True),
+    __table_args__ = (live_index("ix_orders_org_created", "organization_id", "created_at", "id"),
+                      db.Index("ix_orders_org_number", "organization_id", "order_number", unique=True),
                       db.Index("ix_orders_org_status", "organization_id", "status"))
 
     @property
     def name(self) -> str:
-        """What a payment's detail shows of it (`order: {id, name}`)."""
+        """What a detail shows of it (`order: {id, name}`)."""
         return self.order_number
-
-    @property
-    def vendor_name(self) -> str | None:
-        return self.vendor.name if self.vendor else None
-
-    @property
-    def customer_name(self) -> str | None:
-        return self.customer.name if self.customer else None
-
-    @property
-    def assigned_to_name(self) -> str | None:
-        return self.assigned_to.name if self.assigned_to else None
 
 
 def _lines(items: list[dict]) -> list[OrderItem]:

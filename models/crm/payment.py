@@ -14,7 +14,7 @@ from models.core.exports import ExportSpec
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import ZERO, Money
 from models.core.numbering import next_number_for
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links
+from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
 from models.crm import refs
 from models.crm.order import Order
 from models.dispatch.customer import Customer
@@ -62,20 +62,9 @@ class Payment(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
     processed_by = relationship(User, foreign_keys=[processed_by_id], lazy="joined")
     created_by = relationship(User, foreign_keys=[created_by_id], lazy="joined")
 
-    __table_args__ = (db.Index("ix_payments_org_number", "organization_id", "payment_number", unique=True),
+    __table_args__ = (live_index("ix_payments_org_created", "organization_id", "created_at", "id"),
+                      db.Index("ix_payments_org_number", "organization_id", "payment_number", unique=True),
                       db.Index("ix_payments_org_status", "organization_id", "status"))
-
-    @property
-    def order_name(self) -> str | None:
-        return self.order.order_number if self.order else None
-
-    @property
-    def vendor_name(self) -> str | None:
-        return self.vendor.name if self.vendor else None
-
-    @property
-    def customer_name(self) -> str | None:
-        return self.customer.name if self.customer else None
 
 
 def _set_status(payment: Payment, status: str) -> None:
@@ -107,7 +96,6 @@ def _apply(payment: Payment, fields: dict) -> Payment:
         else:
             setattr(payment, name, value)
     return relinked(payment)
-
 
 
 def create_payment(fields: dict, *, actor_id: int | None) -> Payment:

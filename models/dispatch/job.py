@@ -3,14 +3,14 @@ effects on the job and the technician, and the events it records."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import events
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
 from models.core.errors import Conflict, InvalidTransition
-from models.core.tenancy import SoftDeletable, TenantScoped
+from models.core.tenancy import SoftDeletable, TenantScoped, live_index
 from models.core.money import Money
 from models.core.workflow import StatusHistory, Workflow
 from models.dispatch.customer import Customer
@@ -38,11 +38,6 @@ RELEASING = ("pending", "on_hold", "completed", "cancelled")
 REASSIGNABLE = ("pending", "scheduled", "assigned", "on_hold")
 # Someone must be doing it: a job reaches these only with a technician (PUT /jobs/{id}/assign).
 NEEDS_TECHNICIAN = ("assigned", "en_route", "in_progress")
-
-
-def live_index(name: str, *columns: str):
-    live = text("deleted_at IS NULL")
-    return db.Index(name, *columns, postgresql_where=live, sqlite_where=live)
 
 
 class Job(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):

@@ -10,9 +10,10 @@ booleans, null, ISO 8601 times), not neutralised: JSON strings are never
 evaluated, and a quote prepended to data a program reads would corrupt it (a
 spreadsheet import of JSON goes through a parser that types cells as text)."""
 import csv
+import json
 from datetime import date
 
-from sqlalchemy import Boolean, DateTime, String
+from sqlalchemy import JSON, Boolean, DateTime, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -52,11 +53,12 @@ def selected(expr):
 def _csv_writer(out, spec):
     """Numbers, dates and None the csv module writes as they should be; timestamps
     come as text from the database; text cells are neutralised (in the worker, not
-    in the database everyone shares) and booleans written as JSON writes them."""
+    in the database everyone shares); booleans, lists and objects are written as JSON writes them."""
     writer = csv.writer(out)
     writer.writerow(spec.headers)
     texts = [i for i, (_, expr) in enumerate(spec.columns) if isinstance(expr.type, String)]
     flags = [i for i, (_, expr) in enumerate(spec.columns) if isinstance(expr.type, Boolean)]
+    structured = [i for i, (_, expr) in enumerate(spec.columns) if isinstance(expr.type, JSON)]
 
     def write(rows):
         cells = []
@@ -69,6 +71,9 @@ def _csv_writer(out, spec):
             for i in flags:
                 if row[i] is not None:
                     row[i] = "true" if row[i] else "false"
+            for i in structured:
+                if row[i] is not None:
+                    row[i] = json.dumps(row[i], ensure_ascii=False)
             cells.append(row)
         writer.writerows(cells)
 

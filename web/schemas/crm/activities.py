@@ -3,7 +3,7 @@ import marshmallow as ma
 
 from models.crm.activity import STATUSES, TASK_PRIORITIES, TYPES
 from web.schemas.common import InputSchema, Text, UTCDateTime
-from web.schemas.crm import LinkId, Ref
+from web.schemas.crm import CrmItemSchema, LinkId, LinkName, Ref
 
 Str, Int = ma.fields.String, ma.fields.Integer
 MAX_CALL_SECONDS = 7 * 24 * 3600
@@ -13,8 +13,7 @@ def _of(kind: str, description: str = "") -> dict:
     return {"description": f"{kind} only{'; ' + description if description else ''}"}
 
 
-class ActivityItemSchema(ma.Schema):
-    id = Int()
+class ActivityItemSchema(CrmItemSchema):
     activity_type = Str(validate=ma.validate.OneOf(TYPES))
     title = Str()
     status = Str(validate=ma.validate.OneOf(STATUSES))
@@ -25,14 +24,11 @@ class ActivityItemSchema(ma.Schema):
     customer_id = Int(allow_none=True)
     customer_name = Str(allow_none=True)
     lead_id = Int(allow_none=True)
-    lead_name = Str(allow_none=True)
+    lead_name = LinkName("lead")
     deal_id = Int(allow_none=True)
-    deal_name = Str(allow_none=True)
+    deal_name = LinkName("deal")
     assigned_to_id = Int(allow_none=True)
-    assigned_to_name = Str(allow_none=True)
-    created_by_id = Int(allow_none=True)
-    created_at = UTCDateTime()
-    updated_at = UTCDateTime()
+    assigned_to_name = LinkName("assigned_to")
     phone_number = Str(allow_none=True)
     call_duration = Int(allow_none=True)
     call_recording_url = Str(allow_none=True)
@@ -53,7 +49,7 @@ class ActivitySchema(ActivityItemSchema):
     email_body = Str(allow_none=True)
     customer = Ref()
     lead = Ref()
-    deal = Ref(attribute="deal_ref")
+    deal = Ref()
     assigned_to = Ref()
     created_by = Ref()
 

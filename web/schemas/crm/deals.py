@@ -3,26 +3,23 @@ import marshmallow as ma
 
 from models.crm.deal import STAGES
 from web.schemas.common import InputSchema, Money, UTCDateTime
-from web.schemas.crm import LinkId, Ref
+from web.schemas.crm import CrmItemSchema, LinkId, LinkName, Ref
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
 
-class DealItemSchema(ma.Schema):
-    id = Int()
+class DealItemSchema(CrmItemSchema):
     title = Str()
     customer_id = Int(allow_none=True)
-    customer_name = Str(allow_none=True)
+    customer_name = LinkName("customer")
     lead_id = Int(allow_none=True)
-    lead_name = Str(allow_none=True)
+    lead_name = LinkName("lead")
     value = Money(allow_none=True)
     currency = Str()
     stage = Str(validate=ma.validate.OneOf(STAGES))
     expected_close_date = ma.fields.Date(allow_none=True)
     assigned_to_id = Int(allow_none=True)
-    assigned_to_name = Str(allow_none=True)
-    created_by_id = Int(allow_none=True)
-    created_at = UTCDateTime()
+    assigned_to_name = LinkName("assigned_to")
     updated_at = UTCDateTime()
 
 

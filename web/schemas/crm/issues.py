@@ -3,28 +3,25 @@ import marshmallow as ma
 
 from models.crm.issue import CATEGORIES, PRIORITIES, STATUSES
 from web.schemas.common import InputSchema, Text, UTCDateTime
-from web.schemas.crm import LinkId, Ref
+from web.schemas.crm import CrmItemSchema, LinkId, LinkName, Ref
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
 
-class IssueItemSchema(ma.Schema):
-    id = Int()
+class IssueItemSchema(CrmItemSchema):
     issue_number = Str(metadata={"description": "ISS-YYYY-NNNN, per organization and year; read-only"})
     title = Str()
     priority = Str(validate=ma.validate.OneOf(PRIORITIES))
     category = Str(validate=ma.validate.OneOf(CATEGORIES))
     status = Str(validate=ma.validate.OneOf(STATUSES))
     vendor_id = Int()
-    vendor_name = Str(allow_none=True)
+    vendor_name = LinkName("vendor")
     order_id = Int(allow_none=True)
     order_number = Str(allow_none=True, attribute="order.order_number")
     assigned_to_id = Int(allow_none=True)
-    assigned_to_name = Str(allow_none=True)
-    created_by_id = Int(allow_none=True)
+    assigned_to_name = LinkName("assigned_to")
     resolved_by_id = Int(allow_none=True)
     resolved_at = UTCDateTime(allow_none=True)
-    created_at = UTCDateTime()
     updated_at = UTCDateTime()
 
 

@@ -3,14 +3,13 @@ import marshmallow as ma
 
 from models.crm.lead import SETTABLE_STATUSES, SOURCES, STATUSES
 from web.schemas.common import Email, InputSchema, Money, Text, UTCDateTime
-from web.schemas.crm import LinkId, Ref
+from web.schemas.crm import CrmItemSchema, LinkId, LinkName, Ref
 from web.schemas.crm.deals import DealSchema
 
 Str, Int = ma.fields.String, ma.fields.Integer
 
 
-class LeadItemSchema(ma.Schema):
-    id = Int()
+class LeadItemSchema(CrmItemSchema):
     name = Str()
     company = Str(allow_none=True)
     email = Str(allow_none=True)
@@ -19,9 +18,7 @@ class LeadItemSchema(ma.Schema):
     status = Str(validate=ma.validate.OneOf(STATUSES))
     value = Money(allow_none=True)
     assigned_to_id = Int(allow_none=True)
-    assigned_to_name = Str(allow_none=True)
-    created_by_id = Int(allow_none=True)
-    created_at = UTCDateTime()
+    assigned_to_name = LinkName("assigned_to")
     updated_at = UTCDateTime()
 
 

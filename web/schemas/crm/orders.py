@@ -7,7 +7,7 @@ from models.core import money
 from models.crm import payment
 from models.crm.order import STATUSES, TYPES
 from web.schemas.common import InputSchema, Money, Text, UTCDateTime
-from web.schemas.crm import LinkId, Ref
+from web.schemas.crm import CrmItemSchema, LinkId, LinkName, Ref
 
 Str, Int = ma.fields.String, ma.fields.Integer
 QUANTUM, MAX_QUANTITY = Decimal("0.001"), Decimal("999999.999")
@@ -36,7 +36,8 @@ class Quantity(ma.fields.Decimal):
         return quantity.quantize(QUANTUM, rounding=ROUND_HALF_UP)
 
 
-class OrderItemSchema(ma.Schema):
+class OrderLineSchema(ma.Schema):
+    """A line item (the spec's `items`)."""
     id = Int()
     item_name = Str()
     description = Str(allow_none=True)
@@ -46,7 +47,7 @@ class OrderItemSchema(ma.Schema):
     total_price = Money(metadata={"description": "quantity × unit_price, to the cent (half-up); read-only"})
 
 
-class OrderItemInputSchema(InputSchema):
+class OrderLineInputSchema(InputSchema):
     item_name = Str(required=True, validate=ma.validate.Length(min=1, max=200))
     description = Text(5000, allow_none=True, load_default=None)
     sku = Text(64, allow_none=True, load_default=None)
@@ -54,25 +55,22 @@ class OrderItemInputSchema(InputSchema):
     unit_price = Money(required=True)
 
 
-class OrderListItemSchema(ma.Schema):
-    id = Int()
+class OrderListItemSchema(CrmItemSchema):
     order_number = Str()
     title = Str()
     order_type = Str(validate=ma.validate.OneOf(TYPES))
     status = Str(validate=ma.validate.OneOf(STATUSES))
     vendor_id = Int(allow_none=True)
-    vendor_name = Str(allow_none=True)
+    vendor_name = LinkName("vendor")
     customer_id = Int(allow_none=True)
-    customer_name = Str(allow_none=True)
+    customer_name = LinkName("customer")
     total_amount = Money(total=True, metadata={"description": "the sum of the lines' totals; read-only"})
     currency = Str()
     items_count = Int()
     order_date = ma.fields.Date()
     delivery_date = ma.fields.Date(allow_none=True)
     assigned_to_id = Int(allow_none=True)
-    assigned_to_name = Str(allow_none=True)
-    created_by_id = Int(allow_none=True)
-    created_at = UTCDateTime()
+    assigned_to_name = LinkName("assigned_to")
     updated_at = UTCDateTime()
 
 
@@ -96,7 +94,7 @@ class BalanceDue(ma.fields.Decimal):
 class OrderSchema(OrderListItemSchema):
     description = Str(allow_none=True)
     cancellation_reason = Str(allow_none=True)
-    items = ma.fields.List(ma.fields.Nested(OrderItemSchema))
+    items = ma.fields.List(ma.fields.Nested(OrderLineSchema))
     vendor = Ref()
     customer = Ref()
     assigned_to = Ref()
@@ -130,7 +128,7 @@ class OrderInputSchema(InputSchema):
     status = Str(load_default="draft", validate=ma.validate.OneOf(STATUSES))
     assigned_to_id = LinkId(allow_none=True, load_default=None, data_key="assigned_to",
                             metadata={"description": "a user of the organization"})
-    items = ma.fields.List(ma.fields.Nested(OrderItemInputSchema), load_default=list, validate=ma.validate.Length(max=200),
+    items = ma.fields.List(ma.fields.Nested(OrderLineInputSchema), load_default=list, validate=ma.validate.Length(max=200),
                            metadata={"description": "the lines: sent, they replace the order's"})
 
     def handle_error(self, error, data, **kwargs):

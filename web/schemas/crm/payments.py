@@ -5,14 +5,13 @@ import marshmallow as ma
 
 from models.crm.payment import METHODS, STATUSES, TYPES
 from web.schemas.common import InputSchema, Money, Text, UTCDateTime
-from web.schemas.crm import LinkId, Ref
+from web.schemas.crm import CrmItemSchema, LinkId, LinkName, Ref
 
 Str, Int = ma.fields.String, ma.fields.Integer
 CENT = Decimal("0.01")
 
 
-class PaymentItemSchema(ma.Schema):
-    id = Int()
+class PaymentItemSchema(CrmItemSchema):
     payment_number = Str()
     amount = Money()
     currency = Str()
@@ -25,15 +24,13 @@ class PaymentItemSchema(ma.Schema):
     reference_number = Str(allow_none=True)
     transaction_id = Str(allow_none=True)
     order_id = Int(allow_none=True)
-    order_number = Str(allow_none=True, attribute="order_name")
+    order_number = LinkName("order")
     vendor_id = Int(allow_none=True)
-    vendor_name = Str(allow_none=True)
+    vendor_name = LinkName("vendor")
     customer_id = Int(allow_none=True)
-    customer_name = Str(allow_none=True)
+    customer_name = LinkName("customer")
     processed_by_id = Int(allow_none=True)
     processed_at = UTCDateTime(allow_none=True)
-    created_by_id = Int(allow_none=True)
-    created_at = UTCDateTime()
     updated_at = UTCDateTime()
 
 
