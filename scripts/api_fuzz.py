@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.services import free_port  # noqa: E402
+from web.conventions.openapi import REFUSED_BEYOND_SCHEMA  # noqa: E402
 
 
 PASSWORD = "fuzz-password-1"
@@ -35,70 +36,25 @@ UNLIMITED = {name: "1000000/minute" for name in (
     "UPLOAD_RATE_LIMIT_PER_ORGANIZATION")} | {"QUEUED_JOBS_PER_KIND": "1000000"}  # no worker runs here
 
 
-# Operations with rules across fields, on the organization's data or on a file's bytes, which
-# OpenAPI 3.0 cannot state (their descriptions do): a schema-valid request may still be refused
-# there with the status given, and schemathesis is told so.
-VENDOR_LOGIN = "`user_id` must name a user of the organization with the vendor role"
-ISSUE_LINKS = "`vendor`, `assigned_to` must name rows of the organization"
-ORDER_LINKS = "`vendor`, `customer`, `assigned_to` must name rows of the organization"
-ORDER_RULES = f"{ORDER_LINKS}; a line's or the order's total at most 9,999,999,999.99"
-PAYMENT_LINKS = "`order`, `vendor`, `customer` must name rows of the organization"
-ACTIVITY_LINKS = "`customer`, `lead`, `deal`, `assigned_to` must name rows of the organization"
-ACTIVITY_RULES = f"only the fields of its `activity_type`, URLs http(s); {ACTIVITY_LINKS}"
-BEYOND_THE_SCHEMA = {
-    "GET /api/v1/admin/analytics/dispatch": ("422", "`from` after `to`, or a range too long for the interval"),
-    "POST /api/v1/admin/analytics/refresh": ("422", "`from` after `to`, or longer than 2 years"),
-    "POST /api/v1/users": ("422", "`role` must name a role of the organization (GET /admin/roles)"),
-    "PATCH /api/v1/users/{user_id}": ("422", "`role` must name a role of the organization (GET /admin/roles)"),
-    "GET /api/v1/jobs": ("422", "a `cursor` this list did not give, or made for another sort, or sent with `page`"),
-    "POST /api/v1/jobs": ("422", "`project_id` must name a project of the job's customer"),
-    "PATCH /api/v1/jobs/{job_id}": ("422", "`project_id` must name a project of the job's customer"),
-    "POST /api/v1/projects": ("422", "`end_date` before `start_date`"),
-    "PATCH /api/v1/projects/{project_id}": ("422", "`end_date` before `start_date`, or `reason` without `status`"),
-    "POST /api/v1/admin/vendors": ("422", VENDOR_LOGIN),
-    "PATCH /api/v1/admin/vendors/{vendor_id}": ("422", VENDOR_LOGIN),
-    "GET /api/v1/leads": ("422", "`assigned_to` must name a user of the organization"),
-    "POST /api/v1/leads": ("422", "`assigned_to` must name a user of the organization"),
-    "PUT /api/v1/leads/{lead_id}": ("422", "`assigned_to` must name a user of the organization"),
-    "PATCH /api/v1/leads/{lead_id}": ("422", "`assigned_to` must name a user of the organization"),
-    "GET /api/v1/deals": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
-    "POST /api/v1/deals": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
-    "PUT /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
-    "PATCH /api/v1/deals/{deal_id}": ("422", "`customer`, `lead`, `assigned_to` must name rows of the organization"),
-    "GET /api/v1/issues": ("422", ISSUE_LINKS),
-    "GET /api/v1/issues/stats": ("422", ISSUE_LINKS),
-    "POST /api/v1/issues": ("422", ISSUE_LINKS),
-    "PUT /api/v1/issues/{issue_id}": ("422", ISSUE_LINKS),
-    "PATCH /api/v1/issues/{issue_id}": ("422", ISSUE_LINKS),
-    "GET /api/v1/orders": ("422", ORDER_LINKS),
-    "GET /api/v1/orders/stats": ("422", ORDER_LINKS),
-    "POST /api/v1/orders": ("422", ORDER_RULES),
-    "PUT /api/v1/orders/{order_id}": ("422", ORDER_RULES),
-    "PATCH /api/v1/orders/{order_id}": ("422", ORDER_RULES),
-    "GET /api/v1/payments": ("422", PAYMENT_LINKS),
-    "GET /api/v1/payments/stats": ("422", PAYMENT_LINKS),
-    "POST /api/v1/payments": ("422", PAYMENT_LINKS),
-    "PUT /api/v1/payments/{payment_id}": ("422", PAYMENT_LINKS),
-    "PATCH /api/v1/payments/{payment_id}": ("422", PAYMENT_LINKS),
-    **{f"{method} /api/v1/activities{path}": ("422", ACTIVITY_RULES if method != "GET" else ACTIVITY_LINKS)
-       for method, path in (("GET", ""), ("GET", "/stats"), ("GET", "/upcoming"), ("GET", "/overdue"),
-                            ("POST", ""), ("PUT", "/{activity_id}"), ("PATCH", "/{activity_id}"))},
-    "POST /api/v1/jobs/{job_id}/photos": ("415", "the file must be a JPEG, PNG or WebP image, judged by its bytes"),
-}
 ACCEPTED = ["200", "201", "202", "204", "301", "302", "304", "401", "403", "404", "409", "429"]
 
 
-def config_file(path: Path, token: str) -> Path:
+def config_file(path: Path, token: str, spec: dict) -> Path:
     """schemathesis.toml: auth through the document's own security scheme (so schemathesis
     knows which header it is, and also tries each operation without it: a plain --header would
-    be sent regardless), and the rules beyond the schema above."""
+    be sent regardless), and the refusals each operation declares beyond its schema (rules
+    across fields, on the organization's rows or on a file's bytes, which OpenAPI 3.0 cannot
+    state: web.conventions.openapi.refused_beyond_schema), accepted there and nowhere else."""
     lines = ["[auth.openapi.bearerAuth]", f'bearer = "{token}"', ""]
-    for operation, (status, _why) in BEYOND_THE_SCHEMA.items():
-        lines += ["[[operations]]", f'include-name = "{operation}"',
-                  f"checks.positive_data_acceptance.expected-statuses = {json.dumps(ACCEPTED + [status])}", ""]
+    for path_name, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            refused = operation.get(REFUSED_BEYOND_SCHEMA, {}) if isinstance(operation, dict) else {}
+            if refused:
+                lines += ["[[operations]]", f'include-name = "{method.upper()} {path_name}"',
+                          f"checks.positive_data_acceptance.expected-statuses = {json.dumps(ACCEPTED + sorted(refused))}",
+                          ""]
     path.write_text("\n".join(lines))
     return path
-
 
 def seed() -> dict:
     """An organization for the fuzzer: tokens of its owner and technician, and the spare user."""
@@ -159,9 +115,9 @@ def start_server(env: dict) -> tuple[subprocess.Popen, str]:
     sys.exit("api_fuzz: the web process did not start")
 
 
-def fuzz(url: str, role: str, token: str, args, env: dict) -> dict:
+def fuzz(url: str, role: str, token: str, args, env: dict, spec: dict) -> dict:
     report = Path(args.report_dir) / f"schemathesis-{role}.json"
-    config = config_file(Path(args.report_dir) / f"schemathesis-{role}.toml", token)
+    config = config_file(Path(args.report_dir) / f"schemathesis-{role}.toml", token, spec)
     command = [str(Path(sys.executable).parent / "st"), "--config-file", str(config), "run",
                f"{url}/api/v1/openapi.json", "--checks", "all", "--generation-allow-x00", "true",
                "--max-examples", str(args.examples), "--seed", str(args.seed), "--workers", "1", "--no-color",
@@ -205,17 +161,21 @@ def main() -> int:
            "SECRET_KEY": secrets.token_urlsafe(32),
            "JWT_SECRET_KEY": secrets.token_urlsafe(32)}
     os.environ.update(env)
-    for operation, (status, why) in BEYOND_THE_SCHEMA.items():
-        print(f"api_fuzz: {operation} may answer {status} to a schema-valid request: {why}")
     seeded = seed()
     server, url = start_server(env)
+    with urllib.request.urlopen(f"{url}/api/v1/openapi.json", timeout=30) as answer:
+        spec = json.load(answer)
+    for path_name, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for status, why in (operation.get(REFUSED_BEYOND_SCHEMA, {}) if isinstance(operation, dict) else {}).items():
+                print(f"api_fuzz: {method.upper()} {path_name} may answer {status} to a schema-valid request: {why}")
     hooks_env = {**env, "PYTHONPATH": str(ROOT), "SCHEMATHESIS_HOOKS": "scripts.api_fuzz_hooks",
                  "FUZZ_BASE_URL": url, "FUZZ_SPARE_EMAIL": seeded["spare_email"], "FUZZ_PASSWORD": PASSWORD,
                  "FUZZ_PROTECTED_USER_IDS": ",".join(map(str, seeded["protected_user_ids"]))}
     failed = False
     try:
         for role in args.roles.split(","):
-            result = fuzz(url, role, seeded["tokens"][role], args, hooks_env)
+            result = fuzz(url, role, seeded["tokens"][role], args, hooks_env, spec)
             print(summary(role, result), flush=True)
             failed = failed or bool(result["failures"] or result["errors"])
     finally:

@@ -22,7 +22,7 @@ from web.auth import requires
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
-from web.conventions.openapi import conflicts
+from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.common import patch_schema
 from web.schemas.listing import filter_args_schema, list_args_schema
 
@@ -44,6 +44,17 @@ class Resource:
     list_notes: str = ""  # the list's description: its filters and what `q` searches
     create_notes: str = ""
     put_notes: str = "Every writable field: a missing required one is 422, a missing optional one is cleared."
+    rules: str = ""  # what else a body the schema allows is refused for (422), besides its links
+
+    @property
+    def refused_reads(self) -> str:
+        """Why a list or stats query the schema allows may be 422: its links' rows."""
+        names = ", ".join(f"`{name.removesuffix('_id')}`" for name in self.links)
+        return f"{names} must name rows of the organization" if names else ""
+
+    @property
+    def refused_writes(self) -> str:
+        return "; ".join(why for why in (self.rules, self.refused_reads) if why)
 
     @property
     def name(self) -> str:
@@ -72,10 +83,13 @@ class Resource:
         resource, list_args = self, list_args_schema(self.listing, f"{self.name}ListArgsSchema")
         patch_body = patch_schema(self.input_schema, f"{self.name}PatchSchema")
 
+        reads, writes = _refused(self.refused_reads), _refused(self.refused_writes)
+
         class Collection(MethodView):
             @requires(resource.read)
             @blp.arguments(list_args, location="query")
             @blp.paginated(resource.item_schema)
+            @reads
             def get(self, args):
                 check_links(args, resource.links)
                 return paginate(select(resource.model), args, resource.listing)
@@ -83,6 +97,7 @@ class Resource:
             @requires(resource.manage)
             @blp.arguments(resource.input_schema)
             @blp.response(201, resource.schema)
+            @writes
             def post(self, body):
                 row = resource.create(body, actor_id=g.user.id)
                 return created(row, f"{blp.url_prefix}/{row.id}")
@@ -96,12 +111,14 @@ class Resource:
             @requires(resource.manage)
             @blp.arguments(resource.input_schema)
             @blp.response(200, resource.schema)
+            @writes
             def put(self, body, **path):
                 return resource.update(resource.get(path[resource.key]), body)
 
             @requires(resource.manage)
             @blp.arguments(patch_body)
             @blp.response(200, resource.schema)
+            @writes
             def patch(self, body, **path):
                 return resource.update(resource.get(path[resource.key]), body)
 
@@ -150,7 +167,7 @@ class Resource:
             return compute(resource.listing.narrow(select(resource.model), args))
 
         _describe(get, f"{self.name}Stats", summary, description or "Over the rows the list's filters and `q` (or `search`) select.")
-        get = blp.response(200, schema)(blp.arguments(args_schema, location="query")(get))
+        get = blp.response(200, schema)(blp.arguments(args_schema, location="query")(_refused(self.refused_reads)(get)))
         view = type(f"{self.name}Stats", (MethodView,), {"get": requires(self.read)(get)})
         blp.route("/stats", endpoint=f"{self.noun.replace(' ', '_')}_stats")(view)
 
@@ -167,9 +184,14 @@ class Resource:
             return paginate(narrow(select(resource.model), args), args, spec)
 
         _describe(get, view_name, summary, description)
-        get = blp.arguments(args_schema, location="query")(blp.paginated(self.item_schema)(get))
+        get = blp.arguments(args_schema, location="query")(blp.paginated(self.item_schema)(_refused(self.refused_reads)(get)))
         view = type(view_name, (MethodView,), {"get": requires(self.read)(get)})
         blp.route(f"/{name}", endpoint=f"{self.noun.replace(' ', '_')}_{name}")(view)
+
+
+def _refused(why: str):
+    """The operation's refusals beyond its schema, declared when there are some."""
+    return refused_beyond_schema(why) if why else (lambda view: view)
 
 
 def _describe(function, view: str, summary: str, description: str = "") -> None:

@@ -11,6 +11,7 @@ from models.identity import Organization
 from web.auth import requires
 from web.conventions.background import STARTED_DOC, StartedSchema, accepted
 from web.conventions.envelope import Blueprint
+from web.conventions.openapi import refused_beyond_schema
 from web.conventions.work_limits import starts_work
 from web.schemas.analytics import DispatchSeriesSchema, RangeSchema, SeriesArgsSchema
 
@@ -31,6 +32,7 @@ class DispatchAnalytics(MethodView):
     @blp.arguments(SeriesArgsSchema, location="query")
     @blp.response(200, DispatchSeriesSchema)
     @blp.doc(responses={"422": {"description": "`from` after `to`, or a range too long for the interval"}})
+    @refused_beyond_schema("`from` after `to`, or a range too long for the interval")
     def get(self, args):
         """Dispatch analytics: jobs created, completed and cancelled, and value completed.
 
@@ -49,6 +51,7 @@ class RefreshAnalytics(MethodView):
     @blp.arguments(RangeSchema)
     @blp.response(202, StartedSchema, **STARTED_DOC)
     @blp.doc(responses={"422": {"description": "`from` after `to`, or longer than 2 years"}})
+    @refused_beyond_schema("`from` after `to`, or longer than 2 years")
     def post(self, args):
         """Recompute the rollups over a range, in the background.
 

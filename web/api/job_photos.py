@@ -15,6 +15,7 @@ from web.auth import requires, signed_in
 from web.conventions import file_links
 from web.conventions.background import accepted
 from web.conventions.envelope import Blueprint
+from web.conventions.openapi import refused_beyond_schema
 from web.conventions.work_limits import limits_uploads
 from web.schemas.photos import PhotoStartedSchema, PhotoUploadSchema
 
@@ -44,6 +45,7 @@ class JobPhotos(MethodView):
                                                         "background job making its variants (poll `status_url`)")
     @blp.doc(responses={"413": {"description": "Larger than PHOTO_MAX_BYTES"},
                         "415": {"description": "Not a JPEG, PNG or WebP image (judged by its bytes)"}})
+    @refused_beyond_schema("the file must be a JPEG, PNG or WebP image, judged by its bytes", status=415)
     def post(self, body, job_id):
         """Attach a photo to a job.
 

@@ -9,11 +9,12 @@ from web.auth import requires, requires_any
 from web.conventions import count_cache
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import MAPPINGS, paginate
-from web.conventions.openapi import conflicts
+from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.jobs import (AssignSchema, HistoryEntrySchema, JobDetailSchema, JobInputSchema, JobListArgsSchema,
                               JobListItemSchema, JobUpdateSchema, NoteInputSchema, NoteSchema, StatusChangeSchema)
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Field jobs and their workflow")
+PROJECT_OF_THE_CUSTOMER = "`project_id` must name a project of the job's customer"
 # Which jobs: see job_access.visible (customers: their own customer's).
 reads_jobs = requires_any("jobs:read", "jobs:read_assigned", "portal:access")
 
@@ -25,6 +26,7 @@ class Jobs(MethodView):
     @reads_jobs
     @blp.arguments(JobListArgsSchema, location="query")
     @blp.paginated(JobListItemSchema, cursor=True)
+    @refused_beyond_schema("a `cursor` this list did not give, or made for another sort, or sent with `page`")
     def get(self, args):
         """List the jobs the caller may see.
 
@@ -38,6 +40,7 @@ class Jobs(MethodView):
     @requires("jobs:write")
     @blp.arguments(JobInputSchema)
     @blp.response(201, JobDetailSchema)
+    @refused_beyond_schema(PROJECT_OF_THE_CUSTOMER)
     def post(self, body):
         """Create a job (pending, without a technician until one is assigned).
 
@@ -58,6 +61,7 @@ class JobDetail(MethodView):
     @blp.arguments(JobUpdateSchema)
     @blp.response(200, JobDetailSchema)
     @conflicts("The job changed since the `version` you sent (`details.version`), or concurrently; reload it")
+    @refused_beyond_schema(PROJECT_OF_THE_CUSTOMER)
     def patch(self, body, job_id):
         """Edit a job's fields.
 

@@ -11,7 +11,7 @@ from models.dispatch.project import PROJECTS, ProjectProgress, progress_query, w
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import ROWS, paginate
-from web.conventions.openapi import conflicts
+from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.projects import (ProjectDetailSchema, ProjectHistoryEntrySchema, ProjectInputSchema,
                                   ProjectListArgsSchema, ProjectListItemSchema, ProjectUpdateSchema)
 
@@ -52,6 +52,7 @@ class Projects(MethodView):
     @requires("jobs:write")
     @blp.arguments(ProjectInputSchema)
     @blp.response(201, ProjectDetailSchema)
+    @refused_beyond_schema("`end_date` before `start_date`")
     def post(self, body):
         """Create a project, `planning` (the default) or `active`.
 
@@ -72,6 +73,7 @@ class ProjectDetail(MethodView):
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(200, ProjectDetailSchema)
     @conflicts("INVALID_TRANSITION: not a move this status allows (`details.allowed`)", transition=True)
+    @refused_beyond_schema("`end_date` before `start_date`, or `reason` without `status`")
     def patch(self, body, project_id):
         """Edit a project's fields, or move its status (with a `reason` for its history).
 

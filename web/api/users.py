@@ -9,10 +9,11 @@ from models.identity.user import USERS, create_user
 from web.auth import current_user, requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
-from web.conventions.openapi import conflicts
+from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.identity import UserCreateSchema, UserListArgsSchema, UserSchema, UserUpdateSchema
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="People of the organization")
+ROLE_OF_THE_ORGANIZATION = "`role` must name a role of the organization (GET /admin/roles)"
 
 
 @blp.route("")
@@ -28,6 +29,7 @@ class Users(MethodView):
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     @conflicts("A user with this email already exists")
+    @refused_beyond_schema(ROLE_OF_THE_ORGANIZATION)
     def post(self, body):
         """Add a user to the organization.
 
@@ -48,6 +50,7 @@ class UserDetail(MethodView):
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
     @conflicts("The email is taken, or you tried to deactivate yourself or change your own role")
+    @refused_beyond_schema(ROLE_OF_THE_ORGANIZATION)
     def patch(self, body, user_id):
         """Edit a user.
 

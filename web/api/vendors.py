@@ -6,9 +6,11 @@ from models.vendors import vendor as vendors
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
+from web.conventions.openapi import refused_beyond_schema
 from web.schemas.vendors import VendorInputSchema, VendorListArgsSchema, VendorSchema, VendorUpdateSchema
 
 blp = Blueprint("vendors", __name__, url_prefix="/api/v1/admin/vendors", description="Marketplace vendors")
+VENDOR_LOGIN = "`user_id` must name a user of the organization with the vendor role"
 
 
 @blp.route("")
@@ -25,6 +27,7 @@ class Vendors(MethodView):
     @requires("bookings:manage")
     @blp.arguments(VendorInputSchema)
     @blp.response(201, VendorSchema)
+    @refused_beyond_schema(VENDOR_LOGIN)
     def post(self, body):
         """Add a vendor (optionally with its login: a user of the `vendor` role)."""
         vendor = vendors.create_vendor(body)
@@ -42,6 +45,7 @@ class VendorDetail(MethodView):
     @requires("bookings:manage")
     @blp.arguments(VendorUpdateSchema)
     @blp.response(200, VendorSchema)
+    @refused_beyond_schema(VENDOR_LOGIN)
     def patch(self, body, vendor_id):
         """Edit a vendor's details; suspend or reinstate it with `status`."""
         return vendors.update_vendor(get_or_404(Vendor, vendor_id, "Vendor"), body)

@@ -136,6 +136,16 @@ def conflicts(description: str, *, transition: bool = False):
         description, TransitionErrorEnvelopeSchema if transition else ErrorEnvelopeSchema)})
 
 
+REFUSED_BEYOND_SCHEMA = "x-refused-beyond-schema"  # {status: why}, on an operation
+
+
+def refused_beyond_schema(why: str, status: int = 422):
+    """Declare that a request the schema allows may still be refused with `status` for `why`: a
+    rule across fields, on the organization's rows or on a file's bytes, which OpenAPI 3.0 cannot
+    state. The fuzzer (scripts/api_fuzz.py) accepts that answer there and nowhere else."""
+    return SmorestBlueprint.doc(**{REFUSED_BEYOND_SCHEMA: {str(status): why}})
+
+
 def normalize_manual(manual_doc: dict) -> dict:
     """`@blp.doc(responses={"409": {"description": ...}})` as views write it: status keys as
     flask-smorest's (ints, so they merge instead of appearing twice), and an error response

@@ -10,6 +10,7 @@ ACTIVITIES = Resource(
     links=activity.ACTIVITY_LINKS, read="crm:read", manage="crm:manage",
     item_schema=ActivityItemSchema, schema=ActivitySchema, input_schema=ActivityInputSchema,
     create=activity.create_activity, update=activity.update_activity,
+    rules="only the fields of its `activity_type`, URLs http(s)",
     list_notes="Filters: `activity_type`, `status` (comma lists), `customer`, `lead`, `deal`, `assigned_to` (or "
                "their `_id` spellings; rows of the organization, else 422), `scheduled_from`, `scheduled_to`; "
                "`q` (or `search`) searches the title, description and customer name.",

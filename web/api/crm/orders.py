@@ -8,6 +8,7 @@ ORDERS = Resource(
     model=order.Order, noun="order", listing=order.ORDERS, links=order.ORDER_LINKS, read="crm:read",
     manage="crm:manage", item_schema=OrderListItemSchema, schema=OrderSchema, input_schema=OrderInputSchema,
     create=order.create_order, update=order.update_order,
+    rules="a line's or the order's total at most 9,999,999,999.99",
     list_notes="Filters: `status`, `order_type` (comma lists), `vendor`, `customer`, `assigned_to` (or their `_id` "
                "spellings; rows of the organization, else 422), `date_from`, `date_to` (the order date); `q` (or "
                "`search`) searches the number, title and description. Items carry `items_count`, not the lines.",
