@@ -13,6 +13,7 @@ from models.core.audit import Audited
 from models.core.db import Timestamped, as_utc, db, relinked, utcnow
 from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.exports import ExportSpec
+from models.core.fields import checked
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before, tally
 from models.core.local_time import local_midnight_utc
 from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
@@ -119,14 +120,10 @@ def _is_web_url(url) -> bool:
 
 
 def _apply(activity: Activity, fields: dict) -> Activity:
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
+    checked(fields, EDITABLE, choices={"activity_type": TYPES, "status": STATUSES})
     kind = fields.get("activity_type", activity.activity_type)
-    if kind not in TYPES:
+    if kind not in TYPES:  # a new row names it
         raise ValidationFailed("Unknown activity type", activity_type=[f"one of {', '.join(TYPES)}"])
-    if "status" in fields and fields["status"] not in STATUSES:
-        raise ValidationFailed("Unknown status", status=[f"one of {', '.join(STATUSES)}"])
     problems = _problems(kind, fields)
     if problems:
         raise ValidationFailed(f"Fields that a {kind} activity does not take, or bad values", **problems)

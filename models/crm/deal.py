@@ -8,11 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core import context
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, relinked
-from models.core.errors import ValidationFailed
 from models.core.exports import ExportSpec
+from models.core.fields import checked
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import Money
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
+from models.core.tenancy import SoftDeletable, TenantScoped, live_index
 from models.crm import refs
 from models.crm.lead import Lead
 from models.dispatch.customer import Customer
@@ -53,13 +53,7 @@ class Deal(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
 
 
 def _checked(fields: dict) -> dict:
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
-    if "stage" in fields and fields["stage"] not in STAGES:
-        raise ValidationFailed("Unknown stage", stage=[f"one of {', '.join(STAGES)}"])
-    check_links(fields, DEAL_LINKS)
-    return fields
+    return checked(fields, EDITABLE, choices={"stage": STAGES}, links=DEAL_LINKS)
 
 
 def create_deal(fields: dict, *, actor_id: int | None) -> Deal:

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core import context
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, relinked, utcnow
-from models.core.errors import InvalidTransition, ValidationFailed
+from models.core.errors import InvalidTransition
 from models.core.exports import ExportSpec
+from models.core.fields import checked
 from models.core.listing import ListSpec, any_of, equal_to
 from models.core.numbering import next_number_for
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
+from models.core.tenancy import SoftDeletable, TenantScoped, live_index
 from models.crm.order import Order
 from models.identity.organization import Organization
 from models.identity.user import User
@@ -75,11 +76,8 @@ class Issue(Audited, TenantScoped, SoftDeletable, Timestamped, db.Model):
 
 
 def _checked(fields: dict) -> dict:
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
-    check_links(fields, ISSUE_LINKS)
-    return fields
+    return checked(fields, EDITABLE, choices={"priority": PRIORITIES, "category": CATEGORIES, "status": STATUSES},
+                   links=ISSUE_LINKS)
 
 
 def create_issue(fields: dict, *, actor_id: int | None, at: datetime | None = None) -> Issue:

@@ -9,9 +9,10 @@ from models.core.audit import Audited
 from models.core.db import Timestamped, db, relinked
 from models.core.errors import ValidationFailed
 from models.core.exports import ExportSpec
+from models.core.fields import checked
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import Money
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
+from models.core.tenancy import SoftDeletable, TenantScoped, live_index
 from models.crm import refs
 from models.identity.user import User
 
@@ -54,11 +55,7 @@ def _checked(fields: dict) -> dict:
     if fields.get("status") == "converted":
         raise ValidationFailed("A lead is converted by POST /leads/{id}/convert",
                                status=[f"one of {', '.join(SETTABLE_STATUSES)}"])
-    check_links(fields, LEAD_LINKS)
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
-    return fields
+    return checked(fields, EDITABLE, choices={"source": SOURCES, "status": STATUSES}, links=LEAD_LINKS)
 
 
 def create_lead(fields: dict, *, actor_id: int | None) -> Lead:

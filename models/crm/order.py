@@ -11,11 +11,12 @@ from models.core.audit import Audited
 from models.core.db import Timestamped, db, relinked
 from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.exports import ExportSpec
+from models.core.fields import checked
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.local_time import local_date
 from models.core.money import MAXIMUM, ZERO, Money, round_half_up
 from models.core.numbering import next_number_for
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
+from models.core.tenancy import SoftDeletable, TenantScoped, live_index
 from models.crm import refs
 from models.dispatch.customer import Customer
 from models.identity.organization import Organization
@@ -88,9 +89,7 @@ def _lines(items: list[dict]) -> list[OrderItem]:
     """The new lines, each totalled; 422 naming `items.<n>.<field>` when a total passes what money holds."""
     lines = []
     for n, item in enumerate(items):
-        unknown = set(item) - set(ITEM_FIELDS)
-        if unknown:
-            raise ValidationFailed("Not editable", **{f"items.{n}.{name}": ["not editable"] for name in unknown})
+        checked(item, ITEM_FIELDS, prefix=f"items.{n}.")
         if not item.get("quantity") or item["quantity"] <= 0:
             raise ValidationFailed("A quantity is more than 0", **{f"items.{n}.quantity": ["must be more than 0"]})
         if item.get("unit_price") is None or item["unit_price"] < 0:
@@ -106,15 +105,7 @@ def _lines(items: list[dict]) -> list[OrderItem]:
 
 
 def _checked(fields: dict) -> dict:
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
-    if "order_type" in fields and fields["order_type"] not in TYPES:
-        raise ValidationFailed("Unknown order type", order_type=[f"one of {', '.join(TYPES)}"])
-    if "status" in fields and fields["status"] not in STATUSES:
-        raise ValidationFailed("Unknown status", status=[f"one of {', '.join(STATUSES)}"])
-    check_links(fields, ORDER_LINKS)
-    return fields
+    return checked(fields, EDITABLE, choices={"order_type": TYPES, "status": STATUSES}, links=ORDER_LINKS)
 
 
 def _apply(order: Order, fields: dict, organization: Organization) -> Order:

@@ -11,10 +11,11 @@ from models.core.audit import Audited
 from models.core.db import Timestamped, db, relinked, utcnow
 from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.exports import ExportSpec
+from models.core.fields import checked
 from models.core.listing import ListSpec, any_of, equal_to, on_or_after, on_or_before
 from models.core.money import ZERO, Money
 from models.core.numbering import next_number_for
-from models.core.tenancy import SoftDeletable, TenantScoped, check_links, live_index
+from models.core.tenancy import SoftDeletable, TenantScoped, live_index
 from models.crm import refs
 from models.crm.order import Order
 from models.dispatch.customer import Customer
@@ -77,16 +78,10 @@ def _set_status(payment: Payment, status: str) -> None:
 
 
 def _checked(fields: dict) -> dict:
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValidationFailed("Not editable", **{name: ["not editable"] for name in unknown})
-    for name, choices in (("payment_type", TYPES), ("payment_method", METHODS), ("status", STATUSES)):
-        if name in fields and fields[name] not in choices:
-            raise ValidationFailed(f"Unknown {name}", **{name: [f"one of {', '.join(choices)}"]})
     if "amount" in fields and (fields["amount"] is None or fields["amount"] <= 0):
         raise ValidationFailed("An amount is more than 0", amount=["must be more than 0"])
-    check_links(fields, PAYMENT_LINKS)
-    return fields
+    return checked(fields, EDITABLE, choices={"payment_type": TYPES, "payment_method": METHODS, "status": STATUSES},
+                   links=PAYMENT_LINKS)
 
 
 def _apply(payment: Payment, fields: dict) -> Payment:
