@@ -7,8 +7,9 @@
 
 gives `GET /` (the list, with its filters and their link checks), `POST /` (201), `GET /{id}`,
 `PUT /{id}` (every writable field), `PATCH /{id}` (some; the same rules), `DELETE /{id}`
-(soft, 204), and `action` and `stats` add a resource's own operations. Views stay what they
-are everywhere: schema in, one domain call, schema out; the unit of work commits."""
+(soft, 204); `action`, `stats` and `listing_view` add a resource's own operations. Each operation
+declares its refusals beyond the schema (the links; `rules`) for the document and the fuzzer. Views
+stay what they are everywhere: schema in, one domain call, schema out; the unit of work commits."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
