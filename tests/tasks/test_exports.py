@@ -109,7 +109,7 @@ def test_every_resource_exports_its_own_rows_and_users_never_their_secrets(clien
 
 def test_a_running_export_cancelled_stops_within_seconds_and_leaves_no_file(client, auth, board, db, app, worker,
                                                                             monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK_ROWS", 200)  # small chunks, each reported: a long, watchable run
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 50)  # small chunks, each reported: a long, watchable run (seconds on SQLite too)
     monkeypatch.setattr(exports, "PROGRESS_SECONDS", 0)
     bulk_jobs(db, auth.a.org_id, board.customer("Acme")["id"], 40_000)
     bulk_jobs(db, auth.b.org_id, Board(client, auth.b).customer("Bravo")["id"], 500)
