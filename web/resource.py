@@ -17,6 +17,7 @@ from flask import g
 from flask.views import MethodView
 from sqlalchemy import select
 
+from models.core.db import shallow
 from models.core.listing import ListSpec
 from models.core.tenancy import check_links, get_or_404
 from web.auth import requires
@@ -71,7 +72,11 @@ class Resource:
 
     def get(self, ident: int):
         """The organization's row, or 404."""
-        return get_or_404(self.model, ident, self.noun.capitalize())
+        return get_or_404(self.model, ident, self.noun.capitalize(), options=shallow(self.model))
+
+    def rows(self):
+        """The select of its rows as lists and details load them."""
+        return select(self.model).options(*shallow(self.model))
 
     def blueprint(self, import_name: str, description: str) -> Blueprint:
         blp = Blueprint(self.many.replace(" ", "_"), import_name, url_prefix=f"/api/v1/{self.many.replace(' ', '-')}",
@@ -93,7 +98,7 @@ class Resource:
             @reads
             def get(self, args):
                 check_links(args, resource.links)
-                return paginate(select(resource.model), args, resource.listing)
+                return paginate(resource.rows(), args, resource.listing)
 
             @requires(resource.manage)
             @blp.arguments(resource.input_schema)
@@ -182,7 +187,7 @@ class Resource:
 
         def get(self, args):
             check_links(args, resource.links)
-            return paginate(narrow(select(resource.model), args), args, spec)
+            return paginate(narrow(resource.rows(), args), args, spec)
 
         _describe(get, view_name, summary, description)
         get = blp.arguments(args_schema, location="query")(blp.paginated(self.item_schema)(_refused(self.refused_reads)(get)))

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import MANYTOONE, DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import MANYTOONE, DeclarativeBase, Mapped, defaultload, mapped_column
 
 from models.core import money
 
@@ -64,6 +64,14 @@ def relinked(row):
         db.session.flush()
         db.session.expire(row, [rel.key for rel in inspect(row).mapper.relationships if rel.direction is MANYTOONE])
     return row
+
+
+def shallow(model) -> list:
+    """Loader options for `model`'s rows with the rows they point at (its eager many-to-one
+    relationships) but not the rows those point at in turn: an activity's deal, not the deal's
+    customer, lead and users. Eager relationships would otherwise chain into a join per level."""
+    return [defaultload(rel.class_attribute).lazyload("*") for rel in inspect(model).relationships
+            if rel.direction is MANYTOONE and rel.mapper.relationships]
 
 
 @event.listens_for(Engine, "connect")

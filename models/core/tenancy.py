@@ -105,11 +105,11 @@ def _stamp_organization(session, flush_context, instances):
             obj.organization_id = org_id
 
 
-def get_or_404(model, ident, what: str | None = None):
-    """Load one row of the current organization by id, or raise NotFound.
+def get_or_404(model, ident, what: str | None = None, *, options=()):
+    """Load one row of the current organization by id (with loader `options`), or raise NotFound.
 
     Always a SQL query (never the identity map) so the tenancy criteria apply."""
-    obj = db.session.scalars(select(model).where(model.id == ident)).one_or_none()
+    obj = db.session.scalars(select(model).options(*options).where(model.id == ident)).one_or_none()
     if obj is None:
         raise NotFound(f"{what or model.__name__} {ident} not found")
     return obj
