@@ -39,6 +39,7 @@ task_routes = {
     "exports.*": {"queue": "exports"},
     "media.*": {"queue": "media"},
     "notifications.*": {"queue": "notifications"},
+    "webhooks.*": {"queue": "notifications"},
     "maintenance.*": {"queue": "maintenance"},
     "analytics.*": {"queue": "maintenance"},
     "backups.*": {"queue": "maintenance"},

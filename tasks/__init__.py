@@ -49,12 +49,12 @@ def make_celery(app: Flask, broker_url: str) -> Celery:
 def publisher(celery: Celery):
     """The outbox's way to hand a committed task to the broker."""
 
-    def publish(task_name, args, kwargs, task_id, headers=None):
+    def publish(task_name, args, kwargs, task_id, headers=None, eta=None):
         # ignore_result: nobody waits on a Celery result here (our own rows carry
         # state), and subscribing to one would block for seconds while Redis is down.
         # headers (request_id, ...) reach the task as attributes of its request.
         celery.send_task(task_name, args=args, kwargs=kwargs, task_id=task_id, ignore_result=True,
-                         headers=headers or None)
+                         headers=headers or None, eta=eta)
 
     return publish
 

@@ -16,7 +16,7 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str] | None]] = {
     "dispatcher": (
         "Plans and dispatches field work",
         ["jobs:read", "jobs:write", "jobs:assign", "jobs:update_status", "technicians:manage",
-         "analytics:read", "exports:create", "users:read", "crm:read"],
+         "analytics:read", "exports:create", "users:read", "crm:read", "notifications:send"],
     ),
     "technician": ("Works assigned jobs in the field", ["jobs:read_assigned", "jobs:update_status"]),
     "customer": ("Customer portal user", ["portal:access"]),

@@ -83,3 +83,31 @@ def test_a_task_relayed_after_an_outage_still_carries_the_request_id_that_enqueu
                  if json.loads(m)["headers"]["id"] == task_id]
     assert message["headers"]["request_id"] == "req-during-outage"
     redis_client.delete("maintenance")
+
+
+def test_work_for_later_waits_in_the_outbox_and_goes_to_the_broker_only_when_nearly_due(db, redis_client):
+    from datetime import timedelta
+
+    from models.core.db import utcnow
+
+    queued_before = redis_client.llen("maintenance")
+    soon = outbox.enqueue_at(utcnow() + timedelta(seconds=30), "maintenance.purge_expired")
+    later = outbox.enqueue_at(utcnow() + outbox.ETA_HORIZON + timedelta(hours=2), "maintenance.purge_expired")
+    db.session.commit()
+
+    messages = [json.loads(m) for m in redis_client.lrange("maintenance", 0, -1)]
+    assert len(messages) == queued_before + 1
+    sent = next(m for m in messages if m["headers"]["id"] == soon)
+    assert sent["headers"]["eta"]  # the broker holds it until then
+    assert db.session.get(OutboxMessage, soon) is None
+
+    assert not outbox.has_pending(older_than=timedelta(0))  # two hours ahead: beat has nothing to relay yet
+    assert outbox.relay_pending(older_than=timedelta(0)) == 0
+    assert db.session.get(OutboxMessage, later) is not None
+    db.session.rollback()
+    db.session.execute(OutboxMessage.__table__.update().where(OutboxMessage.id == later)
+                       .values(not_before=utcnow() + timedelta(seconds=5)))  # ...two hours pass
+    db.session.commit()
+    assert outbox.relay_pending(older_than=timedelta(0)) == 1
+    assert outbox_rows(db) == 0
+    redis_client.delete("maintenance")
