@@ -55,6 +55,7 @@ beat_schedule = {
     # Yesterday and today of every organization; a run not started within its period is dropped.
     # Calls and meetings starting within 15 minutes; a run not started within its minute is dropped.
     "crm-activity-reminders": {"task": "crm.send_activity_reminders", "schedule": 60.0, "options": {"expires": 60}},
+    "webhooks-reclaim-stuck": {"task": "webhooks.reclaim_stuck", "schedule": 5 * 60.0, "options": {"expires": 5 * 60}},
     "refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 15 * 60.0, "options": {"expires": 15 * 60}},
 }
 

@@ -10,6 +10,7 @@ DOMAINS = (identity.DOMAIN, ops.DOMAIN, vendors.DOMAIN, dispatch.DOMAIN, analyti
            notify.DOMAIN)
 
 domain.install(DOMAINS)
+notify.webhook_delivery.subscribe_declared_events()  # the event types are declared now
 
 
 def modules_of(parts: dict[str, tuple[str, ...]], package: str) -> list[str]:

@@ -1,24 +1,18 @@
 """Dispatch events -> the dispatch console (/) and the technician app (/mobile), to
 whoever may read the job by the REST rule (models.dispatch.job_access): `jobs:read`
 holders of the organization, and the technician's own user (docs/events.md)."""
-from datetime import datetime, timezone
-
 from models.core import events
-from models.dispatch.events import DashboardMetricsComputed, JobAssigned, JobStatusUpdated, TechnicianUpdated
+from models.core.webhook_events import iso
+from models.dispatch.events import (DashboardMetricsComputed, JobAssigned, JobStatusUpdated, TechnicianUpdated,
+                                    assigned_payload, status_updated_payload, technician_payload)
 from models.dispatch.job_access import may_read_job
 from sockets import rooms, subscriptions
 from sockets.emitter import emit
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
 def _status_updated(evt: JobStatusUpdated) -> None:
-    emit(rooms.JOB_STATUS_UPDATED, {
-        "job_id": evt.job_id, "old_status": evt.old_status, "new_status": evt.new_status,
-        "updated_by": evt.updated_by, "timestamp": iso(evt.timestamp),
-    }, room=rooms.job_audience(evt.organization_id, evt.technician_user_id))
+    emit(rooms.JOB_STATUS_UPDATED, status_updated_payload(evt),
+         room=rooms.job_audience(evt.organization_id, evt.technician_user_id))
     if evt.technician_user_id is not None:
         emit(rooms.MOBILE_STATUS_UPDATED, {
             "jobId": evt.job_id, "oldStatus": evt.old_status, "newStatus": evt.new_status,
@@ -29,11 +23,7 @@ def _status_updated(evt: JobStatusUpdated) -> None:
 def _assigned(evt: JobAssigned) -> None:
     """The previous technician hears of it too: it is what takes the job off their screen."""
     technicians = (evt.technician_user_id, evt.previous_technician_user_id)
-    emit(rooms.JOB_ASSIGNED, {
-        "job_id": evt.job_id, "technician_id": evt.technician_id, "technician_name": evt.technician_name,
-        "previous_technician_id": evt.previous_technician_id, "assigned_by": evt.assigned_by,
-        "timestamp": iso(evt.timestamp),
-    }, room=rooms.job_audience(evt.organization_id, *technicians))
+    emit(rooms.JOB_ASSIGNED, assigned_payload(evt), room=rooms.job_audience(evt.organization_id, *technicians))
     phones = rooms.technicians_audience(*technicians)
     if phones:
         emit(rooms.MOBILE_JOB_ASSIGNED, {
@@ -49,10 +39,7 @@ def _assigned(evt: JobAssigned) -> None:
 
 def _technician_updated(evt: TechnicianUpdated) -> None:
     """Technicians' data goes where GET /technicians may be read: `jobs:read` holders."""
-    payload = {"technicianId": evt.technician_id, "name": evt.name, "status": evt.status,
-               "location": {"lat": evt.lat, "lng": evt.lng} if evt.lat is not None else None,
-               "currentJobId": evt.current_job_id, "timestamp": iso(evt.timestamp)}
-    emit(rooms.MOBILE_TEAM_UPDATE, payload, room=rooms.permission_room(evt.organization_id, rooms.JOBS_ALL),
+    emit(rooms.MOBILE_TEAM_UPDATE, technician_payload(evt), room=rooms.permission_room(evt.organization_id, rooms.JOBS_ALL),
          namespace=rooms.MOBILE)
 
 

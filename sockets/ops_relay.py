@@ -2,7 +2,7 @@
 read the job by the REST rule of /admin/jobs: `jobs:background` holders of the
 organization, and the user who started it (one delivery per socket)."""
 from models.core import events
-from models.ops.background_job import BackgroundJobChanged
+from models.ops.background_job import BackgroundJobChanged, progress_payload
 from sockets import rooms
 from sockets.emitter import emit
 
@@ -11,8 +11,7 @@ def _progress(evt: BackgroundJobChanged) -> None:
     audience = [rooms.permission_room(evt.organization_id, rooms.BACKGROUND_ALL)]
     if evt.created_by is not None:
         audience.append(rooms.user_room(evt.created_by))
-    emit(rooms.JOB_PROGRESS, {"job_id": evt.job_id, "kind": evt.kind, "status": evt.status,
-                              "progress": evt.progress, "message": evt.message}, room=audience)
+    emit(rooms.JOB_PROGRESS, progress_payload(evt), room=audience)
 
 
 events.subscribe(BackgroundJobChanged, _progress)

@@ -21,6 +21,7 @@ TASK_MODULES = {
     "dispatch": ("dispatch", "media"),
     "analytics": ("analytics",),
     "crm": ("crm",),
+    "notify": ("webhooks",),
 }
 REAPER_ENTRY = "reap-stalled-jobs"
 

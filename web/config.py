@@ -137,6 +137,12 @@ class Config:
         self.REAPER_INTERVAL_SECONDS = env_int("REAPER_INTERVAL_SECONDS", 30)
         self.REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 120)
         self.REAPER_INSPECT_TIMEOUT = float(env_str("REAPER_INSPECT_TIMEOUT", "1.0"))
+        # Webhooks (docs/webhooks.md): the delays (s) of the retries after a first failed attempt; the failed
+        # deliveries in a row that disable an endpoint; http URLs and non-public addresses (SSRF) only when allowed.
+        self.WEBHOOK_RETRY_SCHEDULE = env_str("WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,57600,86400")
+        self.WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 50)
+        self.WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+        self.WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 
         # Flask-JWT-Extended: HS256 pinned, short-lived access tokens, header only.
         self.JWT_ALGORITHM = "HS256"
@@ -188,3 +194,6 @@ class TestConfig(Config):
         self.SOCKETIO_ASYNC_MODE = "threading"
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing; the real KDF is not under test
         self.OUTBOX_RELAY_GRACE_SECONDS = 0
+        # Test receivers listen on http://127.0.0.1; the SSRF tests turn these off.
+        self.WEBHOOK_ALLOW_HTTP = True
+        self.WEBHOOK_ALLOW_PRIVATE = True

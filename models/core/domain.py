@@ -6,12 +6,14 @@
 
 `models.domains.DOMAINS` lists the domains, and `install` fills the kernel's registries
 from them: the permission catalog (models.core.permissions), the export registry
-(models.core.exports) and the rollup registry (models.core.rollups). So no domain
+(models.core.exports), the rollup registry (models.core.rollups) and the webhook
+event types (models.core.webhook_events). So no domain
 imports another to register itself (docs/architecture.md)."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from models.core import exports as export_registry, permissions as catalog, rollups as rollup_registry
+from models.core import webhook_events as webhook_registry
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Domain:
     permissions: Mapping[str, str] = field(default_factory=dict)  # name -> what it lets its holder do
     exports: tuple[export_registry.ExportSpec, ...] = ()
     rollups: tuple[rollup_registry.Rollup, ...] = ()
+    webhook_events: tuple[webhook_registry.WebhookEventType, ...] = ()  # what other systems may subscribe to
 
 
 def install(domains: tuple[Domain, ...]) -> None:
@@ -37,3 +40,5 @@ def install(domains: tuple[Domain, ...]) -> None:
             export_registry.register(spec)
         for rollup in domain.rollups:
             rollup_registry.register(rollup)
+        for event_type in domain.webhook_events:
+            webhook_registry.register(event_type)

@@ -3,7 +3,7 @@
 One module per aggregate: its table, rules, list (ListSpec) and export (EXPORT); its REST surface
 is web/api/crm/<resource>.py. RESOURCES registers each aggregate with the domain."""
 from models.core.domain import Domain
-from models.crm import activity, deal, issue, lead, order, payment
+from models.crm import activity, deal, events, issue, lead, order, payment
 
 RESOURCES = (lead, deal, issue, order, payment, activity)
 
@@ -15,4 +15,5 @@ DOMAIN = Domain(
         "crm:manage": "Create, edit, delete and act on the CRM's rows",
     },
     exports=tuple(resource.EXPORT for resource in RESOURCES),
+    webhook_events=events.WEBHOOK_EVENTS,
 )

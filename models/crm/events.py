@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.core.events import DomainEvent
+from models.core.webhook_events import WebhookEventType, iso
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,14 @@ class ActivityReminderDue(DomainEvent):
     assigned_to_id: int | None
     scheduled_at: datetime
     title: str
+
+
+def reminder_due_payload(evt: ActivityReminderDue) -> dict:
+    return {"activity_id": evt.activity_id, "assigned_to_id": evt.assigned_to_id,
+            "scheduled_at": iso(evt.scheduled_at), "title": evt.title}
+
+
+WEBHOOK_EVENTS = (
+    WebhookEventType("crm.activity.reminder_due", ActivityReminderDue, reminder_due_payload,
+                     "A scheduled call or meeting starts within its reminder's lead time"),
+)

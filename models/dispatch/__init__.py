@@ -1,6 +1,6 @@
 """Dispatch: customers, projects, jobs, technicians and the photos of their work."""
 from models.core.domain import Domain
-from models.dispatch import exports
+from models.dispatch import events, exports
 from models.dispatch.customer import Customer  # noqa: F401
 from models.dispatch.job import Job, JobNote, JobStatusHistory  # noqa: F401
 from models.dispatch.photo import JobPhoto  # noqa: F401
@@ -19,4 +19,5 @@ DOMAIN = Domain(
         "technicians:manage": "Create and edit technicians",
     },
     exports=(exports.JOBS, exports.CUSTOMERS, exports.TECHNICIANS, exports.PROJECTS),
+    webhook_events=events.WEBHOOK_EVENTS,
 )

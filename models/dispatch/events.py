@@ -1,10 +1,12 @@
 """What happens in dispatch, as recorded by the domain and relayed after commit
 (sockets.dispatch_relay turns these into Socket.IO events; tasks.dispatch coalesces
-DashboardChanged into one DashboardMetricsComputed per organization per second)."""
+DashboardChanged into one DashboardMetricsComputed per organization per second). The `*_payload`
+functions are what the dispatch console's events and the webhooks of the same name carry."""
 from dataclasses import dataclass
 from datetime import datetime
 
 from models.core.events import DomainEvent
+from models.core.webhook_events import WebhookEventType, iso
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,31 @@ class DashboardMetricsComputed(DomainEvent):
 
     organization_id: int
     numbers: dict
+
+
+def status_updated_payload(evt: JobStatusUpdated) -> dict:
+    return {"job_id": evt.job_id, "old_status": evt.old_status, "new_status": evt.new_status,
+            "updated_by": evt.updated_by, "timestamp": iso(evt.timestamp)}
+
+
+def assigned_payload(evt: JobAssigned) -> dict:
+    return {"job_id": evt.job_id, "technician_id": evt.technician_id, "technician_name": evt.technician_name,
+            "previous_technician_id": evt.previous_technician_id, "assigned_by": evt.assigned_by,
+            "timestamp": iso(evt.timestamp)}
+
+
+def technician_payload(evt: TechnicianUpdated) -> dict:
+    """The technician app's `team-update`."""
+    return {"technicianId": evt.technician_id, "name": evt.name, "status": evt.status,
+            "location": {"lat": evt.lat, "lng": evt.lng} if evt.lat is not None else None,
+            "currentJobId": evt.current_job_id, "timestamp": iso(evt.timestamp)}
+
+
+WEBHOOK_EVENTS = (
+    WebhookEventType("job.status.updated", JobStatusUpdated, status_updated_payload,
+                     "A job moved through its workflow (old and new status)"),
+    WebhookEventType("job.assigned", JobAssigned, assigned_payload,
+                     "A job was assigned to a technician, reassigned or unassigned"),
+    WebhookEventType("technician.updated", TechnicianUpdated, technician_payload,
+                     "A technician's status, location or current job changed"),
+)

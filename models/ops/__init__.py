@@ -1,6 +1,7 @@
 """Operations: background jobs, the outbox, idempotency records, files, exports, backups."""
 from models.core.domain import Domain
-from models.ops.background_job import BackgroundJob  # noqa: F401
+from models.core.webhook_events import WebhookEventType
+from models.ops.background_job import BackgroundJob, BackgroundJobChanged, progress_payload  # noqa: F401
 from models.ops.idempotency import IdempotencyRecord  # noqa: F401
 from models.ops.outbox import OutboxMessage  # noqa: F401
 
@@ -14,4 +15,6 @@ DOMAIN = Domain(
         "system:backup": "Create and list backups",
         "system:restore": "Restore from a backup",
     },
+    webhook_events=(WebhookEventType("job.progress", BackgroundJobChanged, progress_payload,
+                                     "A background job (export, backup, restore...) started, progressed or ended"),),
 )

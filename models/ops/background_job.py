@@ -83,6 +83,12 @@ class BackgroundJobChanged(events.DomainEvent):
     message: str | None
 
 
+def progress_payload(evt: BackgroundJobChanged) -> dict:
+    """What `job.progress` carries, on Socket.IO and to webhooks."""
+    return {"job_id": evt.job_id, "kind": evt.kind, "status": evt.status, "progress": evt.progress,
+            "message": evt.message}
+
+
 @dataclass(frozen=True)
 class BackgroundJobCancelled(events.DomainEvent):
     """Cancel asked for: the Celery layer revokes the message after commit."""

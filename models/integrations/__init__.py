@@ -1,0 +1,1 @@
+"""Adapters: the ports of models.core.ports, implemented against the world outside."""

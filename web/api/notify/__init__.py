@@ -1,0 +1,1 @@
+"""The resources of notifications and webhooks (docs/notifications.md, docs/webhooks.md)."""
