@@ -47,7 +47,10 @@ class WebhookDelivery(DeliveryState, TenantScoped, db.Model):
     attempt_log = relationship("WebhookAttempt", order_by="WebhookAttempt.id", lazy="selectin",
                                back_populates="delivery")
 
-    __table_args__ = (db.Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at", "id"),)
+    # The log of work in flight stays out of backups (models.ops.backup_tables): a restored queued row would
+    # have no task to send it. So the endpoints are restored in place, their deliveries kept.
+    __table_args__ = (db.Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at", "id"),
+                      {"info": {"backup": False}})
 
     @property
     def body(self) -> bytes:
@@ -70,6 +73,8 @@ class WebhookAttempt(TenantScoped, db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
     delivery = relationship(WebhookDelivery, back_populates="attempt_log")
+
+    __table_args__ = ({"info": {"backup": False}},)
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,18 @@ def test_a_disabled_endpoint_is_not_tested_until_enabled(hooks):
     on = hooks.send("PATCH", f"/{endpoint['id']}", {"is_active": True}).get_json()["data"]
     assert on["is_active"] is True and on["disabled_reason"] is None
     assert hooks.send("POST", f"/{endpoint['id']}/test").status_code == 202
+
+
+def test_deliveries_list_filters_and_sorts(hooks):
+    endpoint = hooks.create(events=["*"]).get_json()["data"]
+    for _ in range(2):
+        assert hooks.send("POST", f"/{endpoint['id']}/test").status_code == 202
+    for sort in ("created_at", "-created_at"):
+        listed = hooks.send("GET", f"/{endpoint['id']}/deliveries?sort={sort}").get_json()
+        assert listed["meta"]["total"] == 2
+    ids = [d["id"] for d in hooks.send("GET", f"/{endpoint['id']}/deliveries?sort=created_at").get_json()["data"]]
+    assert ids == sorted(ids)
+    assert hooks.send("GET", f"/{endpoint['id']}/deliveries?event=webhook.test&status=queued,sending,sent,failed"
+                      ).get_json()["meta"]["total"] == 2
+    assert hooks.send("GET", f"/{endpoint['id']}/deliveries?event=job.assigned").get_json()["meta"]["total"] == 0
+    assert hooks.send("GET", f"/{endpoint['id']}/deliveries?status=bogus").status_code == 422

@@ -126,7 +126,7 @@ def test_every_documented_sort_field_sorts(client, auth, spec):
     headers = auth.a.headers("owner")
     for method, path, operation in operations(spec):
         sort = next((p for p in operation.get("parameters", []) if p.get("name") == "sort"), None)
-        if sort is None:
+        if sort is None or "{" in path:  # a nested list (a row's deliveries) needs its row: its own tests sort it
             continue
         names = sort["description"].split("fields: ")[1].split(", ")
         for name in names:

@@ -135,8 +135,10 @@ class WebhookDeliveryDetail(MethodView):
     @manages
     @blp.response(200, WebhookDeliveryDetailSchema)
     def get(self, delivery_id):
-        """One delivery: the body posted, and each attempt's request headers, response status, the first 4 KB of
-        its response body, and duration."""
+        """One webhook delivery, with the body posted and each attempt.
+
+        Each attempt: its request headers (never the secret), response status, the first 4 KB of the response
+        body, duration and error."""
         return _delivery(delivery_id)
 
 
