@@ -18,12 +18,13 @@ def _status_updated(evt: JobStatusUpdated) -> None:
     emit(rooms.JOB_STATUS_UPDATED, {
         "job_id": evt.job_id, "old_status": evt.old_status, "new_status": evt.new_status,
         "updated_by": evt.updated_by, "timestamp": iso(evt.timestamp),
-    }, room=rooms.job_audience(evt.organization_id, evt.technician_user_id))
+    }, room=rooms.job_audience(evt.organization_id, evt.technician_user_id), organization_id=evt.organization_id)
     if evt.technician_user_id is not None:
         emit(rooms.MOBILE_STATUS_UPDATED, {
             "jobId": evt.job_id, "oldStatus": evt.old_status, "newStatus": evt.new_status,
             "updatedBy": evt.updated_by, "timestamp": iso(evt.timestamp),
-        }, room=rooms.technicians_audience(evt.technician_user_id), namespace=rooms.MOBILE)
+        }, room=rooms.technicians_audience(evt.technician_user_id), namespace=rooms.MOBILE,
+             organization_id=evt.organization_id)
 
 
 def _assigned(evt: JobAssigned) -> None:
@@ -33,18 +34,19 @@ def _assigned(evt: JobAssigned) -> None:
         "job_id": evt.job_id, "technician_id": evt.technician_id, "technician_name": evt.technician_name,
         "previous_technician_id": evt.previous_technician_id, "assigned_by": evt.assigned_by,
         "timestamp": iso(evt.timestamp),
-    }, room=rooms.job_audience(evt.organization_id, *technicians))
+    }, room=rooms.job_audience(evt.organization_id, *technicians), organization_id=evt.organization_id)
     phones = rooms.technicians_audience(*technicians)
     if phones:
         emit(rooms.MOBILE_JOB_ASSIGNED, {
             "jobId": evt.job_id, "title": evt.title, "priority": evt.priority, "technicianId": evt.technician_id,
             "previousTechnicianId": evt.previous_technician_id, "assignedBy": evt.assigned_by,
             "timestamp": iso(evt.timestamp),
-        }, room=phones, namespace=rooms.MOBILE)
+        }, room=phones, namespace=rooms.MOBILE, organization_id=evt.organization_id)
     if evt.priority == "urgent" and evt.technician_user_id is not None:
         emit(rooms.MOBILE_PRIORITY_ALERT, {"jobId": evt.job_id, "title": evt.title, "priority": evt.priority,
                                            "timestamp": iso(evt.timestamp)},
-             room=rooms.technicians_audience(evt.technician_user_id), namespace=rooms.MOBILE)
+             room=rooms.technicians_audience(evt.technician_user_id), namespace=rooms.MOBILE,
+             organization_id=evt.organization_id)
 
 
 def _technician_updated(evt: TechnicianUpdated) -> None:
@@ -53,12 +55,13 @@ def _technician_updated(evt: TechnicianUpdated) -> None:
                "location": {"lat": evt.lat, "lng": evt.lng} if evt.lat is not None else None,
                "currentJobId": evt.current_job_id, "timestamp": iso(evt.timestamp)}
     emit(rooms.MOBILE_TEAM_UPDATE, payload, room=rooms.permission_room(evt.organization_id, rooms.JOBS_ALL),
-         namespace=rooms.MOBILE)
+         namespace=rooms.MOBILE, organization_id=evt.organization_id)
 
 
 def _dashboard_metrics(evt: DashboardMetricsComputed) -> None:
     """To the dispatch consoles whose users may read them (`analytics:read`, as GET /dashboard/metrics)."""
-    emit(rooms.DASHBOARD_METRICS_UPDATED, evt.numbers, room=rooms.permission_room(evt.organization_id, rooms.METRICS))
+    emit(rooms.DASHBOARD_METRICS_UPDATED, evt.numbers, room=rooms.permission_room(evt.organization_id, rooms.METRICS),
+         organization_id=evt.organization_id)
 
 
 events.subscribe(JobStatusUpdated, _status_updated)

@@ -12,7 +12,8 @@ def _progress(evt: BackgroundJobChanged) -> None:
     if evt.created_by is not None:
         audience.append(rooms.user_room(evt.created_by))
     emit(rooms.JOB_PROGRESS, {"job_id": evt.job_id, "kind": evt.kind, "status": evt.status,
-                              "progress": evt.progress, "message": evt.message}, room=audience)
+                              "progress": evt.progress, "message": evt.message}, room=audience,
+         organization_id=evt.organization_id)
 
 
 events.subscribe(BackgroundJobChanged, _progress)
