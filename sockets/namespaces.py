@@ -1,6 +1,8 @@
 """Socket.IO namespaces: a valid access token to connect, rooms joined on connect
 from the user's permissions, `subscribe` to further rooms only when the caller may
-read them, `reauthenticate` to outlive the connecting token (docs/events.md)."""
+read them, `reauthenticate` to outlive the connecting token, `resume` to catch up on
+the events missed while away (docs/events.md)."""
+import logging
 from dataclasses import replace
 
 from flask import current_app, request
@@ -13,8 +15,11 @@ from models.identity import sessions
 from models.identity.actors import actor_fields
 from models.identity.permissions import is_staff
 from models.identity.tokens import user_id_of
-from sockets import rooms, subscriptions
+from sockets import event_log, rooms, subscriptions
 from sockets.connections import Connection, Connections, Sweeper, iso_from_timestamp
+from sockets.emitter import event_id_field
+
+log = logging.getLogger(__name__)
 
 
 def _token_of(data) -> str | None:
@@ -81,6 +86,35 @@ class AuthenticatedNamespace(Namespace):
         conn = replace(conn, expires_at=max(conn.expires_at, float(claims["exp"])))
         self.connections.put(self.namespace, request.sid, conn)
         return {"ok": True, "expires_at": iso_from_timestamp(conn.expires_at)}
+
+    def on_resume(self, data):
+        """`resume {since: <event_id>}`: the events after `since` that this socket's rooms would have
+        received, each under its own name, then `resume.done {count, last_event_id}`; or only
+        `resume.gap {oldest_event_id}` when they are no longer all kept. Acknowledged `{ok: true}`
+        or, for a malformed `since`, `{ok: false, error}` (and nothing sent)."""
+        since = data.get("since") if isinstance(data, dict) else None
+        conn = self.connections.get(self.namespace, request.sid)
+        if conn is None or event_log.parse_event_id(since) is None:
+            return {"ok": False, "error": "send {since: '<event_id>'}, an event id you received"}
+        sid, server = request.sid, self.socketio.server
+        try:
+            caught = event_log.catch_up(current_app.extensions["redis"], conn.organization_id, since,
+                                        self.namespace, server.rooms(sid, namespace=self.namespace))
+        except Exception:  # Redis unreachable: the client may try again
+            log.exception("resume failed on %s", self.namespace)
+            return {"ok": False, "error": "the events could not be read now; try again"}
+
+        def send(event, payload):  # to this socket only, from this process: no queue traffic
+            server.emit(event, payload, to=sid, namespace=self.namespace, ignore_queue=True)
+
+        if caught.gap:
+            send(rooms.RESUME_GAP, {"oldest_event_id": caught.oldest_event_id, "reason": caught.gap})
+            return {"ok": True}
+        id_field = event_id_field(self.namespace)
+        for entry in caught.entries:
+            send(entry.event, {**entry.payload, id_field: entry.event_id})
+        send(rooms.RESUME_DONE, {"count": len(caught.entries), "last_event_id": caught.last_event_id})
+        return {"ok": True}
 
     def on_subscribe(self, data):
         """`subscribe {room: "job:42"}`, acknowledged `{ok: true, room}` or `{ok: false, error}`."""

@@ -11,7 +11,7 @@ def _progress(evt: BackgroundJobChanged) -> None:
     audience = [rooms.permission_room(evt.organization_id, rooms.BACKGROUND_ALL)]
     if evt.created_by is not None:
         audience.append(rooms.user_room(evt.created_by))
-    emit(rooms.JOB_PROGRESS, progress_payload(evt), room=audience)
+    emit(rooms.JOB_PROGRESS, progress_payload(evt), room=audience, organization_id=evt.organization_id)
 
 
 events.subscribe(BackgroundJobChanged, _progress)

@@ -14,8 +14,11 @@ NAMESPACES = (DISPATCH, MOBILE, CUSTOMER)
 SESSION_REVOKED = "session.revoked"
 SESSION_EXPIRED = "session.expired"
 PERMISSIONS_CHANGED = "permissions.changed"
+RESUME_DONE = "resume.done"  # the answer to `resume`: replayed this many, go on from this id
+RESUME_GAP = "resume.gap"  # the answer to `resume`: not all kept, refetch
 # Client -> server, on every namespace
 REAUTHENTICATE = "reauthenticate"
+RESUME = "resume"
 # Dispatch console (/)
 JOB_STATUS_UPDATED = "job.status.updated"
 JOB_ASSIGNED = "job.assigned"

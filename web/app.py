@@ -81,6 +81,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
         emitter.use_server(socketio)
     else:
         emitter.use_message_queue(app.config["SOCKETIO_MESSAGE_QUEUE"], channel=app.config["SOCKETIO_CHANNEL"])
+    emitter.keep_events_in(app.extensions["redis"])  # the organizations' event streams (resume, SSE)
 
     app.wsgi_app = CanonicalPathMiddleware(app.wsgi_app)
     if app.config["PROXY_FIX_X_FOR"]:  # behind N trusted proxies: real client IPs for rate limits and audit

@@ -119,6 +119,11 @@ class Config:
         # Open sockets: how often each web process ends those whose token expired or whose session
         # ended or rights changed unnoticed (docs/events.md).
         self.SOCKET_SWEEP_SECONDS = float(env_str("SOCKET_SWEEP_SECONDS", "5"))
+        # Live events are kept per organization this long, and at most about this many, for clients that
+        # resume (Socket.IO `resume`, SSE `Last-Event-ID`); SSE streams send a heartbeat this often.
+        self.EVENT_RETENTION_HOURS = float(env_str("EVENT_RETENTION_HOURS", "24"))
+        self.EVENT_STREAM_MAXLEN = env_int("EVENT_STREAM_MAXLEN", 100_000)
+        self.SSE_HEARTBEAT_SECONDS = float(env_str("SSE_HEARTBEAT_SECONDS", "15"))
         # Starting background work (exports, backups, restores, analytics refreshes) and uploading
         # photos, per signed-in user and per organization; Flask-Limiter strings. docs/security.md
         self.WORK_RATE_LIMIT_PER_USER = env_str("WORK_RATE_LIMIT_PER_USER", "10/minute")

@@ -35,8 +35,10 @@ def main() -> None:
     # collection from walking them (60-70 ms each, a stall of every request in flight).
     gc.collect()
     gc.freeze()
+    # minimum_chunk_size: write each chunk of a streamed answer as it comes (eventlet would hold them
+    # until it has 4 KiB: an event stream's heartbeats and events, web.live_stream). Whole answers are one chunk.
     socketio.run(app, host=os.environ.get("HOST", "0.0.0.0"), port=app.config["PORT"],
-                 log_output=False, use_reloader=False)
+                 log_output=False, use_reloader=False, minimum_chunk_size=1)
 
 
 if __name__ == "__main__":

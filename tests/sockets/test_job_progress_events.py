@@ -24,7 +24,8 @@ def test_progress_goes_to_the_creator_and_admins_only(auth, db, listen, worker):
                                  ("succeeded", 100)]
     assert statuses(admin) == statuses(creator)  # once each, though an admin is in several of the rooms
     last = creator.payloads("job.progress")[-1]
-    assert last == {"job_id": job_id, "kind": "test", "status": "succeeded", "progress": 100, "message": "Done"}
+    assert last == {"job_id": job_id, "kind": "test", "status": "succeeded", "progress": 100, "message": "Done",
+                    "event_id": last["event_id"]}
     time.sleep(0.3)
     assert technician.events() == [] and other_org_admin.events() == []
 
