@@ -56,6 +56,9 @@ beat_schedule = {
     # Calls and meetings starting within 15 minutes; a run not started within its minute is dropped.
     "crm-activity-reminders": {"task": "crm.send_activity_reminders", "schedule": 60.0, "options": {"expires": 60}},
     "refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 15 * 60.0, "options": {"expires": 15 * 60}},
+    # Notification deliveries left sending longer than the visibility timeout (their worker died).
+    "reclaim-notification-deliveries": {"task": "notifications.reclaim_stuck", "schedule": 60.0,
+                                        "options": {"expires": 60}},
 }
 
 worker_send_task_events = True  # Flower shows live task state

@@ -14,6 +14,7 @@ NAMESPACES = (DISPATCH, MOBILE, CUSTOMER)
 SESSION_REVOKED = "session.revoked"
 SESSION_EXPIRED = "session.expired"
 PERMISSIONS_CHANGED = "permissions.changed"
+NOTIFICATION_CREATED = "notification.created"  # to the recipient's user room, on their role's namespace
 # Client -> server, on every namespace
 REAUTHENTICATE = "reauthenticate"
 # Dispatch console (/)

@@ -21,6 +21,7 @@ TASK_MODULES = {
     "dispatch": ("dispatch", "media"),
     "analytics": ("analytics",),
     "crm": ("crm",),
+    "notify": ("notifications",),
 }
 REAPER_ENTRY = "reap-stalled-jobs"
 

@@ -2,16 +2,19 @@
 
     DOMAIN = Domain(name="dispatch", depends_on=("identity", "ops"),
                     permissions={"jobs:read": "See every job of the organization", ...},
-                    exports=(JOBS, CUSTOMERS), rollups=())
+                    exports=(JOBS, CUSTOMERS), rollups=(),
+                    notification_kinds=(NotificationKind("job.assigned", channels=("in_app", "push")),))
 
 `models.domains.DOMAINS` lists the domains, and `install` fills the kernel's registries
 from them: the permission catalog (models.core.permissions), the export registry
-(models.core.exports) and the rollup registry (models.core.rollups). So no domain
+(models.core.exports), the rollup registry (models.core.rollups) and the notification kinds
+(models.core.notification_kinds). So no domain
 imports another to register itself (docs/architecture.md)."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from models.core import exports as export_registry, permissions as catalog, rollups as rollup_registry
+from models.core import exports as export_registry, notification_kinds as kind_registry, permissions as catalog
+from models.core import rollups as rollup_registry
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Domain:
     permissions: Mapping[str, str] = field(default_factory=dict)  # name -> what it lets its holder do
     exports: tuple[export_registry.ExportSpec, ...] = ()
     rollups: tuple[rollup_registry.Rollup, ...] = ()
+    notification_kinds: tuple[kind_registry.NotificationKind, ...] = ()  # what it may tell people
 
 
 def install(domains: tuple[Domain, ...]) -> None:
@@ -37,3 +41,5 @@ def install(domains: tuple[Domain, ...]) -> None:
             export_registry.register(spec)
         for rollup in domain.rollups:
             rollup_registry.register(rollup)
+        for kind in domain.notification_kinds:
+            kind_registry.register(kind)

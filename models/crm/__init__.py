@@ -3,6 +3,7 @@
 One module per aggregate: its table, rules, list (ListSpec) and export (EXPORT); its REST surface
 is web/api/crm/<resource>.py. RESOURCES registers each aggregate with the domain."""
 from models.core.domain import Domain
+from models.core.notification_kinds import NotificationKind
 from models.crm import activity, deal, issue, lead, order, payment
 
 RESOURCES = (lead, deal, issue, order, payment, activity)
@@ -15,4 +16,6 @@ DOMAIN = Domain(
         "crm:manage": "Create, edit, delete and act on the CRM's rows",
     },
     exports=tuple(resource.EXPORT for resource in RESOURCES),
+    notification_kinds=(NotificationKind("crm.activity_reminder", channels=("in_app", "email"), push_ttl=15 * 60,
+                                         description="A call or meeting assigned to one starts within 15 minutes"),),
 )

@@ -1,5 +1,6 @@
 """Operations: background jobs, the outbox, idempotency records, files, exports, backups."""
 from models.core.domain import Domain
+from models.core.notification_kinds import NotificationKind
 from models.ops.background_job import BackgroundJob  # noqa: F401
 from models.ops.idempotency import IdempotencyRecord  # noqa: F401
 from models.ops.outbox import OutboxMessage  # noqa: F401
@@ -14,4 +15,6 @@ DOMAIN = Domain(
         "system:backup": "Create and list backups",
         "system:restore": "Restore from a backup",
     },
+    notification_kinds=(NotificationKind("background_job.finished", channels=("in_app",),
+                                         description="An export or a backup one started has succeeded or failed"),),
 )

@@ -1,0 +1,1 @@
+"""Notifications: the inbox and preferences of every user, and the admin side (docs/notifications.md)."""

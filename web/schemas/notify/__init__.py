@@ -1,0 +1,1 @@
+"""Notifications: the inbox, preferences and the admin side (docs/notifications.md)."""
