@@ -2,14 +2,18 @@
 
 Secrets: SECRET_KEY and JWT_SECRET_KEY come from the environment; for local
 development, when unset, they are generated once into instance/secrets.json
-(git-ignored) so every process of one checkout shares them."""
+(git-ignored) so every process of one checkout shares them. So is the VAPID key
+pair of push notifications, into instance/vapid.pem."""
 import json
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
+
+from models.integrations.vapid import dev_private_key
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
@@ -139,6 +143,16 @@ class Config:
         self.REAPER_INTERVAL_SECONDS = env_int("REAPER_INTERVAL_SECONDS", 30)
         self.REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 120)
         self.REAPER_INSPECT_TIMEOUT = float(env_str("REAPER_INSPECT_TIMEOUT", "1.0"))
+
+        # Push and mail (docs/operations.md#push-notifications, #mail).
+        self.VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY") or dev_private_key(INSTANCE_DIR / "vapid.pem")
+        self.VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@localhost")
+        self.SMTP_URL = env_str("SMTP_URL")  # unset: mails are written under STORAGE_DIR/mail
+        # STARTTLS by default when the relay takes a password, so that it never travels in the clear.
+        self.SMTP_STARTTLS = env_bool("SMTP_STARTTLS", bool(self.SMTP_URL and urlsplit(self.SMTP_URL).username))
+        self.SMTP_CA_FILE = env_str("SMTP_CA_FILE")  # a PEM bundle to trust instead of the system's CAs
+        self.SMTP_TIMEOUT = float(env_str("SMTP_TIMEOUT", "10"))
+        self.MAIL_FROM = env_str("MAIL_FROM", "FieldOps <noreply@localhost>")
 
         # Flask-JWT-Extended: HS256 pinned, short-lived access tokens, header only.
         self.JWT_ALGORITHM = "HS256"
