@@ -28,7 +28,8 @@ def notify(recipients, kind: str, title: str, body: str, url: str | None = None,
            *, session=None) -> list[Notification]:
     """Notify each of `recipients` (User rows, user ids of the organization, or email addresses of
     people without an account) of a declared `kind`. `channels` default to the kind's; either way
-    the recipient's preferences filter them, and a recipient left with no channel (a muted kind) or
+    the recipient's preferences filter them (an email address gets email, unless `channels` leave it
+    out), and a recipient left with no channel (a muted kind) or
     no target gets no notification. Returns the notifications written. `session`: an in-transaction
     subscriber's (models.core.events), else the unit of work's."""
     session = session or db.session
@@ -42,7 +43,7 @@ def notify(recipients, kind: str, title: str, body: str, url: str | None = None,
     written = []
     for recipient in _recipients(recipients, session):
         if isinstance(recipient, str):
-            targets = {EMAIL: [recipient]} if EMAIL in wanted else {}
+            targets = {EMAIL: [recipient]} if channels is None or EMAIL in wanted else {}  # mail is all they have
         else:
             chosen = preferences.of(recipient.id, session).channels_for(declared, wanted)
             targets = {channel: TARGETS[channel](recipient, session) for channel in chosen}

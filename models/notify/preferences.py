@@ -30,9 +30,12 @@ class Preferences:
     muted_kinds: tuple[str, ...] = ()
 
     def channels_for(self, kind: notification_kinds.NotificationKind, channels) -> list[str]:
-        """`channels` less what these preferences refuse: every one for a muted kind (unless it cannot
-        be muted), email when email is off, push when push is off."""
-        if kind.mutable and kind.name in self.muted_kinds:
+        """`channels` less what these preferences refuse: every one for a muted kind, email when email
+        is off, push when push is off. A kind that cannot be muted (temporary credentials) ignores
+        them all: it is the only way to get what it carries."""
+        if not kind.mutable:
+            return list(channels)
+        if kind.name in self.muted_kinds:
             return []
         off = {EMAIL} if not self.email else set()
         off |= {PUSH} if not self.push else set()

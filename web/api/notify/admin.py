@@ -66,7 +66,7 @@ class MobileSend(MethodView):
     @blp.response(202, SentSchema)
     @refused_beyond_schema(REFUSED_RECIPIENTS)
     def post(self, body):
-        """Send a notification to people of the organization (the mobile spelling of POST /admin/notifications).
+        """Send a notification to people of the organization (as POST /admin/notifications).
 
         The same body, rules and answer as `POST /admin/notifications`."""
         return _send(body)
@@ -77,7 +77,9 @@ class AdminNotificationDetail(MethodView):
     @requires("notifications:send")
     @blp.response(200, AdminNotificationDetailSchema)
     def get(self, notification_id):
-        """One notification of the organization, with each delivery: channel, target, status, attempts, last error."""
+        """One notification of the organization, with its deliveries.
+
+        Each delivery: channel, target, status, attempts, last error, response status and times."""
         return admin.get(notification_id)
 
 
@@ -87,5 +89,7 @@ class AdminNotificationCancel(MethodView):
     @blp.response(200, AdminNotificationDetailSchema)
     @conflicts("Only a scheduled notification is cancelled (`details.allowed`)", transition=True)
     def post(self, notification_id):
-        """Cancel a scheduled notification: it and its deliveries become cancelled, and it never fires."""
+        """Cancel a scheduled notification.
+
+        It and its deliveries become cancelled, and it never fires."""
         return admin.cancel(admin.get(notification_id))
