@@ -8,6 +8,7 @@ from models.notify import inbox, preferences
 from web.auth import signed_in
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
+from web.conventions.openapi import refused_beyond_schema
 from web.schemas.notify.notifications import (InboxArgsSchema, NotificationSchema, PreferencesInputSchema,
                                               PreferencesSchema, UnreadCountSchema, UpdatedSchema)
 
@@ -68,6 +69,7 @@ class Preferences(MethodView):
     @signed_in
     @blp.arguments(PreferencesInputSchema)
     @blp.response(200, PreferencesSchema)
+    @refused_beyond_schema("`muted_kinds` must name declared kinds that can be muted")
     def put(self, body):
         """Set one's notification preferences (the fields sent; the others stay).
 
