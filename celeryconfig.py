@@ -57,6 +57,9 @@ beat_schedule = {
     "crm-activity-reminders": {"task": "crm.send_activity_reminders", "schedule": 60.0, "options": {"expires": 60}},
     "webhooks-reclaim-stuck": {"task": "webhooks.reclaim_stuck", "schedule": 5 * 60.0, "options": {"expires": 5 * 60}},
     "refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 15 * 60.0, "options": {"expires": 15 * 60}},
+    # Notification deliveries left sending longer than the visibility timeout (their worker died).
+    "reclaim-notification-deliveries": {"task": "notifications.reclaim_stuck", "schedule": 60.0,
+                                        "options": {"expires": 60}},
 }
 
 worker_send_task_events = True  # Flower shows live task state

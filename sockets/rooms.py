@@ -16,6 +16,7 @@ SESSION_EXPIRED = "session.expired"
 PERMISSIONS_CHANGED = "permissions.changed"
 RESUME_DONE = "resume.done"  # the answer to `resume`: replayed this many, go on from this id
 RESUME_GAP = "resume.gap"  # the answer to `resume`: not all kept, refetch
+NOTIFICATION_CREATED = "notification.created"  # to the recipient's user room, on their role's namespace
 # Client -> server, on every namespace
 REAUTHENTICATE = "reauthenticate"
 RESUME = "resume"

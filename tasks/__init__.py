@@ -21,7 +21,7 @@ TASK_MODULES = {
     "dispatch": ("dispatch", "media"),
     "analytics": ("analytics",),
     "crm": ("crm",),
-    "notify": ("webhooks",),
+    "notify": ("notifications", "webhooks"),
 }
 REAPER_ENTRY = "reap-stalled-jobs"
 

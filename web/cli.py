@@ -16,6 +16,7 @@ from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
 from models.identity.accounts import register
 from models.identity.user import create_user
+from models.notify.demo_data import seed_notifications
 from models.vendors.demo_data import seed_vendors
 
 DEMO_SLUG = "acme-field-services"
@@ -44,6 +45,7 @@ def seed_demo() -> bool:
         seed_dispatch(org.id, rng=random.Random(DEMO_RANDOM_SEED), technician_users=[users["technician"]])
         seed_vendors(org.id)
         seed_crm(org.id, rng=random.Random(DEMO_RANDOM_SEED), assignees=[users["support"], users["dispatcher"]])
+        seed_notifications(org.id, users=list(users.values()), sender=users["dispatcher"])
         _refresh_analytics(org.id, org.timezone)
     return True
 

@@ -138,6 +138,8 @@ class Config:
         # Redis redelivers a task whose worker died (machine crash) after this many seconds; it must
         # exceed the longest task and retry countdown, or a slow task is handed out twice.
         self.BROKER_VISIBILITY_TIMEOUT = env_int("BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+        # Notification deliveries (push, email): the delays, in seconds, before each retry (docs/notifications.md).
+        self.DELIVERY_RETRY_SCHEDULE = env_str("DELIVERY_RETRY_SCHEDULE", "10,60,300,1800,7200")
         # Finished background jobs and their files (exports) are purged after this; backups are kept.
         self.BACKGROUND_JOB_RETENTION_DAYS = env_int("BACKGROUND_JOB_RETENTION_DAYS", 14)
         # The stalled-job reaper (docs/operations.md): every REAPER_INTERVAL_SECONDS beat looks for running

@@ -2,18 +2,19 @@
 
     DOMAIN = Domain(name="dispatch", depends_on=("identity", "ops"),
                     permissions={"jobs:read": "See every job of the organization", ...},
-                    exports=(JOBS, CUSTOMERS), rollups=())
+                    exports=(JOBS, CUSTOMERS), rollups=(),
+                    notification_kinds=(NotificationKind("job.assigned", channels=("in_app", "push")),))
 
 `models.domains.DOMAINS` lists the domains, and `install` fills the kernel's registries
 from them: the permission catalog (models.core.permissions), the export registry
-(models.core.exports), the rollup registry (models.core.rollups) and the webhook
-event types (models.core.webhook_events). So no domain
+(models.core.exports), the rollup registry (models.core.rollups), the webhook event types
+(models.core.webhook_events) and the notification kinds (models.core.notification_kinds). So no domain
 imports another to register itself (docs/architecture.md)."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from models.core import exports as export_registry, permissions as catalog, rollups as rollup_registry
-from models.core import webhook_events as webhook_registry
+from models.core import exports as export_registry, notification_kinds as kind_registry, permissions as catalog
+from models.core import rollups as rollup_registry, webhook_events as webhook_registry
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Domain:
     exports: tuple[export_registry.ExportSpec, ...] = ()
     rollups: tuple[rollup_registry.Rollup, ...] = ()
     webhook_events: tuple[webhook_registry.WebhookEventType, ...] = ()  # what other systems may subscribe to
+    notification_kinds: tuple[kind_registry.NotificationKind, ...] = ()  # what it may tell people
 
 
 def install(domains: tuple[Domain, ...]) -> None:
@@ -42,3 +44,5 @@ def install(domains: tuple[Domain, ...]) -> None:
             rollup_registry.register(rollup)
         for event_type in domain.webhook_events:
             webhook_registry.register(event_type)
+        for kind in domain.notification_kinds:
+            kind_registry.register(kind)

@@ -1,5 +1,6 @@
 """Dispatch: customers, projects, jobs, technicians and the photos of their work."""
 from models.core.domain import Domain
+from models.core.notification_kinds import NotificationKind
 from models.dispatch import events, exports
 from models.dispatch.customer import Customer  # noqa: F401
 from models.dispatch.job import Job, JobNote, JobStatusHistory  # noqa: F401
@@ -20,4 +21,6 @@ DOMAIN = Domain(
     },
     exports=(exports.JOBS, exports.CUSTOMERS, exports.TECHNICIANS, exports.PROJECTS),
     webhook_events=events.WEBHOOK_EVENTS,
+    notification_kinds=(NotificationKind("job.assigned", channels=("in_app", "push"), push_ttl=4 * 60 * 60,
+                                         description="A job was assigned to the technician"),),
 )

@@ -1,5 +1,6 @@
 """Identity: organizations, users, roles, sessions."""
 from models.core.domain import Domain
+from models.core.notification_kinds import NotificationKind
 from models.identity import exports
 from models.identity.organization import Organization  # noqa: F401
 from models.identity.role import Role  # noqa: F401
@@ -21,4 +22,7 @@ DOMAIN = Domain(
         "vendor:access": "Use the vendor tools",
     },
     exports=(exports.USERS,),
+    # Security kinds: never muted, and their bodies (credentials, links) appear in the mail alone, never in logs.
+    notification_kinds=(NotificationKind("account.temporary_password", channels=("email",), mutable=False,
+                                         description="A temporary password for one's account"),),
 )

@@ -63,9 +63,10 @@ def test_the_catalog_lists_each_resource_with_its_columns_formats_and_filters(cl
     r = client.get(f"{EXPORTS}/resources", headers=auth.a.headers("dispatcher"))
     assert r.status_code == 200
     catalog = {entry["resource"]: entry for entry in r.get_json()["data"]}
-    # a dispatcher reads dispatch and the CRM, not the marketplace's vendors
+    # a dispatcher reads dispatch and the CRM, and sends notifications, not the marketplace's vendors
     crm_resources = [spec.resource for spec in crm.DOMAIN.exports]
-    assert sorted(catalog) == sorted(["customers", "jobs", "projects", "technicians", "users", *crm_resources])
+    assert sorted(catalog) == sorted(["customers", "jobs", "projects", "technicians", "users", "notifications",
+                                      *crm_resources])
     jobs = catalog["jobs"]
     assert jobs["columns"] == JOB_COLUMNS and jobs["formats"] == ["csv", "jsonl"]
     status = next(f for f in jobs["filters"] if f["name"] == "status")

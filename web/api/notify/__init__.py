@@ -1,1 +1,2 @@
-"""The resources of notifications and webhooks (docs/notifications.md, docs/webhooks.md)."""
+"""Notifications (the inbox and preferences of every user, the admin side) and webhooks
+(docs/notifications.md, docs/webhooks.md)."""

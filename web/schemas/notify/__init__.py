@@ -1,1 +1,1 @@
-"""The schemas of notifications and webhooks."""
+"""The schemas of notifications and webhooks (docs/notifications.md, docs/webhooks.md)."""

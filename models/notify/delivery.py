@@ -1,0 +1,67 @@
+"""A notification's deliveries: one per channel and target (in_app: the inbox; push: a device;
+email: an address), each a row of the delivery seam (models.ops.deliveries) with its attempts.
+
+`TARGETS` is the per-channel table of where a user's notification goes: the push helper's
+device lookup fills in `push` (until then a user has no device, so push writes no delivery)."""
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.core.db import db, utcnow
+from models.core.tenancy import TenantScoped
+from models.identity.user import User
+from models.ops.deliveries import DeliveryState
+
+IN_APP, PUSH, EMAIL = "in_app", "push", "email"
+# Beyond the seam's queued, sending, sent and failed: a push receipt's delivered, a push service's
+# expired (the device is gone), skipped (nothing to send to any more) and cancelled (a scheduled send).
+DELIVERED, EXPIRED, SKIPPED, CANCELLED = "delivered", "expired", "skipped", "cancelled"
+STATUSES = ("queued", "sending", "sent", DELIVERED, "failed", EXPIRED, SKIPPED, CANCELLED)
+TASK = "notifications.deliver"
+
+
+class NotificationDelivery(DeliveryState, TenantScoped, db.Model):
+    __tablename__ = "notification_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), index=True,
+                                                 nullable=False)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    target: Mapped[str | None] = mapped_column(String(500))  # a device id, an email address; none in-app
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    clicked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    notification = relationship("Notification", back_populates="deliveries", lazy="joined")
+
+
+class NotificationAttempt(db.Model):
+    __tablename__ = "notification_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("notification_deliveries.id", ondelete="CASCADE"),
+                                             index=True, nullable=False)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+def _inbox(user: User, session) -> list[str | None]:
+    return [None]
+
+
+def _address(user: User, session) -> list[str | None]:
+    return [user.email] if user.email else []
+
+
+def _devices(user: User, session) -> list[str | None]:
+    """The user's active push devices, by id: none until the push devices arrive (the push helper fills
+    this in)."""
+    return []
+
+
+# channel -> targets(user, session): one delivery per target.
+TARGETS: dict[str, Callable[[User, object], list[str | None]]] = {IN_APP: _inbox, PUSH: _devices, EMAIL: _address}

@@ -1,0 +1,51 @@
+"""What other domains' events tell people, written with the change or not at all (in-transaction
+subscribers, models.core.events): the domains that record them do not know notify.
+
+- `JobAssigned` → the newly assigned technician's user (`job.assigned`);
+- `BackgroundJobChanged` to succeeded or failed, of an export or a backup → its starter
+  (`background_job.finished`);
+- `ActivityReminderDue` → the activity's assignee (`crm.activity_reminder`)."""
+from models.core import context, events
+from models.crm.events import ActivityReminderDue
+from models.dispatch.events import JobAssigned
+from models.notify.notify import notify
+from models.ops.background_job import BackgroundJobChanged
+
+FINISHED = {"succeeded": "is ready", "failed": "failed"}
+ANNOUNCED_JOBS = {"export": "Your export", "backup": "Your backup"}
+
+
+def _job_assigned(evt: JobAssigned, session) -> None:
+    if evt.technician_user_id is None or evt.technician_id == evt.previous_technician_id:
+        return
+    with context.acting_as(organization_id=evt.organization_id):
+        notify([evt.technician_user_id], "job.assigned", f"New job: {evt.title}",
+               f"You have been assigned job #{evt.job_id} ({evt.priority} priority).",
+               url=f"/jobs/{evt.job_id}", data={"job_id": evt.job_id},
+               priority="high" if evt.priority in ("high", "urgent") else "normal", created_by=evt.assigned_by,
+               session=session)
+
+
+def _background_job_finished(evt: BackgroundJobChanged, session) -> None:
+    if evt.status not in FINISHED or evt.kind not in ANNOUNCED_JOBS or evt.created_by is None:
+        return
+    what = ANNOUNCED_JOBS[evt.kind]
+    with context.acting_as(organization_id=evt.organization_id):
+        notify([evt.created_by], "background_job.finished", f"{what} {FINISHED[evt.status]}", evt.message or "",
+               url=f"/admin/jobs/{evt.job_id}", data={"job_id": evt.job_id, "kind": evt.kind, "status": evt.status},
+               session=session)
+
+
+def _activity_reminder(evt: ActivityReminderDue, session) -> None:
+    if evt.assigned_to_id is None:
+        return
+    starts = evt.scheduled_at.strftime("%H:%M UTC")
+    with context.acting_as(organization_id=evt.organization_id):
+        notify([evt.assigned_to_id], "crm.activity_reminder", evt.title, f"Starts at {starts}.",
+               url=f"/activities/{evt.activity_id}", data={"activity_id": evt.activity_id},
+               priority="high", session=session)
+
+
+events.subscribe_in_transaction(JobAssigned, _job_assigned)
+events.subscribe_in_transaction(BackgroundJobChanged, _background_job_finished)
+events.subscribe_in_transaction(ActivityReminderDue, _activity_reminder)
