@@ -4,11 +4,19 @@ subscribers, models.core.events): the domains that record them do not know notif
 - `JobAssigned` → the newly assigned technician's user (`job.assigned`);
 - `BackgroundJobChanged` to succeeded or failed, of an export or a backup → its starter
   (`background_job.finished`);
-- `ActivityReminderDue` → the activity's assignee (`crm.activity_reminder`)."""
+- `ActivityReminderDue` → the activity's assignee (`crm.activity_reminder`);
+- `WebhookEndpointDisabled` → the organization's users who may manage webhooks
+  (`webhook.endpoint_disabled`)."""
+from sqlalchemy import select
+
 from models.core import context, events
+from models.core.permissions import grants
 from models.crm.events import ActivityReminderDue
 from models.dispatch.events import JobAssigned
+from models.identity.role import Role
+from models.identity.user import User
 from models.notify.notify import notify
+from models.notify.webhook_delivery import WebhookEndpointDisabled
 from models.ops.background_job import BackgroundJobChanged
 
 FINISHED = {"succeeded": "is ready", "failed": "failed"}
@@ -46,6 +54,22 @@ def _activity_reminder(evt: ActivityReminderDue, session) -> None:
                priority="high", session=session)
 
 
+def _webhook_disabled(evt: WebhookEndpointDisabled, session) -> None:
+    with context.acting_as(organization_id=evt.organization_id):
+        managers = [user for user, permissions in session.execute(
+            select(User, Role.permissions).join(Role, (Role.organization_id == User.organization_id)
+                                                & (Role.name == User.role))
+            .where(User.is_active.is_(True)).order_by(User.id))
+            if grants(permissions, "webhooks:manage")]
+        if managers:
+            notify(managers, "webhook.endpoint_disabled", "A webhook endpoint was disabled",
+                   f"{evt.url} was disabled: {evt.consecutive_failures} deliveries in a row failed. "
+                   "Fix the receiver, then enable the endpoint again.",
+                   url=f"/admin/webhooks/{evt.endpoint_id}", data={"endpoint_id": evt.endpoint_id},
+                   priority="high", session=session)
+
+
 events.subscribe_in_transaction(JobAssigned, _job_assigned)
 events.subscribe_in_transaction(BackgroundJobChanged, _background_job_finished)
 events.subscribe_in_transaction(ActivityReminderDue, _activity_reminder)
+events.subscribe_in_transaction(WebhookEndpointDisabled, _webhook_disabled)

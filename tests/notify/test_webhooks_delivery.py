@@ -102,7 +102,7 @@ def test_retried_until_it_succeeds_with_one_webhook_id_then_replayed(worker, adm
     assert shown["consecutive_failures"] == 0
 
 
-def test_endpoint_disabled_after_failed_deliveries_in_a_row(worker, app, admin, monkeypatch):
+def test_endpoint_disabled_after_failed_deliveries_in_a_row(worker, app, admin, client, auth, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_RETRY_SCHEDULE", "")  # one attempt each
     monkeypatch.setitem(app.config, "WEBHOOK_DISABLE_AFTER", 2)
     with WebhookReceiver(then=500) as receiver:
@@ -115,6 +115,9 @@ def test_endpoint_disabled_after_failed_deliveries_in_a_row(worker, app, admin, 
         delivery_ended(admin, second["id"], "failed")
         _, shown = admin("GET", f"/{endpoint['id']}")
         assert shown["is_active"] is False and "2 deliveries in a row failed" in shown["disabled_reason"]
+        told = client.get("/api/v1/notifications?kind=webhook.endpoint_disabled",
+                          headers=auth.a.headers("owner")).get_json()["data"]
+        assert [n["url"] for n in told] == [f"/admin/webhooks/{endpoint['id']}"]  # the admins are told, once
         assert admin("POST", f"/{endpoint['id']}/test")[0] == 409
         _, enabled = admin("PATCH", f"/{endpoint['id']}", {"is_active": True})
         assert enabled["is_active"] is True and enabled["consecutive_failures"] == 0
