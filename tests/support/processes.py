@@ -1,6 +1,7 @@
 """Child processes (web server, worker) that share the test app's database, Redis and secrets."""
 import os
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 QUEUES = ["default", "exports", "media", "notifications", "maintenance"]
@@ -19,3 +20,19 @@ def stop(proc):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def start_worker_machine(app, name: str, queues: list[str], **env):
+    """A real prefork worker (one pool process) in a session of its own, so that a test can kill its
+    whole process group at once, as a machine dies. Returns once it answers a ping."""
+    from tests.support.waiting import wait_for
+
+    hostname = f"{name}-{os.getpid()}@test"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "web.worker", "worker", "--pool=prefork", "--concurrency=1",
+         "--loglevel=WARNING", "-Q", ",".join(queues), "--hostname", hostname, "--without-mingle",
+         "--without-gossip"],
+        env=process_env(app, **env), cwd=ROOT, start_new_session=True)
+    celery = app.extensions["celery"]
+    wait_for(lambda: proc.poll() is None and celery.control.inspect([hostname], timeout=0.5).ping(), 60)
+    return proc

@@ -8,6 +8,7 @@
 With `starttls` (or `implicit_tls`, for smtps://) it presents a certificate for 127.0.0.1 and localhost,
 signed by a throwaway CA generated at start (`ca_file`). With `auth`, it requires AUTH (over TLS when
 TLS is on) and refuses other credentials with 535."""
+import asyncio
 import ipaddress
 import logging
 import shutil
@@ -29,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from scripts.services import free_port
+from tests.support.holding import Hold
 
 # aiosmtpd's own lines: its debug ones would show bodies, and it warns about its own use of login_data.
 logging.getLogger("mail.log").setLevel(logging.ERROR)
@@ -63,6 +65,7 @@ class SmtpServer:
         self.auth = auth
         self.refuse = {address.lower(): reply for address, reply in (refuse or {}).items()}
         self.messages: list[ReceivedMail] = []
+        self.hold = Hold()  # `hold.arm()`: the next mail is recorded, then its 250 waits for `hold.release()`
         self._lock = threading.Condition()
         self._dir = Path(tempfile.mkdtemp(prefix="fieldops-smtp-"))
         self.ca_file = None
@@ -139,6 +142,7 @@ class _Handler:
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         self.server._received(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message,
                                            tls=server.transport.get_extra_info("ssl_object") is not None, login=login))
+        await asyncio.get_running_loop().run_in_executor(None, self.server.hold.pause_here)
         return "250 Message accepted for delivery"
 
 

@@ -6,6 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from tests.support.holding import Hold
+
 
 @dataclass
 class Received:
@@ -25,6 +27,7 @@ class WebhookReceiver:
         self.answers, self.then, self.location = list(answers), then, location
         self.secret: str | None = None
         self.received: list[Received] = []
+        self.hold = Hold()  # `hold.arm()`: the next request is recorded, then waits for `hold.release()`
         self._lock = threading.Lock()
         receiver = self
 
@@ -32,6 +35,7 @@ class WebhookReceiver:
             def do_POST(self):  # noqa: N802 (the standard library's name)
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 receiver._record(self.path, dict(self.headers.items()), body)
+                receiver.hold.pause_here()
                 status = receiver._next_status()
                 self.send_response(status)
                 if 300 <= status < 400 and receiver.location:

@@ -6,13 +6,11 @@ again and the export finishes once.
 A module of its own: its workers must be the only consumers of the queue."""
 import os
 import signal
-import subprocess
-import sys
 import time
 
 from tests.support.dispatch import Board
 from tests.support.exports import bulk_jobs, export_files, finished, listed, start
-from tests.support.processes import ROOT, process_env, stop
+from tests.support.processes import start_worker_machine, stop
 from tests.support.waiting import wait_for
 
 ROWS = 100_000  # several seconds of work: time to see it under way and kill it
@@ -20,15 +18,7 @@ VISIBILITY_SECONDS = 3
 
 
 def start_worker(app, name):
-    """A real worker in a session of its own (so its whole process group can be killed)."""
-    hostname = f"{name}-{os.getpid()}@test"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "web.worker", "worker", "--pool=prefork", "--concurrency=1",
-         "--loglevel=WARNING", "-Q", "exports", "--hostname", hostname, "--without-mingle", "--without-gossip"],
-        env=process_env(app, BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS)), cwd=ROOT, start_new_session=True)
-    celery = app.extensions["celery"]
-    wait_for(lambda: proc.poll() is None and celery.control.inspect([hostname], timeout=0.5).ping(), 60)
-    return proc
+    return start_worker_machine(app, name, ["exports"], BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS))
 
 
 def test_an_export_whose_worker_machine_died_finishes_once_on_a_new_worker(client, auth, db, app):
