@@ -14,6 +14,8 @@ a dispatcher in through the API, then:
           web process i % N;
   events  --clients Socket.IO clients (split evenly over the web processes),
           --changes status changes (round-robin over them), delay to each client;
+  deliveries  webhooks and emails through the notifications queue with one worker: deliveries
+          per second, and the time from a commit to a webhook receiver's 200 (bench_deliveries);
   export  organization A topped up to --export-rows jobs, a real worker process
           (prefork), an export of all of them: time and worker peak RSS (bench_exports).
 Prints the figures beside the budgets and writes them as JSON (--out).
@@ -30,6 +32,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import bench_deliveries
 import bench_events
 import bench_exports
 import bench_http
@@ -63,7 +66,11 @@ def parse_args(argv):
                    help="jobs exported by the export part; organization A is topped up to this many (default 1000000)")
     p.add_argument("--export-format", choices=("csv", "jsonl"), default="csv",
                    help="format of that export (default csv)")
-    p.add_argument("--only", choices=("http", "events", "export"), help="run one part only")
+    p.add_argument("--deliveries", type=int, default=1000,
+                   help="webhook deliveries (and as many emails) queued for the deliveries part (default 1000)")
+    p.add_argument("--latency-samples", type=int, default=200,
+                   help="status changes timed from commit to the webhook receiver's 200 (default 200)")
+    p.add_argument("--only", choices=("http", "events", "deliveries", "export"), help="run one part only")
     p.add_argument("--redis", default="auto", help="auto (127.0.0.1:6379 db 12, else embedded), embedded, or a URL")
     p.add_argument("--get", action="append", metavar="PATH", help="measure GET PATH instead of the job scenarios")
     p.add_argument("--no-diagnostics", action="store_true", help="skip query counts and EXPLAIN ANALYZE")
@@ -90,8 +97,8 @@ def api(base_url, method, path, token=None, body=None):
             return error.code, raw[:300].decode(errors="replace")
 
 
-def login(base_url):
-    status, body = api(base_url, "POST", "/api/v1/auth/login", body={"email": setup.DISPATCHER, "password": setup.PASSWORD})
+def login(base_url, email=setup.DISPATCHER):
+    status, body = api(base_url, "POST", "/api/v1/auth/login", body={"email": email, "password": setup.PASSWORD})
     if status != 200:
         raise RuntimeError(f"login failed: {status} {body}")
     return body["data"]["access_token"]
@@ -221,7 +228,9 @@ def main(argv=None):
             cleanup.add("drop the database", drop)
         storage = tempfile.mkdtemp(prefix="fieldops-bench-storage-")  # the export's file lands here
         cleanup.add("remove the storage dir", lambda: shutil.rmtree(storage, ignore_errors=True))
-        env = setup.process_env(database_url, redis_url, STORAGE_DIR=storage)
+        # The deliveries part's webhook receiver listens on 127.0.0.1, over http.
+        env = setup.process_env(database_url, redis_url, STORAGE_DIR=storage, WEBHOOK_ALLOW_HTTP="1",
+                                WEBHOOK_ALLOW_PRIVATE="1")
         log(f"database {database_url.rsplit('/', 1)[-1]}, redis {redis_url}; migrating")
         setup.migrate(env)
         app = setup.make_app(env)
@@ -260,6 +269,11 @@ def main(argv=None):
                 gap=args.gap, log=log, on_connected=lambda: {"rss_with_clients": servers.rss_mb()},
                 cpu=servers.cpu_seconds)
             results["rss"]["after_events"] = servers.rss_mb()
+        if args.only in (None, "deliveries"):
+            jobs = setup.job_ids(app, org_a, "pending", limit=args.deliveries + args.latency_samples)
+            results["deliveries"] = bench_deliveries.run(
+                app, env, cleanup, servers.url, login(servers.url, setup.OWNER), token, org_a, jobs,
+                deliveries=args.deliveries, samples=args.latency_samples, log=log, api=api)
         if args.only in (None, "export"):  # last: its extra jobs would change the figures above
             results["export"] = bench_exports.run(app, env, cleanup, servers.url, token, org_a, rows=args.export_rows,
                                                   fmt=args.export_format, log=log, api=api)

@@ -60,22 +60,22 @@ def _children(pid: int) -> list[int]:
 
 
 class Worker:
-    """`celery -A web.worker worker --pool=prefork --concurrency=1 -Q exports`, watched from /proc."""
+    """`celery -A web.worker worker --pool=prefork --concurrency=1 -Q <queue>`, watched from /proc."""
 
-    def __init__(self, app, env: dict, cleanup: Cleanup):
+    def __init__(self, app, env: dict, cleanup: Cleanup, queue: str = "exports", name: str = "bench-exports"):
         import os
 
-        self.hostname = f"bench-exports-{os.getpid()}@bench"
+        self.hostname = f"{name}-{os.getpid()}@bench"
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "celery"), "-A", "web.worker", "--quiet", "worker", "--pool=prefork",
-             "--concurrency=1", "-Q", "exports", "--hostname", self.hostname, "--loglevel=WARNING",
+             "--concurrency=1", "-Q", queue, "--hostname", self.hostname, "--loglevel=WARNING",
              "--without-mingle", "--without-gossip"],
             cwd=ROOT, env={"SOCKETIO_CHANNEL": f"fieldops-bench-{os.getpid()}", **env}, start_new_session=True)
-        cleanup.add("stop the export worker", self.stop)
+        cleanup.add(f"stop the {queue} worker", self.stop)
         celery, deadline = app.extensions["celery"], time.monotonic() + 60
         while not (celery.control.inspect([self.hostname], timeout=1).ping() and _children(self.proc.pid)):
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the export worker did not start")
+                raise RuntimeError(f"the {queue} worker did not start")
         self.peak = {}  # pid -> the largest VmRSS sampled
         self._sampling = None
 

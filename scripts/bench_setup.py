@@ -17,6 +17,7 @@ import services
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-1"
 DISPATCHER = "dispatcher@bench.fieldops.test"
+OWNER = "owner0@bench.fieldops.test"  # organization A's owner (seed)
 
 
 def log(message: str) -> None:

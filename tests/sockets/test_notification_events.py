@@ -16,7 +16,7 @@ def test_the_recipient_hears_of_it_on_their_namespace(client, auth, listen):
     to_customer = notices.to("customer", "For the portal")
     (event,) = wait_for(lambda: phone.payloads("notification.created"))
     assert event == {"id": to_tech, "kind": "admin.message", "title": "For the phone", "body": "Read me",
-                     "url": "/jobs/3", "created_at": event["created_at"]}
+                     "url": "/jobs/3", "created_at": event["created_at"], "eventId": event["eventId"]}
     assert event["created_at"].endswith("Z")
     wait_for(lambda: customer.payloads("notification.created"))
     assert [e["id"] for e in customer.payloads("notification.created")] == [to_customer]

@@ -10,7 +10,8 @@ from tests.support.waiting import wait_for
 
 CONSOLE_EVENTS = ("job.status.updated", "job.assigned", "dashboard.metrics.updated", "job.progress",
                   "resume.done", "resume.gap")
-PHONE_EVENTS = ("job-assigned", "status-updated", "priority-alert", "team-update", "resume.done", "resume.gap")
+PHONE_EVENTS = ("job-assigned", "status-updated", "priority-alert", "team-update", "notification.created",
+                "resume.done", "resume.gap")
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +56,9 @@ def test_a_technician_catches_up_only_on_its_own_jobs(board, auth, listen):
     phone = listen(auth.a.tokens["technician"], "/mobile", events=PHONE_EVENTS)
     console = listen(auth.a.tokens["technician"], "/", events=CONSOLE_EVENTS)
     board.assign(my_job["id"], mine["id"])
-    wait_for(lambda: phone.payloads("job-assigned") and phone.payloads("status-updated"))
+    # The assignment also tells the technician in the app's inbox (notification.created): all three seen.
+    wait_for(lambda: phone.payloads("job-assigned") and phone.payloads("status-updated")
+             and phone.payloads("notification.created"))
     wait_for(lambda: console.payloads("job.assigned") and console.payloads("job.status.updated"))
     seen_phone, seen_console = phone.events()[-1][1]["eventId"], console.events()[-1][1]["event_id"]
     phone.close()

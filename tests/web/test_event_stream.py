@@ -68,8 +68,9 @@ def test_the_technician_app_hears_only_of_its_own_jobs(board, client, auth):
     board.assign(my_job["id"], mine["id"])
     board.move(my_job["id"], "en_route")
 
-    wait_for(lambda: len(phone.events("status-updated")) == 2)
-    assert {f["data"]["jobId"] for f in phone.events()} == {my_job["id"]}
+    wait_for(lambda: len(phone.events("status-updated")) == 2 and phone.events("notification.created"))
+    assert {f["data"]["jobId"] for f in phone.events() if f["event"] != "notification.created"} == {my_job["id"]}
+    assert [f["data"]["url"] for f in phone.events("notification.created")] == [f"/jobs/{my_job['id']}"]
     assert [f["data"]["newStatus"] for f in phone.events("status-updated")] == ["assigned", "en_route"]
     assert all(f["id"] == f["data"]["eventId"] for f in phone.events())  # the app's camelCase
 

@@ -173,7 +173,7 @@ def test_the_aliases_are_in_the_document(client):
     assert parameters["search"]["description"].startswith("same as `q`")
 
 
-LISTS = {"vendors": "/api/v1/admin/vendors"}  # else /api/v1/<resource>
+LISTS = {"vendors": "/api/v1/admin/vendors", "notifications": "/api/v1/admin/notifications"}  # else /api/v1/<resource>
 
 
 def test_an_export_takes_the_filters_of_its_list_by_the_same_names(client, auth):
