@@ -27,8 +27,8 @@ class DeviceInputSchema(InputSchema):
     keys = ma.fields.Nested(KeysSchema, required=True)
     platform = Str(load_default="web", validate=ma.validate.OneOf(PLATFORMS))
     user_agent = Str(allow_none=True, validate=ma.validate.Length(max=500))
-    expirationTime = ma.fields.Raw(allow_none=True, load_only=True, metadata={  # noqa: N815 (the browser's JSON)
-        "description": "Sent by PushSubscription.toJSON(); ignored"})
+    expirationTime = ma.fields.Float(allow_none=True, load_only=True, metadata={  # noqa: N815 (the browser's JSON)
+        "description": "Sent by PushSubscription.toJSON() (milliseconds since the epoch, or null); ignored"})
 
 
 class MobileDeviceInputSchema(DeviceInputSchema):
