@@ -4,6 +4,7 @@ receipts from the service worker, devices that are gone, retries, refusals, job 
 import pytest
 
 from models.integrations.vapid import vapid_public_key
+from tests.support.backups import backup, restore
 from tests.support.dispatch import Board
 from tests.support.notify import Notices
 from tests.support.push import Devices, receipt
@@ -165,3 +166,13 @@ def test_an_assigned_job_is_pushed_to_the_technician_and_an_urgent_one_urgently(
     assert board.assign(urgent["id"], tech["id"]).status_code == 200
     second = service.wait_for(2, subscription)[1]
     assert second.payload["title"] == "Urgent job: Burst pipe" and second.urgency == "high"
+
+
+def test_devices_travel_in_a_backup(client, auth, devices, service, worker):
+    subscription = service.subscribe()
+    ident = devices.add(TECH, subscription)
+    taken = backup(client, auth.a)
+    assert client.delete(f"/api/v1/push/subscriptions/{ident}", headers=auth.a.headers(TECH)).status_code == 204
+    assert restore(client, auth.a, taken["id"])["status"] == "succeeded"
+    (device,) = devices.of(TECH)
+    assert device["id"] == ident and device["endpoint"] == subscription.endpoint and device["is_active"] is True
