@@ -158,6 +158,11 @@ class Config:
         # Push and mail (docs/operations.md#push-notifications, #mail).
         self.VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY") or dev_private_key(INSTANCE_DIR / "vapid.pem")
         self.VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@localhost")
+        # Push subscriptions' endpoints are checked like webhook URLs: https, public addresses (SSRF), unless allowed.
+        self.PUSH_ALLOW_HTTP_ENDPOINTS = env_bool("PUSH_ALLOW_HTTP_ENDPOINTS", False)
+        self.PUSH_ALLOW_PRIVATE_ENDPOINTS = env_bool("PUSH_ALLOW_PRIVATE_ENDPOINTS", False)
+        # POST /notifications/receipts takes no bearer token: per client address (docs/notifications.md#receipts).
+        self.RECEIPT_RATE_LIMIT_PER_IP = env_str("RECEIPT_RATE_LIMIT_PER_IP", "120/minute")
         self.SMTP_URL = env_str("SMTP_URL")  # unset: mails are written under STORAGE_DIR/mail
         # STARTTLS by default when the relay takes a password, so that it never travels in the clear.
         self.SMTP_STARTTLS = env_bool("SMTP_STARTTLS", bool(self.SMTP_URL and urlsplit(self.SMTP_URL).username))
@@ -218,3 +223,5 @@ class TestConfig(Config):
         # Test receivers listen on http://127.0.0.1; the SSRF tests turn these off.
         self.WEBHOOK_ALLOW_HTTP = True
         self.WEBHOOK_ALLOW_PRIVATE = True
+        self.PUSH_ALLOW_HTTP_ENDPOINTS = True  # the local push service (tests/support/push_service.py)
+        self.PUSH_ALLOW_PRIVATE_ENDPOINTS = True

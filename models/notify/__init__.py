@@ -4,7 +4,8 @@ transaction and sent after commit by one task per row (models.ops.deliveries;
 docs/notifications.md, docs/webhooks.md).
 
 One module per aggregate: notification (the message and its status), delivery (a channel's
-row and its attempts, and where each channel's targets are), preferences, inbox, admin; `notify`
+row and its attempts, and where each channel's targets are), device (push subscriptions),
+receipts (push receipts from service workers), preferences, inbox, admin; `notify`
 is what every domain calls; wiring turns other domains' events into notifications. Webhooks:
 webhook (the endpoints), webhook_delivery (the fan-out of domain events, sending, the log)."""
 from models.core.domain import Domain
@@ -12,6 +13,7 @@ from models.core.notification_kinds import NotificationKind
 from models.core.webhook_events import WebhookEventType
 from models.notify import notification, wiring  # noqa: F401  (wiring subscribes its handlers)
 from models.notify.delivery import NotificationAttempt, NotificationDelivery  # noqa: F401
+from models.notify.device import PushDevice  # noqa: F401
 from models.notify.notification import Notification  # noqa: F401
 from models.notify.preferences import NotificationPreference  # noqa: F401
 from models.notify.webhook import WebhookEndpoint  # noqa: F401

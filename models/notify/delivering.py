@@ -2,14 +2,16 @@
 claim the row (the lock), send it by its channel's sender (`SENDERS`), record the attempt, settle
 the row (retried later from `schedule`, or sent, expired or failed), and bring the notification's
 status in step. In-app deliveries reach the task only when they were scheduled: sending one puts
-it in the inbox and announces it."""
+it in the inbox and announces it. A push goes to its device (`target`); a device the push service
+says is gone is deactivated, and its delivery `expired`."""
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from models.core import context, notification_kinds
-from models.core.db import db
+from models.core.db import db, utcnow
 from models.core.ports import FAILED, GONE, SENT, Mailer, PushSender, PushSubscription, SendResult
+from models.notify import device as devices, receipts
 from models.notify.delivery import EMAIL, EXPIRED, IN_APP, PUSH, TASK, NotificationAttempt, NotificationDelivery
 from models.notify.email import message_of
 from models.notify.notify import announce
@@ -40,6 +42,8 @@ def deliver(delivery_id: int, ports: Ports, schedule: tuple[float, ...]) -> str 
                                            response_status=result.response_status,
                                            error=result.error[:2000] if result.error else None, duration_ms=elapsed))
         status = deliveries.settle(delivery, result, schedule=schedule, task_name=TASK, gone_status=EXPIRED)
+        if delivery.channel == PUSH:
+            _push_settled(delivery, result)
         follow(notification)
         if delivery.channel == IN_APP and status == SENT:
             announce(notification)
@@ -58,24 +62,41 @@ def _email(delivery: NotificationDelivery, notification: Notification, ports: Po
 
 
 def push_subscription(delivery: NotificationDelivery) -> PushSubscription | None:
-    """The Web Push subscription of the delivery's device (`target`), or None once it is gone: the
-    push helper fills this in with the devices' table."""
-    return None
+    """The Web Push subscription of the delivery's device (`target`), or None once it is gone
+    (deactivated or removed)."""
+    device = devices.active(delivery.target)
+    return device.subscription if device else None
 
 
 def push_payload(delivery: NotificationDelivery, notification: Notification) -> dict:
-    """What the service worker gets (the push helper adds its receipt token)."""
+    """What the service worker gets, encrypted for its device: what to show, and what to post back
+    to POST /notifications/receipts."""
     return {"notificationId": notification.id, "deliveryId": delivery.id, "title": notification.title,
-            "body": notification.body, "url": notification.url}
+            "body": notification.body, "url": notification.url, "receiptToken": receipts.token_for(delivery.id)}
 
 
 def _push(delivery: NotificationDelivery, notification: Notification, ports: Ports) -> SendResult:
+    if delivery.delivered_at is not None:  # its receipt came, though the push service's answer said retry
+        return SendResult(SENT)
     subscription = push_subscription(delivery)
     if subscription is None:
         return SendResult(GONE, error="the device is no longer registered")
     kind = notification_kinds.get(notification.kind)
     return ports.push_sender().send(subscription, push_payload(delivery, notification), ttl=kind.push_ttl,
                                     urgency="high" if notification.priority == "high" else "normal")
+
+
+def _push_settled(delivery: NotificationDelivery, result: SendResult) -> None:
+    if result.outcome == GONE:
+        device = devices.active(delivery.target)
+        if device is not None:
+            devices.deactivate(device, f"{devices.GONE_REASON} ({result.response_status})")
+    elif result.outcome == SENT:
+        device = devices.active(delivery.target)
+        if device is not None:
+            device.last_used_at = utcnow()
+        db.session.flush()
+        receipts.promote(delivery)
 
 
 # channel -> sender(delivery, notification, ports) -> SendResult

@@ -1,8 +1,8 @@
 """A notification's deliveries: one per channel and target (in_app: the inbox; push: a device;
 email: an address), each a row of the delivery seam (models.ops.deliveries) with its attempts.
 
-`TARGETS` is the per-channel table of where a user's notification goes: the push helper's
-device lookup fills in `push` (until then a user has no device, so push writes no delivery)."""
+`TARGETS` is the per-channel table of where a user's notification goes: push goes to each of the
+user's active devices (models.notify.device), one delivery per device."""
 from collections.abc import Callable
 from datetime import datetime
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.core.db import db, utcnow
 from models.core.tenancy import TenantScoped
 from models.identity.user import User
+from models.notify import device
 from models.ops.deliveries import DeliveryState
 
 IN_APP, PUSH, EMAIL = "in_app", "push", "email"
@@ -58,9 +59,7 @@ def _address(user: User, session) -> list[str | None]:
 
 
 def _devices(user: User, session) -> list[str | None]:
-    """The user's active push devices, by id: none until the push devices arrive (the push helper fills
-    this in)."""
-    return []
+    return device.active_ids(user.id, session)
 
 
 # channel -> targets(user, session): one delivery per target.

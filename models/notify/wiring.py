@@ -1,7 +1,9 @@
 """What other domains' events tell people, written with the change or not at all (in-transaction
 subscribers, models.core.events): the domains that record them do not know notify.
 
-- `JobAssigned` → the newly assigned technician's user (`job.assigned`);
+- `JobAssigned` → the newly assigned technician's user (`job.assigned`; high priority, so pushed with
+  `Urgency: high`, for high and urgent jobs: an urgent one is the priority alert, titled so, and one
+  notification rather than a second one beside it, so the phone rings once for one fact);
 - `BackgroundJobChanged` to succeeded or failed, of an export or a backup → its starter
   (`background_job.finished`);
 - `ActivityReminderDue` → the activity's assignee (`crm.activity_reminder`);
@@ -27,7 +29,8 @@ def _job_assigned(evt: JobAssigned, session) -> None:
     if evt.technician_user_id is None or evt.technician_id == evt.previous_technician_id:
         return
     with context.acting_as(organization_id=evt.organization_id):
-        notify([evt.technician_user_id], "job.assigned", f"New job: {evt.title}",
+        urgent = evt.priority == "urgent"  # the priority alert: this one notification, pushed with Urgency: high
+        notify([evt.technician_user_id], "job.assigned", f"{'Urgent' if urgent else 'New'} job: {evt.title}"[:200],
                f"You have been assigned job #{evt.job_id} ({evt.priority} priority).",
                url=f"/jobs/{evt.job_id}", data={"job_id": evt.job_id},
                priority="high" if evt.priority in ("high", "urgent") else "normal", created_by=evt.assigned_by,

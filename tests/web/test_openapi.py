@@ -5,11 +5,12 @@ import pytest
 PUBLIC = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"),
           ("get", "/healthz"), ("get", "/readyz"), ("get", "/"), ("get", "/api/v1/files/photo/{token}"),
           ("get", "/api/v1/files/download/{token}"), ("get", "/api/v1/events/stream"),  # a stream ticket instead
-          ("get", "/api/v1/mobile/live-updates")}
+          ("get", "/api/v1/mobile/live-updates"),
+          ("post", "/api/v1/notifications/receipts")}  # a push's receipt token instead
 RATE_LIMITED = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"),
                 ("post", "/api/v1/admin/exports"), ("post", "/api/v1/admin/system/backup"),
                 ("post", "/api/v1/admin/system/restore"), ("post", "/api/v1/admin/analytics/refresh"),
-                ("post", "/api/v1/jobs/{job_id}/photos")}
+                ("post", "/api/v1/jobs/{job_id}/photos"), ("post", "/api/v1/notifications/receipts")}
 
 
 @pytest.fixture(scope="module")
