@@ -1,4 +1,4 @@
-"""A worker machine dies mid-send: the mail or webhook has reached the far side, the worker is killed
+"""A worker machine dies mid-send: the mail, push or webhook has reached the far side, the worker is killed
 before it can record that. The broker hands the unacknowledged message to a new worker after the
 visibility timeout, and that delivery of the task sends nothing: the delivery row, claimed before the
 send, is the lock (docs/notifications.md#exactly-once).
@@ -12,6 +12,8 @@ import pytest
 
 from tests.support.notify import Notices
 from tests.support.processes import start_worker_machine, stop
+from tests.support.push import Devices
+from tests.support.push_service import PushService
 from tests.support.smtp_server import SmtpServer
 from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
@@ -98,3 +100,21 @@ def test_a_webhook_whose_worker_died_mid_send_is_not_sent_again(app, client, aut
         assert len(receiver.received) == 1 and receiver.received[0].verified
     shown = client.get(f"/api/v1/admin/webhooks/deliveries/{started['id']}", headers=headers).get_json()["data"]
     assert shown["status"] == "sending" and shown["attempts"] == 1
+
+
+def test_a_push_whose_worker_died_mid_send_is_not_sent_again(app, client, auth, redis_client, quiet_broker):
+    notices = Notices(client, auth.a)
+    with PushService() as service:
+        subscription = service.subscribe(201)
+        Devices(client, auth.a).add("technician", subscription)
+        started = {}
+
+        def send():
+            (started["id"],) = notices.sent(recipients={"user_ids": [auth.a.user_ids["technician"]]},
+                                            title="Once only", channels=["push"])
+
+        die_mid_send_then_redeliver(app, redis_client, service.hold, send,
+                                    {"VAPID_PRIVATE_KEY": app.config["VAPID_PRIVATE_KEY"]})
+        assert [p["title"] for p in service.delivered(subscription)] == ["Once only"]
+    (delivery,) = notices.detail(started["id"]).get_json()["data"]["deliveries"]
+    assert delivery["status"] == "sending" and delivery["attempts"] == 1

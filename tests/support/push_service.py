@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from models.core.ports import PushSubscription
+from tests.support.holding import Hold
 
 MAX_TOKEN_LIFETIME = 24 * 60 * 60
 
@@ -77,6 +78,7 @@ class PushService:
         self._lock = threading.Condition()
         self._browsers: dict[str, _Browser] = {}
         self.requests: list[ReceivedPush] = []  # every request, refused ones too, in order
+        self.hold = Hold()  # `hold.arm()`: the next push is recorded, then its answer waits for `hold.release()`
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -198,6 +200,7 @@ def _handler_for(service: PushService):
             headers = {name.lower(): value for name, value in self.headers.items()}
             received, answer = service._handle(self.path and f"{service.url}{self.path}", headers, body)
             service._record(received)
+            service.hold.pause_here()
             content = answer.body.encode()
             self.send_response(answer.status)
             for name, value in answer.headers.items():
