@@ -81,6 +81,9 @@ def _push(delivery: NotificationDelivery, notification: Notification, ports: Por
     subscription = push_subscription(delivery)
     if subscription is None:
         return SendResult(GONE, error="the device is no longer registered")
+    refusal = devices.refusal_of(subscription.endpoint)
+    if refusal:
+        return SendResult(FAILED, error=f"Not sent: {refusal}")
     kind = notification_kinds.get(notification.kind)
     return ports.push_sender().send(subscription, push_payload(delivery, notification), ttl=kind.push_ttl,
                                     urgency="high" if notification.priority == "high" else "normal")

@@ -49,12 +49,21 @@ class PushDevice(TenantScoped, Timestamped, db.Model):
         return PushSubscription(endpoint=self.endpoint, p256dh=self.p256dh, auth=self.auth)
 
 
-def checked_endpoint(url: str) -> str:
+def refusal_of(url: str) -> str | None:
+    """Why `url` may not be pushed to (not https, or resolving to a private address), or None. Asked
+    at registration and again before each push: a name may resolve elsewhere by then."""
     try:
         check(url, allow_http=bool(settings.get("PUSH_ALLOW_HTTP_ENDPOINTS", False)),
               allow_private=bool(settings.get("PUSH_ALLOW_PRIVATE_ENDPOINTS", False)))
     except RefusedUrl as exc:
-        raise ValidationFailed("The endpoint is not a push service's", endpoint=[str(exc)]) from exc
+        return str(exc)
+    return None
+
+
+def checked_endpoint(url: str) -> str:
+    refusal = refusal_of(url)
+    if refusal:
+        raise ValidationFailed("The endpoint is not a push service's", endpoint=[refusal])
     return url
 
 

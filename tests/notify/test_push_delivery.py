@@ -150,6 +150,16 @@ def test_a_push_the_service_refuses_fails(notices, devices, auth, service, worke
     assert devices.of(TECH)[0]["is_active"] is True  # refused once is not gone
 
 
+def test_a_device_whose_address_turned_private_is_not_pushed_to(notices, devices, auth, service, app, monkeypatch,
+                                                                worker):
+    devices.add(TECH, service.subscribe(201))  # registered while private addresses were allowed (tests)
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_PRIVATE_ENDPOINTS", False)  # ...as a real deployment has it
+    found = settled(notices, pushed(notices, auth))
+    (delivery,) = found["deliveries"]
+    assert delivery["status"] == "failed" and "Not sent" in delivery["last_error"]
+    assert service.requests == []  # checked again at send time, before any request
+
+
 def test_an_assigned_job_is_pushed_to_the_technician_and_an_urgent_one_urgently(client, auth, devices, service,
                                                                                 worker):
     subscription = service.subscribe()
