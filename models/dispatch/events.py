@@ -98,4 +98,6 @@ WEBHOOK_EVENTS = (
                      "A job was assigned to a technician, reassigned or unassigned"),
     WebhookEventType("technician.updated", TechnicianUpdated, technician_payload,
                      "A technician's status, location or current job changed"),
+    WebhookEventType("dashboard.metrics.updated", DashboardMetricsComputed, lambda evt: dict(evt.numbers),
+                     "The dashboard's numbers, recomputed after a burst of job changes (at most once a second)"),
 )

@@ -63,7 +63,8 @@ def test_event_types_are_every_declared_domain_event(hooks):
     answer = hooks.send("GET", "/event-types")
     assert answer.status_code == 200
     names = {t["name"]: t["description"] for t in answer.get_json()["data"]}
-    assert {"job.status.updated", "job.assigned", "job.progress", "technician.updated", "crm.activity.reminder_due",
+    assert {"job.status.updated", "job.assigned", "job.progress", "technician.updated", "dashboard.metrics.updated",
+            "crm.activity.reminder_due",
             "webhook.test"} <= set(names)
     assert all(names.values())
 
