@@ -14,7 +14,11 @@ EVENT_STREAM = {"description": "`text/event-stream`: each event as `id: <event i
                                "payload, with its event_id>`; a `: ping` comment every 15 s; `resume.gap` when the "
                                "events after `Last-Event-ID` are no longer all kept; `session.revoked` or "
                                "`permissions.changed` last, when the session ends or the rights change",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}}}
+                "content": {"text/event-stream": {"schema": {  # one event of the stream
+                    "type": "object",
+                    "properties": {"id": {"type": "string"}, "event": {"type": "string"},
+                                   "data": {"type": "string", "description": "the payload, JSON"},
+                                   "retry": {"type": "integer"}}}}}}
 BAD_TICKET = {"description": "The ticket is not valid, has expired (60 s) or was used already (UNAUTHORIZED; "
                              "`details.reason`: invalid, expired or used), or the session has ended: get a new one"}
 NO_EVENTS = {"description": "The caller's role receives no live events here (a vendor)"}
