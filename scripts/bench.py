@@ -277,7 +277,8 @@ def main(argv=None):
         if args.only in (None, "export"):  # last: its extra jobs would change the figures above
             results["export"] = bench_exports.run(app, env, cleanup, servers.url, token, org_a, rows=args.export_rows,
                                                   fmt=args.export_format, log=log, api=api)
-        results["budgets"] = bench_report.budget_rows(results) + bench_exports.budget_rows(results)
+        results["budgets"] = (bench_report.budget_rows(results) + bench_deliveries.budget_rows(results)
+                              + bench_exports.budget_rows(results))
         bench_report.print_table(results)
         out = Path(os.environ.get("BENCH_CALLER_DIR", ".")) / args.out
         out.write_text(json.dumps(results, indent=2, default=str))
