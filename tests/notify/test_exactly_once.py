@@ -114,7 +114,8 @@ def test_a_push_whose_worker_died_mid_send_is_not_sent_again(app, client, auth, 
                                             title="Once only", channels=["push"])
 
         die_mid_send_then_redeliver(app, redis_client, service.hold, send,
-                                    {"VAPID_PRIVATE_KEY": app.config["VAPID_PRIVATE_KEY"]})
+                                    {"VAPID_PRIVATE_KEY": app.config["VAPID_PRIVATE_KEY"],
+                                     "PUSH_ALLOW_HTTP_ENDPOINTS": "1", "PUSH_ALLOW_PRIVATE_ENDPOINTS": "1"})
         assert [p["title"] for p in service.delivered(subscription)] == ["Once only"]
     (delivery,) = notices.detail(started["id"]).get_json()["data"]["deliveries"]
     assert delivery["status"] == "sending" and delivery["attempts"] == 1
