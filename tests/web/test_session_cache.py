@@ -13,6 +13,7 @@ from models.identity.session_cache import Invalidation, SessionCache
 from models.identity.sessions import AuthSession
 from models.identity.user import User
 from tests.support.auth import bearer
+from tests.support.backups import backup, restore
 from tests.support.processes import stop
 from tests.support.waiting import wait_for
 from tests.support.web_processes import start_web_process
@@ -79,17 +80,19 @@ def warm(app, auth, *urls):
         wait_for(lambda: answers_from_its_cache(app, url, auth.a.user_ids["owner"]), timeout=15)
 
 
-def refused_within(check, label: str, timeout=1.0) -> float:
-    """Poll `check()` (a status code) until it is a refusal; returns and prints the delay."""
+def answered_within(check, label: str, wanted=(401, 403), timeout=1.0) -> float:
+    """Poll `check()` (a status code) until it is one of `wanted`; returns and prints the delay."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        status = check()
-        if status in (401, 403):
+        if check() in wanted:
             delay = time.monotonic() - started
-            print(f"\n{label}: refused after {delay * 1000:.1f} ms")
+            print(f"\n{label}: {wanted} after {delay * 1000:.1f} ms")
             return delay
         time.sleep(0.005)
-    pytest.fail(f"{label}: still let in after {timeout} s")
+    pytest.fail(f"{label}: no {wanted} within {timeout} s")
+
+
+refused_within = answered_within
 
 
 def test_a_logout_through_one_process_ends_the_session_in_the_other(app, auth, web_a, web_b):
@@ -149,6 +152,24 @@ def test_a_user_given_another_role_through_one_process_has_its_rights_in_the_oth
     assert changed.status_code == 200, changed.text
     refused_within(lambda: get(web_b, "/api/v1/users", token).status_code, "role change through A, on B")
     assert get(web_b, ME, token).json()["data"]["user"]["role"] == "technician"
+
+
+def test_a_restore_by_a_worker_gives_a_role_back_its_permissions_in_every_process(app, auth, client, worker,
+                                                                                 web_b):
+    warm(app, auth, web_b)
+    token = auth.a.tokens["dispatcher"]
+    taken = backup(client, auth.a)
+    roles = client.get("/api/v1/admin/roles", headers=auth.a.headers("owner")).get_json()["data"]
+    dispatcher = next(role for role in roles if role["name"] == "dispatcher")
+    fewer = [p for p in dispatcher["permissions"] if p != "users:read"]
+    assert client.patch(f"/api/v1/admin/roles/{dispatcher['id']}", json={"permissions": fewer},
+                        headers=auth.a.headers("owner")).status_code == 200
+    answered_within(lambda: get(web_b, "/api/v1/users", token).status_code, "role change in the test process, on B")
+    assert get(web_b, "/api/v1/users", token).status_code == 403  # kept so, with the fewer permissions
+
+    assert restore(client, auth.a, taken["id"])["status"] == "succeeded"  # roles rewritten in bulk, no ORM
+    answered_within(lambda: get(web_b, "/api/v1/users", token).status_code, "restore by a worker, on B",
+                    wanted=(200,))
 
 
 def test_a_process_that_cannot_hear_invalidations_checks_every_request_in_the_database(app, auth, web_deaf):
