@@ -33,16 +33,20 @@ class Listener:
     def __init__(self, cache: SessionCache, url: str, channel: str, start, sleep=time.sleep):
         self.cache, self.url, self.channel = cache, url, channel
         self._start, self._sleep = start, sleep
-        self._running = False
+        self._running = self._stopping = False
 
     def ensure_running(self) -> None:
         if not self._running:
             self._running = True
             self._start(self._run)
 
+    def stop(self) -> None:
+        """Ends the listening within a second (a web process's never ends; a test's does)."""
+        self._stopping = True
+
     def _run(self) -> None:
         self._failures = 0  # in a row, since the subscription was last up
-        while True:
+        while not self._stopping:
             try:
                 self._listen_once()
             except Exception as exc:  # said once an outage, not at every retry
@@ -58,7 +62,7 @@ class Listener:
         try:
             pubsub.subscribe(self.channel)
             heard = pinged = time.monotonic()
-            while True:
+            while not self._stopping:
                 message = pubsub.get_message(timeout=PING_SECONDS)
                 now = time.monotonic()
                 if message is not None:

@@ -1,9 +1,11 @@
 """The session check from each web process's memory still revokes at once, in every process
 (models.identity.session_cache, web.session_revocation, docs/security.md#sessions)."""
+import threading
 import time
 from types import SimpleNamespace
 
 import pytest
+import redis as redis_lib
 import requests
 from sqlalchemy import update
 
@@ -16,8 +18,10 @@ from tests.support.auth import bearer
 from tests.support.backups import backup, restore
 from tests.support.processes import stop
 from tests.support.waiting import wait_for
+from scripts.services import free_port, start_embedded_redis
 from tests.support.web_processes import start_web_process
 from web.auth import issue_access_token
+from web.session_revocation import Listener
 
 ME = "/api/v1/auth/me"
 CACHED = {"SESSION_CACHE_SECONDS": "30"}
@@ -257,3 +261,32 @@ def test_a_bounded_cache_starts_over_when_full():
     for session_id in ("a", "b", "c"):
         cache.load(1, session_id, query)
     assert len(cache) == 1
+
+
+def test_a_listener_that_loses_redis_stops_the_cache_until_it_is_back_and_starts_it_empty(tmp_path):
+    port = free_port()
+    url, stop_redis = start_embedded_redis(tmp_path / "redis", port)
+    cache = SessionCache(30)
+    listener = Listener(cache, url, "session-cache-test", lambda fn: threading.Thread(target=fn, daemon=True).start())
+    listener.ensure_running()
+    try:
+        wait_for(lambda: cache.serving)
+        query = CountingQuery()
+        cache.load(1, "a", query)
+        cache.load(2, "b", query)
+        redis_lib.Redis.from_url(url).publish("session-cache-test", Invalidation(sessions=frozenset({"a"})).to_json())
+        wait_for(lambda: len(cache) == 1)  # a message evicts what it names, and only that
+
+        stop_redis()
+        wait_for(lambda: not cache.serving)
+        assert len(cache) == 0
+        cache.load(2, "b", query)
+        cache.load(2, "b", query)
+        assert query.calls == 4  # while it cannot hear, every check queries
+
+        url, stop_redis = start_embedded_redis(tmp_path / "redis", port)
+        wait_for(lambda: cache.serving, timeout=15)
+        assert len(cache) == 0
+    finally:
+        listener.stop()
+        stop_redis()
