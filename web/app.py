@@ -9,7 +9,7 @@ from models.core import settings
 from sockets import emitter, register_namespaces
 from sockets.message_queue import PACKET_JSON, SocketQueue
 from tasks import celery_init_app
-from web import auth, docs
+from web import auth, docs, session_revocation
 from web.api import blueprints
 from web.cli import register_commands
 from web.config import INSTANCE_DIR, ROOT, Config
@@ -79,8 +79,10 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
         )
         register_namespaces(socketio)
         emitter.use_server(socketio)
+        session_revocation.install(app, socketio.start_background_task)
     else:
         emitter.use_message_queue(app.config["SOCKETIO_MESSAGE_QUEUE"], channel=app.config["SOCKETIO_CHANNEL"])
+        session_revocation.install(app)  # publishes what its tasks change; keeps no cache
     emitter.keep_events_in(app.extensions["redis"])  # the organizations' event streams (resume, SSE)
 
     app.wsgi_app = CanonicalPathMiddleware(app.wsgi_app)

@@ -2,7 +2,9 @@
 
 Every `/api/` route requires a valid access token unless its view is marked
 `@public`; `@requires("perm")` then checks the caller's role. The token's
-session is checked on every request, so logout and deactivation take effect at once."""
+session is checked on every request, so logout and deactivation take effect at once:
+from the web process's session cache, which every such change empties in every process
+(web.session_revocation, docs/security.md)."""
 from functools import wraps
 
 from flask import current_app, g, request
@@ -16,6 +18,7 @@ from models.identity import sessions
 from models.identity.actors import actor_fields
 from models.identity.tokens import access_token_problem, user_id_of
 from web.conventions.errors import error_response
+from web.session_revocation import cached_load
 
 
 def public(view):
@@ -88,7 +91,7 @@ def authenticate_request():
         return
     verify_jwt_in_request()
     claims = get_jwt()
-    loaded = sessions.load_active_user(user_id_of(claims["sub"]), claims["sid"])
+    loaded = cached_load(current_app, user_id_of(claims["sub"]), claims["sid"], sessions.load_active_user)
     if loaded is None:
         raise AuthenticationFailed("Your session has ended or your account is disabled; log in again")
     g.user, g.permissions = loaded

@@ -100,6 +100,10 @@ class Config:
         # Redis pub/sub ignores the db number: deployments sharing one Redis need their own channel.
         self.SOCKETIO_CHANNEL = env_str("SOCKETIO_CHANNEL", "fieldops-socketio")
         self.SOCKETIO_ASYNC_MODE = env_str("SOCKETIO_ASYNC_MODE")  # None: eventlet if monkey-patched
+        # Each web process keeps the session check's answers this long (0: off); every change that ends or
+        # alters a session is published on this channel, and empties them at once (docs/security.md#sessions).
+        self.SESSION_CACHE_SECONDS = float(env_str("SESSION_CACHE_SECONDS", "30"))
+        self.SESSION_CACHE_CHANNEL = env_str("SESSION_CACHE_CHANNEL", f"{self.SOCKETIO_CHANNEL}:auth")
         self.STORAGE_DIR = env_str("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
         # Signed links to photos and downloads (docs/api.md#files-and-links) are good this long.
         self.FILE_LINK_TTL_SECONDS = env_int("FILE_LINK_TTL_SECONDS", 3600)
@@ -220,6 +224,8 @@ class TestConfig(Config):
         self.SOCKETIO_ASYNC_MODE = "threading"
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing; the real KDF is not under test
         self.OUTBOX_RELAY_GRACE_SECONDS = 0
+        # In-process tests count the session check's query; the web processes they start keep the default.
+        self.SESSION_CACHE_SECONDS = 0
         # Test receivers listen on http://127.0.0.1; the SSRF tests turn these off.
         self.WEBHOOK_ALLOW_HTTP = True
         self.WEBHOOK_ALLOW_PRIVATE = True

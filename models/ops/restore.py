@@ -42,7 +42,7 @@ from models.core import events, settings, storage
 from models.core.audit import AuditLogEntry
 from models.core.db import db, utcnow
 from models.core.errors import Conflict
-from models.identity import sessions
+from models.identity import session_cache, sessions
 from models.identity.sessions import SessionsEnded
 from models.identity.user import User
 from models.ops import job_runs
@@ -360,3 +360,11 @@ def _record(job, result: dict) -> None:
         entity_id=job.params["backup_id"], before=None,
         after={"restore_job_id": job.id, "taken_at": result["taken_at"], "changes": changes},
         request_id=job.id, created_at=utcnow()))
+
+
+def _forget_cached_sessions(evt: OrganizationRestored) -> None:
+    """Users and roles were rewritten without the ORM: no process may answer from what it kept."""
+    session_cache.announce(session_cache.Invalidation(everything=True))
+
+
+events.subscribe(OrganizationRestored, _forget_cached_sessions)
