@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.core import settings
+from models.core.db import ping_when_idle
 from sockets import emitter, register_namespaces
 from sockets.message_queue import PACKET_JSON, SocketQueue
 from tasks import celery_init_app
@@ -43,6 +44,9 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
     configure_logging(app.config["LOG_LEVEL"])
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            ping_when_idle(db.engine, app.config["DB_PING_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(ROOT / "models" / "migrations"), render_as_batch=True)
     jwt.init_app(app)
     limiter.init_app(app)

@@ -95,6 +95,7 @@ class Config:
         self.JWT_SECRET_KEY = env_str("JWT_SECRET_KEY") or _dev_secret("JWT_SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        self.DB_PING_IDLE_SECONDS = float(env_str("DB_PING_IDLE_SECONDS", "5"))
         self.REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
         # Redis pub/sub ignores the db number: deployments sharing one Redis need their own channel.
@@ -214,7 +215,8 @@ class Config:
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"check_same_thread": False, "timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": 20}
+    # No pool_pre_ping: web.app pings only connections idle for DB_PING_IDLE_SECONDS (models.core.db.ping_when_idle).
+    return {"pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": 20}
 
 
 class TestConfig(Config):

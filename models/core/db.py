@@ -4,11 +4,13 @@
 nothing above it; web/extensions.py re-exports it for the app factory.
 """
 import sqlite3
+import time
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import MANYTOONE, DeclarativeBase, Mapped, defaultload, mapped_column
 
 from models.core import money
@@ -84,3 +86,24 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Pessimistic disconnect handling without a round trip on every checkout (what
+    `pool_pre_ping` costs each request): a connection handed back less than `idle_seconds` ago
+    was working then and goes out as it is; one idle for longer (the database may have restarted,
+    or a firewall dropped it) is pinged first, and a dead one replaced, the pool retrying the
+    checkout with a new connection."""
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(dbapi_connection, record):
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy):
+        if time.monotonic() - record.info.get("checked_in_at", float("-inf")) < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("a pooled connection had died while idle") from exc
