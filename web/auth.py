@@ -4,7 +4,12 @@ Every `/api/` route requires a valid access token unless its view is marked
 `@public`; `@requires("perm")` then checks the caller's role. The token's
 session is checked on every request, so logout and deactivation take effect at once:
 from the web process's session cache, which every such change empties in every process
-(web.session_revocation, docs/security.md)."""
+(web.session_revocation, docs/security.md).
+
+A token's signature and claims are verified once per process (flask-jwt-extended), then
+remembered until it expires: the same bytes cannot verify differently, and what ends a token
+early is its session, checked as above."""
+import time
 from functools import wraps
 
 from flask import current_app, g, request
@@ -75,6 +80,29 @@ def current_user():
     return g.user
 
 
+def token_claims() -> dict:
+    """The verified claims of the caller's access token (`sid`: their session)."""
+    return g.token_claims
+
+
+VERIFIED_TOKENS_KEPT = 10_000
+_verified: dict[str, dict] = {}  # access token -> its verified claims, until it expires
+
+
+def _verified_claims() -> dict:
+    kind, _, token = request.headers.get("Authorization", "").partition(" ")
+    claims = _verified.get(token) if kind == "Bearer" else None
+    if claims is not None and claims["exp"] > time.time():
+        return claims
+    verify_jwt_in_request()  # raises the 401s: missing, malformed, expired, not an access token
+    claims = get_jwt()
+    if kind == "Bearer" and token:
+        if len(_verified) >= VERIFIED_TOKENS_KEPT:
+            _verified.clear()
+        _verified[token] = claims
+    return claims
+
+
 def _view_method(endpoint: str):
     view = current_app.view_functions.get(endpoint)
     view_class = getattr(view, "view_class", None)
@@ -89,8 +117,7 @@ def authenticate_request():
     method = _view_method(request.endpoint)
     if method is None or getattr(method, "_public", False) or request.endpoint.startswith("api-docs"):
         return
-    verify_jwt_in_request()
-    claims = get_jwt()
+    claims = g.token_claims = _verified_claims()
     loaded = cached_load(current_app, user_id_of(claims["sub"]), claims["sid"], sessions.load_active_user)
     if loaded is None:
         raise AuthenticationFailed("Your session has ended or your account is disabled; log in again")

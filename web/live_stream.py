@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import redis
 from flask import Response, current_app, g
-from flask_jwt_extended import get_jwt
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from models.core import money
@@ -26,6 +25,7 @@ from models.identity import sessions
 from models.identity.permissions import is_staff
 from sockets import event_log, rooms
 from sockets.emitter import event_id_field
+from web.auth import token_claims
 
 TICKET_SECONDS = 60
 EVENTS, MOBILE = "events", "mobile"  # the flavours: /events/stream, /mobile/live-updates
@@ -51,7 +51,7 @@ def issue_ticket(flavour: str) -> dict:
     """A ticket for the signed-in caller's user and session: {ticket, expires_in}."""
     if namespace_for(flavour, g.permissions) is None:
         raise PermissionDenied("Your role receives no live events here")
-    ticket = _serializer().dumps({"u": g.user.id, "s": get_jwt()["sid"], "f": flavour,
+    ticket = _serializer().dumps({"u": g.user.id, "s": token_claims()["sid"], "f": flavour,
                                   "n": secrets.token_urlsafe(12)})
     return {"ticket": ticket, "expires_in": TICKET_SECONDS}
 

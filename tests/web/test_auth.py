@@ -75,6 +75,21 @@ def test_missing_expired_tampered_and_unsigned_tokens_are_401(app, client, auth)
     assert r.status_code == 401
 
 
+def test_a_token_that_worked_is_refused_once_it_expires(app, client, auth):
+    """Verified tokens are remembered (web.auth), never past their expiry."""
+    import time
+
+    claims = json.loads(base64.urlsafe_b64decode(auth.a.tokens["technician"].split(".")[1] + "=="))
+    with app.app_context():
+        token = create_access_token(identity=claims["sub"], expires_delta=timedelta(seconds=2),
+                                    additional_claims={"org": claims["org"], "role": claims["role"],
+                                                       "sid": claims["sid"]})
+    assert client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 200  # verified, remembered
+    time.sleep(2.5)
+    r = client.get("/api/v1/auth/me", headers=bearer(token))
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "TOKEN_EXPIRED"
+
+
 def test_refresh_rotates_and_reuse_revokes_the_whole_session(client, auth):
     first = login(client, auth.a.email("admin")).get_json()["data"]
     second = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})

@@ -1,13 +1,12 @@
 from flask import current_app, g, request
 from flask.views import MethodView
-from flask_jwt_extended import get_jwt
 
 from models.core import context
 from models.core.db import db
 from models.core.errors import AuthenticationFailed
 from models.identity import accounts, sessions
 from models.identity.organization import Organization
-from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in
+from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in, token_claims
 from web.conventions.envelope import Blueprint, created
 from web.conventions.limits import limit
 from web.conventions.openapi import conflicts
@@ -95,7 +94,7 @@ class Logout(MethodView):
         Its access and refresh tokens stop working at once, and its open Socket.IO connections get
         `session.revoked` and are disconnected. The body is optional: a `refresh_token` sent must be this
         session's."""
-        sid = get_jwt()["sid"]
+        sid = token_claims()["sid"]
         if body.get("refresh_token"):
             other = sessions.session_of_refresh_token(body["refresh_token"])
             if other is not None and other != sid:
