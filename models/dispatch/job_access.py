@@ -7,7 +7,7 @@ downloads and socket subscriptions share:
 A job the caller may not see does not exist for them (404, never 403)."""
 from dataclasses import dataclass
 
-from sqlalchemy import select, true
+from sqlalchemy import exists, select, true
 from sqlalchemy.orm import joinedload
 
 from models.core import context
@@ -16,7 +16,7 @@ from models.core.db import db
 from models.core.errors import NotFound, PermissionDenied
 from models.core.permissions import grants
 from models.dispatch.job import Job, JobNote
-from models.dispatch.photo import attachments_of
+from models.dispatch.photo import JobPhoto, attachments_of
 from models.dispatch.technician import Technician
 from models.identity import Organization
 
@@ -71,13 +71,28 @@ class JobDetail:
 
 
 def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
-    return detail_of(get_visible_job(job_id, actor))
+    """A visible job's detail in one statement (the job, its customer, technician and the organization's
+    currency, and whether it has notes and photos), then its notes and photos when it has any."""
+    stmt = (select(Job, Organization.settings, exists().where(JobNote.job_id == Job.id),
+                   exists().where(JobPhoto.job_id == Job.id))
+            .join(Organization, Organization.id == Job.organization_id)
+            .where(Job.id == job_id, visible(actor))
+            .options(joinedload(Job.customer), joinedload(Job.technician)))
+    row = db.session.execute(stmt).one_or_none()  # many-to-one joins only: one row per job
+    if row is None:
+        raise NotFound(f"Job {job_id} not found")
+    job, settings, has_notes, has_photos = row
+    return _detail(job, settings, has_notes, has_photos)
 
 
 def detail_of(job: Job) -> JobDetail:
     """The detail of a job already loaded (and checked visible) by the caller."""
+    return _detail(job, db.session.get(Organization, job.organization_id).settings, True, True)
+
+
+def _detail(job: Job, settings: dict, has_notes: bool, has_photos: bool) -> JobDetail:
     notes = db.session.scalars(
         select(JobNote).where(JobNote.job_id == job.id).options(joinedload(JobNote.author)).order_by(JobNote.id)
-    ).all()
-    org = db.session.get(Organization, job.organization_id)
-    return JobDetail(job, list(notes), attachments_of(job.id), org.settings.get("currency", "USD"))
+    ).all() if has_notes else []
+    return JobDetail(job, list(notes), attachments_of(job.id) if has_photos else [],
+                     (settings or {}).get("currency", "USD"))

@@ -306,3 +306,19 @@ def test_customers_cannot_use_dispatch_endpoints(board, auth, client):
     for path in ("/api/v1/jobs", "/api/v1/projects", "/api/v1/technicians", "/api/v1/customers",
                  "/api/v1/dashboard/metrics", "/api/v1/options/statuses"):
         assert customer.get(path).status_code == 403, path
+
+
+def test_a_job_detail_is_one_statement_until_it_has_notes_and_photos(board, db):
+    """Beyond the session check: the job with its customer, technician and currency, and whether it has notes
+    and photos (the notes and the photos each one more)."""
+    job = board.job(board.customer()["id"], "Quiet")
+    board.get(f"/api/v1/jobs/{job['id']}")
+    with count_queries(db.engine) as bare:
+        detail = board.get(f"/api/v1/jobs/{job['id']}").get_json()["data"]
+    assert detail["notes"] == [] and detail["attachments"] == []
+    r = board.client.post(f"/api/v1/jobs/{job['id']}/notes", headers=board.headers, json={"body": "Gate code 4411"})
+    assert r.status_code == 201, r.get_json()
+    with count_queries(db.engine) as noted:
+        detail = board.get(f"/api/v1/jobs/{job['id']}").get_json()["data"]
+    assert [n["body"] for n in detail["notes"]] == ["Gate code 4411"]
+    assert noted[0] == bare[0] + 1
