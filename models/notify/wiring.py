@@ -8,7 +8,9 @@ subscribers, models.core.events): the domains that record them do not know notif
   (`background_job.finished`);
 - `ActivityReminderDue` → the activity's assignee (`crm.activity_reminder`);
 - `WebhookEndpointDisabled` → the organization's users who may manage webhooks
-  (`webhook.endpoint_disabled`)."""
+  (`webhook.endpoint_disabled`);
+- `OrganizationRestored` → the restored deliveries still to send get their tasks again (the outbox
+  that held them is not in a backup)."""
 from sqlalchemy import select
 
 from models.core import context, events
@@ -18,7 +20,11 @@ from models.dispatch.events import JobAssigned
 from models.identity.role import Role
 from models.identity.user import User
 from models.notify.notify import notify
+from models.notify.delivery import TASK as DELIVER, NotificationDelivery
 from models.notify.webhook_delivery import WebhookEndpointDisabled
+from models.ops import outbox
+from models.ops.deliveries import QUEUED, SENDING
+from models.ops.restore import OrganizationRestored
 from models.ops.background_job import BackgroundJobChanged
 
 FINISHED = {"succeeded": "is ready", "failed": "failed"}
@@ -72,7 +78,21 @@ def _webhook_disabled(evt: WebhookEndpointDisabled, session) -> None:
                    priority="high", session=session)
 
 
+def _restored(evt: OrganizationRestored, session) -> None:
+    """Deliveries that were queued, or being sent, when the backup was taken: queued again, each for
+    its time (a scheduled one's, or now)."""
+    if NotificationDelivery.__tablename__ not in evt.tables:
+        return
+    with context.acting_as(organization_id=evt.organization_id):
+        pending = session.scalars(select(NotificationDelivery)
+                                  .where(NotificationDelivery.status.in_((QUEUED, SENDING)))).all()
+        for delivery in pending:
+            delivery.status = QUEUED
+            outbox.enqueue_in(session, DELIVER, [delivery.id], {}, not_before=delivery.next_attempt_at)
+
+
 events.subscribe_in_transaction(JobAssigned, _job_assigned)
 events.subscribe_in_transaction(BackgroundJobChanged, _background_job_finished)
 events.subscribe_in_transaction(ActivityReminderDue, _activity_reminder)
 events.subscribe_in_transaction(WebhookEndpointDisabled, _webhook_disabled)
+events.subscribe_in_transaction(OrganizationRestored, _restored)
