@@ -104,15 +104,29 @@ def login(base_url, email=setup.DISPATCHER):
     return body["data"]["access_token"]
 
 
-def scenarios(args, ids, pool):
+def deep_cursor(base_url, token, rows: int) -> str | None:
+    """The keyset cursor `rows` jobs down the list, walked to with pages of 100 (None: the list is shorter)."""
+    cursor = ""
+    for _ in range(max(1, rows // 100)):
+        status, body = api(base_url, "GET", f"/api/v1/jobs?per_page=100&cursor={cursor}", token)
+        cursor = body["meta"].get("next_cursor") if status == 200 else None
+        if not cursor:
+            return None
+    return cursor
+
+
+def scenarios(args, ids, pool, cursor=None):
     if args.get:
         return [{"name": f"GET {path}", "method": "GET", "paths": [path]} for path in args.get]
     deep = 2000 if args.jobs >= 40_000 else max(1, args.jobs // 40)
+    cursor_page = [{"name": "jobs_cursor_deep", "method": "GET",
+                    "paths": [f"/api/v1/jobs?per_page=20&cursor={cursor}"]}] if cursor else []
     return [
         {"name": "jobs_first_page", "method": "GET", "paths": ["/api/v1/jobs?per_page=20"]},
         {"name": "jobs_filtered", "method": "GET",
          "paths": ["/api/v1/jobs?status=pending,assigned&priority=high&per_page=20"]},
         {"name": "jobs_deep_page", "method": "GET", "paths": [f"/api/v1/jobs?page={deep}&per_page=20"]},
+        *cursor_page,
         {"name": "job_detail", "method": "GET", "template": "/api/v1/jobs/{id}", "ids": ids},
         {"name": "job_status", "method": "PUT", "status_pool": pool},
     ]
@@ -158,8 +172,11 @@ def rss_text(rss: dict) -> str:
 
 def run_http(args, servers, token, ids, pool, results, database_url):
     """Each scenario with 1 client (web process 0) and with --concurrency clients (client i on process i % N).
-    The "after 10k requests" RSS is read once every web process has served 10k requests."""
+    The "after 10k requests" RSS is read once every web process has served 10k requests. The keyset page
+    is as deep as the deep page (its cursor walked to first)."""
     served, out = [0] * len(servers), results["http"]
+    deep = 2000 if args.jobs >= 40_000 else max(1, args.jobs // 40)
+    cursor = None if args.get else deep_cursor(servers.url, token, deep * 20)
 
     def requests():
         return {"requests": sum(served), "requests_per_process": list(served)}
@@ -168,7 +185,7 @@ def run_http(args, servers, token, ids, pool, results, database_url):
         for result in loads:
             served[:] = [a + b for a, b in zip(served, result["sent_by_server"])]
 
-    for spec in scenarios(args, ids, pool):
+    for spec in scenarios(args, ids, pool, cursor):
         check = preflight(servers.url, token, spec, args.jobs)
         if not check["ok"]:
             log(f"skipping {spec['name']}: {check}")

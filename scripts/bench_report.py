@@ -5,8 +5,9 @@ import subprocess
 from bench_setup import ROOT
 
 NAMES = {"jobs_first_page": "GET /jobs first page", "jobs_filtered": "GET /jobs filtered",
-         "jobs_deep_page": "GET /jobs deep page", "job_detail": "GET /jobs/{id}", "job_status": "PUT /jobs/{id}/status"}
-LIST_SCENARIOS = ("jobs_first_page", "jobs_filtered", "jobs_deep_page")
+         "jobs_deep_page": "GET /jobs deep page", "jobs_cursor_deep": "GET /jobs?cursor= as deep",
+         "job_detail": "GET /jobs/{id}", "job_status": "PUT /jobs/{id}/status"}
+LIST_SCENARIOS = ("jobs_first_page", "jobs_filtered", "jobs_deep_page", "jobs_cursor_deep")
 RSS_POINTS = (("after_10k_requests", "RSS after 10k requests"), ("after_http", "RSS after the HTTP run"),
               ("after_events", "RSS after the event test"))
 
@@ -70,6 +71,11 @@ def budget_rows(results):
         if errors:
             rows.append({"metric": f"{label} unexpected answers", "value": errors, "unit": "",
                          "budget": "none", "verdict": "MISS"})
+    first, keyset = results["http"].get("jobs_first_page"), results["http"].get("jobs_cursor_deep")
+    if first and keyset and "skipped" not in first and "skipped" not in keyset:
+        cost = lambda r: r["web_cpu_ms_per_request"] + r["db_cpu_ms_per_request"]  # noqa: E731
+        add("GET /jobs?cursor= as deep as the deep page: CPU (web + PostgreSQL) / the first page's",
+            round(cost(keyset) / cost(first), 2), "x", 1.2)
     ev = results.get("events")
     if ev:
         add(f"event delay p50 ({ev['connected']} clients, {web})", ev["p50_ms"], "ms", 5)
