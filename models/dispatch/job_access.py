@@ -86,8 +86,9 @@ def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
 
 
 def detail_of(job: Job) -> JobDetail:
-    """The detail of a job already loaded (and checked visible) by the caller."""
-    return _detail(job, db.session.get(Organization, job.organization_id).settings, True, True)
+    """The detail of a job already loaded (and checked visible) by the caller, after a change: the same
+    one statement (the identity map hands back `job` itself, as changed)."""
+    return load_detail(job.id)
 
 
 def _detail(job: Job, settings: dict, has_notes: bool, has_photos: bool) -> JobDetail:
