@@ -86,20 +86,21 @@ def token_claims() -> dict:
 
 
 VERIFIED_TOKENS_KEPT = 10_000
-_verified: dict[str, dict] = {}  # access token -> its verified claims, until it expires
 
 
 def _verified_claims() -> dict:
+    """The token's claims, verified by flask-jwt-extended the first time this app sees it."""
+    verified = current_app.extensions.setdefault("verified_tokens", {})  # token -> claims, until it expires
     kind, _, token = request.headers.get("Authorization", "").partition(" ")
-    claims = _verified.get(token) if kind == "Bearer" else None
+    claims = verified.get(token) if kind == "Bearer" else None
     if claims is not None and claims["exp"] > time.time():
         return claims
     verify_jwt_in_request()  # raises the 401s: missing, malformed, expired, not an access token
     claims = get_jwt()
     if kind == "Bearer" and token:
-        if len(_verified) >= VERIFIED_TOKENS_KEPT:
-            _verified.clear()
-        _verified[token] = claims
+        if len(verified) >= VERIFIED_TOKENS_KEPT:
+            verified.clear()
+        verified[token] = claims
     return claims
 
 

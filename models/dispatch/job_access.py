@@ -73,22 +73,27 @@ class JobDetail:
 def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
     """A visible job's detail in one statement (the job, its customer, technician and the organization's
     currency, and whether it has notes and photos), then its notes and photos when it has any."""
+    return _load_detail(job_id, visible(actor))
+
+
+def detail_of(job: Job) -> JobDetail:
+    """The detail of a job the caller loaded and checked visible, after a change (which may have taken it
+    out of the caller's sight, as a reassignment does): the same one statement, and the identity map hands
+    back `job` itself, as changed."""
+    return _load_detail(job.id, true())
+
+
+def _load_detail(job_id: int, criteria) -> JobDetail:
     stmt = (select(Job, Organization.settings, exists().where(JobNote.job_id == Job.id),
                    exists().where(JobPhoto.job_id == Job.id))
             .join(Organization, Organization.id == Job.organization_id)
-            .where(Job.id == job_id, visible(actor))
+            .where(Job.id == job_id, criteria)
             .options(joinedload(Job.customer), joinedload(Job.technician)))
     row = db.session.execute(stmt).one_or_none()  # many-to-one joins only: one row per job
     if row is None:
         raise NotFound(f"Job {job_id} not found")
     job, settings, has_notes, has_photos = row
     return _detail(job, settings, has_notes, has_photos)
-
-
-def detail_of(job: Job) -> JobDetail:
-    """The detail of a job already loaded (and checked visible) by the caller, after a change: the same
-    one statement (the identity map hands back `job` itself, as changed)."""
-    return load_detail(job.id)
 
 
 def _detail(job: Job, settings: dict, has_notes: bool, has_photos: bool) -> JobDetail:
