@@ -1,8 +1,6 @@
 """Notification deliveries: one task per delivery row (models.notify.delivering), on the
 notifications queue, and beat's reclaim of deliveries whose worker died while sending them.
 Retries are the delivery seam's (DELIVERY_RETRY_SCHEDULE), not Celery's."""
-from datetime import timedelta
-
 from celery import shared_task
 from flask import current_app
 
@@ -22,25 +20,21 @@ def _ports() -> delivering.Ports:
     return delivering.Ports(mailer=lambda: registry.mailer(config), push_sender=lambda: registry.push_sender(config))
 
 
-def _stuck_after() -> timedelta:
-    return timedelta(seconds=current_app.config["BROKER_VISIBILITY_TIMEOUT"])
-
-
 @shared_task(name=TASK, ignore_result=True, **policy(time_limit=60, retry_on=()))
 def deliver(delivery_id: int) -> str | None:
     """Send one notification delivery (email, push, or a scheduled in-app one) once; nothing when it
     is sent, being sent, cancelled or not due (a message for an earlier schedule)."""
-    schedule = deliveries.parse_schedule(current_app.config.get("DELIVERY_RETRY_SCHEDULE") or DEFAULT_SCHEDULE)
-    return delivering.deliver(delivery_id, _ports(), schedule)
+    return delivering.deliver(delivery_id, _ports(), deliveries.schedule_setting("DELIVERY_RETRY_SCHEDULE",
+                                                                                 DEFAULT_SCHEDULE))
 
 
 @beat.only_when(RECLAIM)
 def _a_delivery_is_stuck() -> bool:
-    return deliveries.has_stuck(NotificationDelivery, _stuck_after())
+    return deliveries.has_stuck(NotificationDelivery)
 
 
 # Not retried: beat runs it again within the minute.
 @shared_task(name=RECLAIM, ignore_result=True, **policy(time_limit=60, retry_on=()))
 def reclaim_stuck() -> int:
     """Queue again the deliveries left sending longer than the broker's visibility timeout (their worker died)."""
-    return deliveries.reclaim_stuck(NotificationDelivery, _stuck_after(), TASK)
+    return deliveries.reclaim_stuck(NotificationDelivery, TASK)

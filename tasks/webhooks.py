@@ -1,8 +1,6 @@
 """Webhook deliveries, one task per row through the delivery seam (models.ops.deliveries;
 docs/webhooks.md): claimed, attempted once, settled; a retry is the seam's (enqueued for later
 through the outbox), never Celery's."""
-from datetime import timedelta
-
 from celery import shared_task
 
 from models.core import context, settings
@@ -34,16 +32,12 @@ def deliver(delivery_id: int) -> str | None:
         return status
 
 
-def _stuck_after() -> timedelta:
-    return timedelta(seconds=webhook_delivery.stuck_after())
-
-
 @only_when(RECLAIM_TASK)
 def _any_stuck() -> bool:
-    return deliveries.has_stuck(WebhookDelivery, _stuck_after())
+    return deliveries.has_stuck(WebhookDelivery)
 
 
 @shared_task(name=RECLAIM_TASK, ignore_result=True, **policy(time_limit=60, retry_on=()))
 def reclaim_stuck() -> dict:
     """Deliveries whose worker died while sending them: queued and sent again."""
-    return {"reclaimed": deliveries.reclaim_stuck(WebhookDelivery, _stuck_after(), DELIVER_TASK)}
+    return {"reclaimed": deliveries.reclaim_stuck(WebhookDelivery, DELIVER_TASK)}

@@ -93,7 +93,7 @@ def new_event_id() -> str:
 
 
 def schedule() -> tuple[float, ...]:
-    return deliveries.parse_schedule(str(settings.get("WEBHOOK_RETRY_SCHEDULE", DEFAULT_SCHEDULE)))
+    return deliveries.schedule_setting("WEBHOOK_RETRY_SCHEDULE", DEFAULT_SCHEDULE)
 
 
 # --- writing deliveries (the business transaction) ------------------------------
@@ -205,10 +205,6 @@ def _count_failure(endpoint: WebhookEndpoint) -> None:
         endpoint.is_active, endpoint.disabled_reason, endpoint.disabled_at = False, reason, utcnow()
         events.record(WebhookEndpointDisabled(endpoint.organization_id, endpoint.id, endpoint.url,
                                               endpoint.consecutive_failures, DISABLED_BY_FAILURES))
-
-
-def stuck_after() -> float:
-    return float(settings.get("BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60))
 
 
 DELIVERIES = ListSpec(

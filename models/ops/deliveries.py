@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, Integer, String, Text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from models.core import settings
 from models.core.db import db, utcnow
 from models.core.ports import FAILED, GONE, RETRY, SENT, SendResult
 from models.ops import outbox
@@ -41,6 +42,19 @@ class DeliveryState:
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def schedule_setting(name: str, default: str) -> tuple[float, ...]:
+    """A kind of delivery's retry schedule, from the setting `name` (comma-separated seconds; empty: no
+    retry), or `default` when it is not set."""
+    value = settings.get(name)
+    return parse_schedule(str(default if value is None else value))
+
+
+def stuck_after() -> timedelta:
+    """How long a delivery may stay `sending` before beat takes its worker for dead: the broker's
+    visibility timeout, past which no redelivery of its task can still come."""
+    return timedelta(seconds=float(settings.get("BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60)))
 
 
 def parse_schedule(text: str) -> tuple[float, ...]:
@@ -107,9 +121,9 @@ def send_again(delivery, task_name: str) -> None:
     outbox.enqueue(task_name, delivery.id)
 
 
-def reclaim_stuck(model, older_than: timedelta, task_name: str) -> int:
-    """Queue again, and enqueue, the deliveries left sending for longer than `older_than`."""
-    cutoff = utcnow() - older_than
+def reclaim_stuck(model, task_name: str) -> int:
+    """Queue again, and enqueue, the deliveries left sending for longer than `stuck_after()`."""
+    cutoff = utcnow() - stuck_after()
     stuck = db.session.scalars(
         db.select(model).where(model.status == SENDING, model.claimed_at < cutoff)
         .with_for_update(skip_locked=True).execution_options(**ANY_TENANT)).all()
@@ -120,11 +134,12 @@ def reclaim_stuck(model, older_than: timedelta, task_name: str) -> int:
     return len(stuck)
 
 
-def has_stuck(model, older_than: timedelta) -> bool:
+def has_stuck(model) -> bool:
     return db.session.scalar(db.select(model.id).where(model.status == SENDING,
-                                                        model.claimed_at < utcnow() - older_than)
+                                                        model.claimed_at < utcnow() - stuck_after())
                              .limit(1).execution_options(**ANY_TENANT)) is not None
 
 
 __all__ = ["QUEUED", "SENDING", "SENT", "FAILED", "GONE", "RETRY", "DeliveryState", "claim", "load", "settle",
-           "send_again", "reclaim_stuck", "has_stuck", "parse_schedule", "next_delay"]
+           "send_again", "reclaim_stuck", "has_stuck", "parse_schedule", "schedule_setting", "stuck_after",
+           "next_delay"]
