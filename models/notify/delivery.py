@@ -1,9 +1,8 @@
 """A notification's deliveries: one per channel and target (in_app: the inbox; push: a device;
 email: an address), each a row of the delivery seam (models.ops.deliveries) with its attempts.
 
-`TARGETS` is the per-channel table of where a user's notification goes: push goes to each of the
+`targets_of` says where each user's notification goes, per channel: push goes to each of the
 user's active devices (models.notify.device), one delivery per device."""
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
@@ -50,17 +49,9 @@ class NotificationAttempt(db.Model):
     duration_ms: Mapped[int | None] = mapped_column(Integer)
 
 
-def _inbox(user: User, session) -> list[str | None]:
-    return [None]
-
-
-def _address(user: User, session) -> list[str | None]:
-    return [user.email] if user.email else []
-
-
-def _devices(user: User, session) -> list[str | None]:
-    return device.active_ids(user.id, session)
-
-
-# channel -> targets(user, session): one delivery per target.
-TARGETS: dict[str, Callable[[User, object], list[str | None]]] = {IN_APP: _inbox, PUSH: _devices, EMAIL: _address}
+def targets_of(users: list[User], channels, session) -> dict[int, dict[str, list[str | None]]]:
+    """{user id: {channel: targets}}: the inbox (one), the user's email address, and (when push is among
+    `channels`) their active devices, read for every user in one query."""
+    devices = device.active_ids_of([user.id for user in users], session) if PUSH in channels else {}
+    return {user.id: {IN_APP: [None], EMAIL: [user.email] if user.email else [], PUSH: devices.get(user.id, [])}
+            for user in users}

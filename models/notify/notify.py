@@ -16,7 +16,7 @@ from models.core.permissions import grants
 from models.identity.role import Role
 from models.identity.user import User
 from models.notify import preferences
-from models.notify.delivery import EMAIL, IN_APP, TARGETS, TASK, NotificationDelivery
+from models.notify.delivery import EMAIL, IN_APP, TASK, NotificationDelivery, targets_of
 from models.notify.notification import (CONSOLE, MOBILE_APP, PORTAL, PRIORITIES, QUEUED, SCHEDULED, Notification,
                                         NotificationCreated, follow)
 from models.ops import outbox
@@ -41,12 +41,17 @@ def notify(recipients, kind: str, title: str, body: str, url: str | None = None,
     send_at = as_utc(send_at)
     later = send_at is not None and send_at > now
     written = []
-    for recipient in _recipients(recipients, session):
+    everyone = _recipients(recipients, session)
+    users = [recipient for recipient in everyone if isinstance(recipient, User)]
+    prefs = preferences.of_users([user.id for user in users], session)
+    where = targets_of(users, wanted, session)
+    apps = _apps_of_roles({user.role for user in users}, session) if IN_APP in wanted and not later else {}
+    for recipient in everyone:
         if isinstance(recipient, str):
             targets = {EMAIL: [recipient]} if channels is None or EMAIL in wanted else {}  # mail is all they have
         else:
-            chosen = preferences.of(recipient.id, session).channels_for(declared, wanted)
-            targets = {channel: TARGETS[channel](recipient, session) for channel in chosen}
+            chosen = prefs.get(recipient.id, preferences.Preferences()).channels_for(declared, wanted)
+            targets = {channel: where[recipient.id][channel] for channel in chosen}
         targets = {channel: found for channel, found in targets.items() if found}
         if not targets:
             continue
@@ -71,25 +76,38 @@ def notify(recipients, kind: str, title: str, body: str, url: str | None = None,
                 outbox.enqueue_in(session, TASK, [delivery.id], {})
         follow(notification, now)
         if not later and IN_APP in targets:
-            announce(notification, session)
+            announce(notification, session, apps.get(recipient.role))
         written.append(notification)
     return written
 
 
-def announce(notification: Notification, session=None) -> None:
-    """Record that an in-app notification is in its recipient's inbox (relayed after commit)."""
+def announce(notification: Notification, session=None, app: str | None = None) -> None:
+    """Record that an in-app notification is in its recipient's inbox (relayed after commit); `app`:
+    where the recipient reads live events, when the caller knows (else `app_of`)."""
     session = session or db.session
     recipient = notification.recipient or session.get(User, notification.recipient_id)
     events.record(NotificationCreated(
-        notification.organization_id, notification.id, notification.recipient_id, app_of(recipient, session),
+        notification.organization_id, notification.id, notification.recipient_id,
+        app or app_of(recipient, session),
         notification.kind, notification.title, notification.body, notification.url,
         as_utc(notification.created_at)), session=session)
 
 
 def app_of(user: User, session) -> str:
-    """Where the user's role reads live events: the portal (customers), the technician app (a role
-    that reads its assigned jobs and not every job), else the dispatch console."""
-    granted = session.scalar(select(Role.permissions).where(Role.name == user.role)) or []
+    """Where the user's role reads live events (see `_app_of_permissions`)."""
+    return _app_of_permissions(session.scalar(select(Role.permissions).where(Role.name == user.role)) or [])
+
+
+def _apps_of_roles(roles: set, session) -> dict[str, str]:
+    """{role: where its users read live events}, in one query."""
+    found = {name: granted for name, granted in session.execute(
+        select(Role.name, Role.permissions).where(Role.name.in_(roles)))} if roles else {}
+    return {role: _app_of_permissions(found.get(role) or []) for role in roles}
+
+
+def _app_of_permissions(granted) -> str:
+    """The portal (customers), the technician app (a role that reads its assigned jobs and not every
+    job), else the dispatch console."""
     if grants(granted, "portal:access") and not grants(granted, "jobs:read_assigned"):
         return PORTAL
     if grants(granted, "jobs:read_assigned") and not grants(granted, "jobs:read"):

@@ -43,8 +43,16 @@ class Preferences:
 
 
 def of(user_id: int, session=None) -> Preferences:
-    row = (session or db.session).scalar(select(NotificationPreference).where(NotificationPreference.user_id == user_id))
-    return Preferences(row.email, row.push, tuple(row.muted_kinds)) if row else Preferences()
+    return of_users([user_id], session).get(user_id, Preferences())
+
+
+def of_users(user_ids: list[int], session=None) -> dict[int, Preferences]:
+    """{user id: their preferences} of those who set any, in one query (the others have the defaults)."""
+    if not user_ids:
+        return {}
+    rows = (session or db.session).scalars(select(NotificationPreference)
+                                           .where(NotificationPreference.user_id.in_(user_ids)))
+    return {row.user_id: Preferences(row.email, row.push, tuple(row.muted_kinds)) for row in rows}
 
 
 def update(user_id: int, changes: dict) -> Preferences:
