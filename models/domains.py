@@ -3,11 +3,11 @@ fill the permission catalog, the export registry and the rollup registry. The fl
 find or name each domain's parts in one place each: blueprints (every module of web.api),
 task modules (tasks.TASK_MODULES, by domain name), relays (sockets/<name>_relay.py, imported
 by sockets/__init__.py); docs/architecture.md."""
-from models import analytics, crm, dispatch, identity, notify, ops, vendors
+from models import analytics, crm, dispatch, identity, marketplace, notify, ops, vendors
 from models.core import domain
 
 DOMAINS = (identity.DOMAIN, ops.DOMAIN, vendors.DOMAIN, dispatch.DOMAIN, analytics.DOMAIN, crm.DOMAIN,
-           notify.DOMAIN)
+           notify.DOMAIN, marketplace.DOMAIN)
 
 domain.install(DOMAINS)
 notify.webhook_delivery.subscribe_declared_events()  # the event types are declared now

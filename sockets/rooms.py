@@ -30,6 +30,10 @@ MOBILE_JOB_ASSIGNED = "job-assigned"
 MOBILE_STATUS_UPDATED = "status-updated"
 MOBILE_PRIORITY_ALERT = "priority-alert"
 MOBILE_TEAM_UPDATE = "team-update"
+BOOKING_UPDATED = "booking.updated"
+REFUND_UPDATED = "refund.updated"
+TAKEDOWN_CREATED = "takedown.created"
+TAKEDOWN_RESOLVED = "takedown.resolved"
 # Customer portal (/customer): named by the contract, not emitted yet
 TRACKING_UPDATED = "tracking.updated"
 CHECKPOINT_READY = "checkpoint.ready"
@@ -40,7 +44,8 @@ DISPUTE_MESSAGE = "dispute.message"
 JOBS_ALL = "jobs:read"  # every job (job events; technicians' data, as GET /technicians)
 JOBS_OWN = "jobs:read_assigned"  # the jobs of one's own technician record
 METRICS = "analytics:read"  # the dashboard numbers
-ORGANIZATION_WIDE = (JOBS_ALL, METRICS, BACKGROUND_ALL)
+BOOKINGS_ALL = "bookings:manage"  # every booking, refund and takedown request (the marketplace's events)
+ORGANIZATION_WIDE = (JOBS_ALL, METRICS, BACKGROUND_ALL, BOOKINGS_ALL)
 
 
 def user_room(user_id: int) -> str:

@@ -32,6 +32,18 @@ class Conflict(DomainError):
     code = "CONFLICT"
 
 
+class VersionConflict(Conflict):
+    """The row changed since the caller read it (a stale `version`)."""
+
+    code = "VERSION_CONFLICT"
+
+
+class PaymentDeclined(DomainError):
+    """The payment provider refused the charge for good (answered 402)."""
+
+    code = "PAYMENT_DECLINED"
+
+
 class InvalidTransition(Conflict):
     code = "INVALID_TRANSITION"
 

@@ -13,7 +13,7 @@ from models.core.db import db
 log = logging.getLogger("fieldops.errors")
 
 CODE_BY_STATUS = {
-    400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+    400: "BAD_REQUEST", 401: "UNAUTHORIZED", 402: "PAYMENT_DECLINED", 403: "FORBIDDEN", 404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
     422: "VALIDATION_ERROR", 429: "RATE_LIMITED", 500: "INTERNAL_ERROR", 503: "SERVICE_UNAVAILABLE",
 }
@@ -29,6 +29,7 @@ STATUS_BY_DOMAIN_ERROR = (
     (domain.PayloadTooLarge, 413),
     (domain.UnsupportedMediaType, 415),
     (domain.RateLimited, 429),
+    (domain.PaymentDeclined, 402),
 )
 
 

@@ -90,6 +90,8 @@ ERROR_RESPONSES = {
     "Conflict": (409, "The resource's state does not allow this now", ErrorEnvelopeSchema, ()),
     "InvalidTransition": (409, "INVALID_TRANSITION: this status cannot move there; `details.allowed` lists where it "
                                "can", TransitionErrorEnvelopeSchema, ()),
+    "PaymentDeclined": (402, "PAYMENT_DECLINED: the payment provider refused the charge; nothing was charged",
+                        ErrorEnvelopeSchema, ()),
     "PayloadTooLarge": (413, "The body is larger than this endpoint accepts", ErrorEnvelopeSchema, ()),
     "UnsupportedMediaType": (415, "The body is not of a media type this endpoint reads (see requestBody)",
                              ErrorEnvelopeSchema, ()),

@@ -1,0 +1,1 @@
+"""The marketplace's schemas (docs/api.md#marketplace)."""
