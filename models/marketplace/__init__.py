@@ -5,10 +5,10 @@ and the analytics of bookings and revenue.
 One module per aggregate: its table and rules; its REST surface is web/api/marketplace/."""
 from models.core.domain import Domain
 from models.integrations import sandbox_payments  # noqa: F401  (its table)
-from models.marketplace import booking, events, payment, refund, referral, review, service, takedown  # noqa: F401
+from models.marketplace import booking, events, payment, referral, refund, review, service, takedown  # noqa: F401
 
 DOMAIN = Domain(
     name="marketplace",
-    depends_on=("identity", "vendors"),
+    depends_on=("identity", "ops", "vendors"),
     webhook_events=events.WEBHOOK_EVENTS,
 )

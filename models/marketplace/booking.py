@@ -8,12 +8,17 @@ from decimal import Decimal
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.core import events
 from models.core.audit import Audited
 from models.core.db import Timestamped, db, utcnow
+from models.core.errors import ValidationFailed
 from models.core.money import Money
+from models.core.numbering import next_number_for
 from models.core.tenancy import SoftDeletable, TenantScoped, live_index
 from models.core.workflow import StatusHistory, Workflow
+from models.identity.organization import Organization
 from models.identity.user import User
+from models.marketplace.events import BookingUpdated
 from models.marketplace.service import Service
 from models.vendors.vendor import Vendor
 
@@ -96,3 +101,47 @@ WORKFLOW = Workflow({
     "no_show": (),
 }, initial=("pending",), history=BookingStatusHistory, noun="booking")
 STATUSES = WORKFLOW.statuses
+
+
+def create_booking(service: Service, consumer_id: int, fields: dict, *, at: datetime | None = None) -> Booking:
+    """A consumer's booking of `service`, `pending`, at the service's price; numbered inside the
+    caller's transaction (a failed create takes its number back). `at` back-dates it (the demo's)."""
+    if not service.is_active:
+        raise ValidationFailed("This service is not offered any more", service_id=["the service is inactive"])
+    if service.vendor.status != "active":
+        raise ValidationFailed("This vendor is suspended", service_id=["the service's vendor is suspended"])
+    organization = db.session.get(Organization, service.organization_id)
+    at = at or utcnow()
+    booking = Booking(booking_number=next_number_for(organization, "BKG", at), status="pending",
+                      payment_status="unpaid", user_id=consumer_id, vendor_id=service.vendor_id, service_id=service.id,
+                      scheduled_at=fields["scheduled_at"], duration_minutes=service.duration_minutes,
+                      amount=service.price, currency=service.currency, address=fields.get("address"),
+                      city=fields.get("city"), customer_notes=fields.get("customer_notes"), created_at=at,
+                      updated_at=at)
+    db.session.add(booking)
+    db.session.flush()
+    WORKFLOW.start(booking, actor_id=consumer_id).created_at = at
+    _announce(booking, None, consumer_id, at)
+    return booking
+
+
+def move(booking: Booking, target: str, *, actor_id: int | None, reason: str | None = None,
+         at: datetime | None = None) -> BookingStatusHistory:
+    """The one way a booking changes status: checked by WORKFLOW (409 with `allowed`), with its
+    history row, its side effects (who cancelled and why, when it completed) and `booking.updated`."""
+    previous = booking.status
+    row = WORKFLOW.move(booking, target, actor_id=actor_id, reason=reason)
+    row.created_at = at or row.created_at
+    if target == "cancelled":
+        booking.cancellation_reason, booking.cancelled_by_id, booking.cancelled_at = reason, actor_id, row.created_at
+    elif target == "completed":
+        booking.completed_at = row.created_at
+    _announce(booking, previous, actor_id, row.created_at)
+    return row
+
+
+def _announce(booking: Booking, previous: str | None, actor_id: int | None, at: datetime) -> None:
+    events.record(BookingUpdated(organization_id=booking.organization_id, booking_id=booking.id,
+                                 booking_number=booking.booking_number, old_status=previous,
+                                 new_status=booking.status, updated_by=actor_id, consumer_id=booking.user_id,
+                                 vendor_id=booking.vendor_id, timestamp=at))

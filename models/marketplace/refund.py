@@ -4,16 +4,20 @@ rejected; executed by the `refund` background job through the payment provider, 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.core import events
 from models.core.audit import Audited
-from models.core.db import Timestamped, db
-from models.core.money import Money
+from models.core.db import Timestamped, db, utcnow
+from models.core.errors import InvalidTransition, ValidationFailed
+from models.core.money import Money, decimal_of, round_half_up
 from models.core.tenancy import TenantScoped
 from models.identity.user import User
 from models.marketplace.booking import Booking
+from models.marketplace.events import RefundUpdated
 from models.marketplace.payment import BookingPayment
+from models.ops import background_job
 
 STATUSES = ("requested", "approved", "rejected", "processing", "succeeded", "failed")
 # What counts against the payment: a refund in one of these may still take (or took) money back.
@@ -55,3 +59,76 @@ class Refund(Audited, TenantScoped, Timestamped, db.Model):
         db.Index("ix_refunds_org_status", "organization_id", "status"),
         db.Index("ix_refunds_org_processed", "organization_id", "processed_at"),
     )
+
+
+EXECUTE_TASK = "marketplace.execute_refund"
+
+
+def succeeded_payment(booking: Booking) -> BookingPayment | None:
+    return db.session.scalar(select(BookingPayment).where(BookingPayment.booking_id == booking.id,
+                                                          BookingPayment.status == "succeeded"))
+
+
+def _locked(payment: BookingPayment) -> BookingPayment:
+    """Take the payment row's write lock until the transaction ends, so that concurrent refund
+    requests of one payment check the sum one after another. An UPDATE (rather than SELECT ...
+    FOR UPDATE) locks on SQLite too, where it takes the database's write lock."""
+    db.session.execute(update(BookingPayment).where(BookingPayment.id == payment.id)
+                       .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.refresh(payment)
+    return payment
+
+
+def refundable(payment: BookingPayment) -> Decimal:
+    """What may still be refunded: the payment less its refunds that hold (or took) money back."""
+    held = db.session.scalar(select(func.coalesce(func.sum(Refund.amount), 0))
+                             .where(Refund.payment_id == payment.id, Refund.status.in_(HOLDING)))
+    return round_half_up(payment.amount - decimal_of(held or 0))
+
+
+def request_refund(booking: Booking, *, amount: Decimal | None, reason: str | None, actor_id: int | None) -> Refund:
+    """A refund of the booking's payment, `requested`. `amount` defaults to what is still refundable;
+    more than that is 422 with `details.amount`, under concurrent requests too (the payment's lock)."""
+    payment = succeeded_payment(booking)
+    if payment is None:
+        raise ValidationFailed("The booking has no payment to refund", amount=["the booking is not paid"])
+    left = refundable(_locked(payment))
+    amount = left if amount is None else round_half_up(amount)
+    if amount <= 0 or amount > left:
+        raise ValidationFailed(f"At most {left} {payment.currency} can be refunded",
+                               amount=[f"must be more than 0 and at most {left}"])
+    refund = Refund(booking_id=booking.id, payment_id=payment.id, amount=amount, currency=payment.currency,
+                    reason=reason, status="requested", requested_by_id=actor_id)
+    db.session.add(refund)
+    db.session.flush()
+    _announce(refund)
+    return refund
+
+
+def _check_move(refund: Refund, target: str) -> None:
+    if target not in MOVES[refund.status]:
+        raise InvalidTransition(f"A {refund.status} refund cannot become {target}", allowed=list(MOVES[refund.status]))
+
+
+def approve(refund: Refund, *, actor_id: int | None, note: str | None = None):
+    """`approved`, and a `refund` background job to execute it (returned); only from `requested` (409)."""
+    _check_move(refund, "approved")
+    refund.status, refund.approved_by_id, refund.approved_at, refund.approval_note = "approved", actor_id, utcnow(), note
+    job = background_job.start("refund", EXECUTE_TASK, {"refund_id": refund.id}, actor_id, refund.organization_id)
+    refund.job_id = job.id
+    _announce(refund)
+    return job
+
+
+def reject(refund: Refund, *, actor_id: int | None, reason: str) -> Refund:
+    _check_move(refund, "rejected")
+    refund.status, refund.rejected_by_id, refund.rejected_reason = "rejected", actor_id, reason
+    _announce(refund)
+    return refund
+
+
+def _announce(refund: Refund) -> None:
+    consumer_id = db.session.scalar(select(Booking.user_id).where(Booking.id == refund.booking_id))
+    events.record(RefundUpdated(organization_id=refund.organization_id, refund_id=refund.id,
+                                booking_id=refund.booking_id, status=refund.status, amount=refund.amount,
+                                currency=refund.currency, consumer_id=consumer_id))
