@@ -48,6 +48,11 @@ def parse_args(argv):
     p.add_argument("--other-jobs", type=int, default=10_000, help="jobs of the other organization (default 10000)")
     p.add_argument("--orders", type=int, default=0,
                    help="CRM orders (1-3 lines each) of the measured organization, e.g. for --get /api/v1/orders (default 0)")
+    p.add_argument("--bookings", type=int, default=0,
+                   help="marketplace bookings of the measured organization, e.g. for --get /api/v1/admin/bookings "
+                        "(default 0)")
+    p.add_argument("--as-owner", action="store_true",
+                   help="measure --get paths as the organization's owner instead of the dispatcher (admin routes)")
     p.add_argument("--seconds", type=float, default=10, help="measured seconds per HTTP scenario (default 10)")
     p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario (default 2)")
     p.add_argument("--web-processes", type=int, default=2,
@@ -257,13 +262,16 @@ def main(argv=None):
         if args.orders:
             results["seeding"]["crm_orders"] = setup.seed_orders(app, org_a, args.orders)
             log(f"seeded {args.orders} orders: {results['seeding']['crm_orders']}")
+        if args.bookings:
+            results["seeding"]["bookings"] = setup.seed_bookings(app, org_a, args.bookings)
+            log(f"seeded {args.bookings} bookings: {results['seeding']['bookings']}")
         ids = setup.job_ids(app, org_a)
         pending = setup.job_ids(app, org_a, "pending", limit=3000 + args.changes)
         pool, event_jobs = pending[args.changes:], pending[:args.changes]
 
         servers = setup.WebServers(env, cleanup, args.web_processes)
         results["rss"]["at_start"] = servers.rss_mb()
-        token = login(servers.url)
+        token = login(servers.url, setup.OWNER if args.as_owner else setup.DISPATCHER)
         log(f"{bench_report.web_label(len(servers))}: {servers.describe()}; RSS {rss_text(results['rss']['at_start'])}")
         if not args.no_diagnostics and not args.get and args.only in (None, "http"):
             import bench_diag

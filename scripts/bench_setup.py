@@ -172,6 +172,73 @@ def seed_orders(app, organization_id: int, count: int) -> dict:
     return {"orders": count, "seconds": round(time.perf_counter() - t0, 1)}
 
 
+def seed_bookings(app, organization_id: int, count: int) -> dict:
+    """`count` marketplace bookings of the organization over the last 150 days, in bulk: 8 vendors with
+    20 services, 400 consumers, every status, the paid ones with a succeeded card payment; numbered
+    BKG-YYYY-NNNN with the year's counter set past them; then ANALYZE."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from sqlalchemy import insert, text
+
+    from models.core.db import db, utcnow
+    from models.core.numbering import NumberCounter
+    from models.identity.user import User
+    from models.marketplace.booking import STATUSES, Booking
+    from models.marketplace.payment import METHODS, BookingPayment
+    from models.marketplace.service import Service
+    from models.vendors.vendor import Vendor
+
+    rng, t0, now = random.Random(3000), time.perf_counter(), utcnow()
+    with app.app_context():
+        conn = db.session.connection()
+        vendor_ids = conn.execute(insert(Vendor.__table__).returning(Vendor.__table__.c.id), [
+            {"organization_id": organization_id, "name": f"Bench Vendor {n}", "email": f"vendor{n}@bench.test",
+             "status": "active", "reviews_count": 0, "created_at": now, "updated_at": now} for n in range(8)]
+        ).scalars().all()
+        services = [(conn.execute(insert(Service.__table__).returning(Service.__table__.c.id).values(
+            organization_id=organization_id, vendor_id=vendor_ids[n % 8], name=f"Bench service {n}",
+            category="cleaning", price=Decimal(rng.randrange(4000, 40000)) / 100, currency="USD",
+            duration_minutes=90, is_active=True, created_at=now, updated_at=now)).scalar_one(), vendor_ids[n % 8])
+            for n in range(20)]
+        prices = dict(conn.execute(text("SELECT id, price FROM services WHERE id = ANY(:ids)"),
+                                   {"ids": [sid for sid, _ in services]}).all())
+        consumers = conn.execute(insert(User.__table__).returning(User.__table__.c.id), [
+            {"organization_id": organization_id, "email": f"consumer{n}@bench.fieldops.test",
+             "name": f"Consumer {n:03d}", "role": "customer", "is_active": True, "password_hash": "!",
+             "created_at": now} for n in range(400)]).scalars().all()
+        bookings, payments = Booking.__table__, BookingPayment.__table__
+        for start in range(0, count, 2000):
+            rows = []
+            for n in range(start, min(count, start + 2000)):
+                when = now - timedelta(minutes=n * 7 % (150 * 24 * 60))
+                service_id, vendor_id = rng.choice(services)
+                status = rng.choice(STATUSES)
+                paid = status in ("confirmed", "in_progress", "completed") or rng.random() < 0.3
+                rows.append({"organization_id": organization_id, "booking_number": f"BKG-{now.year}-{n + 1:04d}",
+                             "status": status, "payment_status": "paid" if paid else "unpaid",
+                             "user_id": rng.choice(consumers), "vendor_id": vendor_id, "service_id": service_id,
+                             "scheduled_at": when + timedelta(days=rng.randrange(1, 20)), "duration_minutes": 90,
+                             "amount": prices[service_id], "currency": "USD", "address": f"{n} Bench Street",
+                             "city": "Springfield", "version": 1, "created_at": when, "updated_at": when})
+            ids = conn.execute(insert(bookings).returning(bookings.c.id, sort_by_parameter_order=True),
+                               rows).scalars().all()
+            conn.execute(insert(payments), [
+                {"organization_id": organization_id, "booking_id": booking_id, "amount": row["amount"],
+                 "currency": "USD", "method": rng.choice(METHODS), "status": "succeeded", "provider": "sandbox",
+                 "provider_ref": f"ch_sbx_bench_{booking_id}", "paid_at": row["created_at"],
+                 "refunded_amount": 0, "created_at": row["created_at"], "updated_at": row["created_at"]}
+                for booking_id, row in zip(ids, rows) if row["payment_status"] == "paid"])
+        if count:
+            conn.execute(insert(NumberCounter.__table__).values(organization_id=organization_id, prefix="BKG",
+                                                                year=now.year, last_number=count))
+        db.session.commit()
+        with db.engine.connect() as analyze:
+            analyze.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("ANALYZE bookings, booking_payments, services, vendors, users"))
+    return {"bookings": count, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def job_ids(app, organization_id: int, status: str | None = None, limit: int | None = None) -> list[int]:
     from sqlalchemy import select
 
