@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import events
 from models.core.audit import Audited
-from models.core.db import Timestamped, db, utcnow
+from models.core.db import Timestamped, db, relinked, utcnow
 from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.money import Money, decimal_of, round_half_up
 from models.core.tenancy import TenantScoped
@@ -120,6 +120,7 @@ def approve(refund: Refund, *, actor_id: int | None, note: str | None = None):
     refund.status, refund.approved_by_id, refund.approved_at, refund.approval_note = "approved", actor_id, utcnow(), note
     job = background_job.start("refund", EXECUTE_TASK, {"refund_id": refund.id}, actor_id, refund.organization_id)
     refund.job_id = job.id
+    relinked(refund)  # its answer names who approved it
     _announce(refund)
     return job
 
@@ -128,7 +129,7 @@ def reject(refund: Refund, *, actor_id: int | None, reason: str) -> Refund:
     _check_move(refund, "rejected")
     refund.status, refund.rejected_by_id, refund.rejected_reason = "rejected", actor_id, reason
     _announce(refund)
-    return refund
+    return relinked(refund)
 
 
 def announce(refund: Refund, session=None) -> None:
