@@ -6,8 +6,9 @@ One module per aggregate: its table and rules; its REST surface is web/api/marke
 from models.core.domain import Domain
 from models.core.notification_kinds import NotificationKind
 from models.integrations import sandbox_payments  # noqa: F401  (its table)
-from models.marketplace import booking, events, payment, referral, refund, review, service, takedown  # noqa: F401
-from models.marketplace import refund_execution, refund_list  # noqa: F401  (refund_execution: the consumer's notices)
+# refund_execution subscribes the consumer's refund notices.
+from models.marketplace import (booking, events, payment, referral, refund, refund_execution, refund_list,  # noqa: F401
+                                review, service, takedown)
 
 DOMAIN = Domain(
     name="marketplace",

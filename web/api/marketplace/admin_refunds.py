@@ -15,8 +15,8 @@ from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
 from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.listing import list_args_schema
-from web.schemas.marketplace.payments import (ApproveInputSchema, RefundInputSchema, RefundSchema,
-                                              RefundStartedSchema, RejectInputSchema)
+from web.schemas.marketplace.payments import (ApproveInputSchema, RefundInputSchema, RefundSchema, RefundStartedSchema,
+                                              RejectInputSchema)
 
 blp = Blueprint("admin_refunds", __name__, url_prefix="/api/v1/admin/refunds",
                 description="Refunds of bookings' payments: requested, approved (executed by a job) or rejected")

@@ -5,7 +5,8 @@ import marshmallow as ma
 
 from models.core.db import MAX_INT
 from models.marketplace.booking import PAYMENT_STATUSES as BOOKING_PAYMENT_STATUSES
-from models.marketplace.payment import METHODS, STATUSES as PAYMENT_STATUSES
+from models.marketplace.payment import METHODS
+from models.marketplace.payment import STATUSES as PAYMENT_STATUSES
 from models.marketplace.refund import STATUSES as REFUND_STATUSES
 from web.conventions.background import StartedSchema
 from web.schemas.common import InputSchema, Money, Text, UTCDateTime
