@@ -175,6 +175,13 @@ class Config:
         self.SMTP_TIMEOUT = float(env_str("SMTP_TIMEOUT", "10"))
         self.MAIL_FROM = env_str("MAIL_FROM", "FieldOps <noreply@localhost>")
 
+        # Payments (docs/operations.md#payments): `sandbox` (offline, deterministic) or `stripe`; by default
+        # stripe when STRIPE_API_KEY is set. STRIPE_API_BASE points the stripe package elsewhere (a test fake).
+        self.STRIPE_API_KEY = env_str("STRIPE_API_KEY")
+        self.STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+        self.STRIPE_TIMEOUT = float(env_str("STRIPE_TIMEOUT", "20"))
+        self.PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "stripe" if self.STRIPE_API_KEY else "sandbox")
+
         # Flask-JWT-Extended: HS256 pinned, short-lived access tokens, header only.
         self.JWT_ALGORITHM = "HS256"
         self.JWT_DECODE_ALGORITHMS = ["HS256"]

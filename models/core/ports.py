@@ -64,3 +64,42 @@ class HttpSender(Protocol):
     def post(self, url: str, body: bytes, headers: dict, *, timeout: float) -> SendResult:
         """POST `body` to `url` without following redirects; refuse an address that is not public
         (unless configured to allow private ones) at send time too."""
+
+
+# --- payments (docs/operations.md#payments) -------------------------------------
+
+@dataclass(frozen=True)
+class ProviderResult:
+    """What the payment provider answered: its id for the charge or refund, and its status
+    (`succeeded`, or `pending` for a refund the provider settles later)."""
+
+    id: str
+    status: str
+
+
+class PaymentError(Exception):
+    """The provider did not do what it was asked. `reason` is what it said, for people to read."""
+
+    def __init__(self, reason: str, code: str | None = None):
+        super().__init__(reason)
+        self.reason, self.code = reason, code
+
+
+class PaymentTransient(PaymentError):
+    """Try again later with the same idempotency key: the provider could not be reached, was
+    rate-limiting, or failed on its side (5xx). Nothing is known to have been done."""
+
+
+class PaymentPermanent(PaymentError):
+    """Refused for good (a declined card, an invalid request): the same request will not succeed."""
+
+
+class PaymentProvider(Protocol):
+    name: str  # what a payment records as its `provider` (sandbox | stripe)
+
+    def charge(self, amount, currency: str, method: str, token: str | None, idempotency_key: str) -> ProviderResult:
+        """Charge `amount` (a Decimal, in `currency`) once per `idempotency_key`: the same key
+        answers the same charge again, never a second one."""
+
+    def refund(self, provider_ref: str, amount, idempotency_key: str) -> ProviderResult:
+        """Refund `amount` of the charge `provider_ref`, once per `idempotency_key`."""

@@ -2,13 +2,18 @@
 
 - push: `WebPushSender` with `VAPID_PRIVATE_KEY` and `VAPID_SUBJECT`; `NullPushSender` without a key.
 - mail: `SmtpMailer` with `SMTP_URL` (`SMTP_STARTTLS`, `MAIL_FROM`, `SMTP_TIMEOUT`, `SMTP_CA_FILE`);
-  without it, `FileMailer` into `STORAGE_DIR/mail`."""
+  without it, `FileMailer` into `STORAGE_DIR/mail`.
+- payments: `PAYMENT_PROVIDER` (`stripe` with `STRIPE_API_KEY`, `STRIPE_API_BASE`, `STRIPE_TIMEOUT`;
+  `sandbox`), by default `stripe` when a key is set, else `sandbox`. A payment is refunded through the
+  provider that charged it (`payment_provider(config, name=payment.provider)`)."""
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from models.core.ports import Mailer, PushSender
+from models.core.ports import Mailer, PaymentProvider, PushSender
 from models.integrations.mail import DEFAULT_FROM, FileMailer, SmtpMailer
+from models.integrations.sandbox_payments import SandboxPayments
+from models.integrations.stripe_payments import StripePayments
 from models.integrations.webpush import NullPushSender, WebPushSender
 
 DEFAULT_SUBJECT = "mailto:admin@localhost"
@@ -24,6 +29,24 @@ def mailer(config: Mapping) -> Mailer:
         return _file_mailer(str(Path(config["STORAGE_DIR"]) / "mail"), mail_from)
     return _smtp_mailer(config["SMTP_URL"], bool(config.get("SMTP_STARTTLS")), mail_from,
                         float(config.get("SMTP_TIMEOUT") or 10), config.get("SMTP_CA_FILE"))
+
+
+def payment_provider(config: Mapping, name: str | None = None) -> PaymentProvider:
+    """The configured provider, or the one called `name` (the provider a payment was charged by)."""
+    name = name or config.get("PAYMENT_PROVIDER") or ("stripe" if config.get("STRIPE_API_KEY") else "sandbox")
+    if name == "sandbox":
+        return SandboxPayments()
+    if name == "stripe":
+        if not config.get("STRIPE_API_KEY"):
+            raise RuntimeError("PAYMENT_PROVIDER=stripe needs STRIPE_API_KEY")
+        return _stripe(config["STRIPE_API_KEY"], config.get("STRIPE_API_BASE") or None,
+                       float(config.get("STRIPE_TIMEOUT") or 20))
+    raise RuntimeError(f"Unknown PAYMENT_PROVIDER {name!r}: use sandbox or stripe")
+
+
+@lru_cache(maxsize=8)
+def _stripe(api_key: str, api_base: str | None, timeout: float) -> StripePayments:
+    return StripePayments(api_key, api_base, timeout)
 
 
 @lru_cache(maxsize=8)

@@ -4,11 +4,17 @@ and the analytics of bookings and revenue.
 
 One module per aggregate: its table and rules; its REST surface is web/api/marketplace/."""
 from models.core.domain import Domain
+from models.core.notification_kinds import NotificationKind
 from models.integrations import sandbox_payments  # noqa: F401  (its table)
-from models.marketplace import booking, events, payment, referral, refund, review, service, takedown  # noqa: F401
+# refund_execution subscribes the consumer's refund notices.
+from models.marketplace import (booking, events, payment, referral, refund, refund_execution, refund_list,  # noqa: F401
+                                review, service, takedown)
 
 DOMAIN = Domain(
     name="marketplace",
-    depends_on=("identity", "ops", "vendors"),
+    depends_on=("identity", "notify", "ops", "vendors"),
     webhook_events=events.WEBHOOK_EVENTS,
+    exports=(refund_list.EXPORT,),
+    notification_kinds=(NotificationKind(refund_execution.NOTICE_KIND, channels=("in_app", "email"),
+                                         description="A refund of one's booking succeeded, failed or was declined"),),
 )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import events
 from models.core.audit import Audited
-from models.core.db import Timestamped, db, utcnow
+from models.core.db import Timestamped, db, relinked, utcnow
 from models.core.errors import InvalidTransition, ValidationFailed
 from models.core.money import Money, decimal_of, round_half_up
 from models.core.tenancy import TenantScoped
@@ -69,7 +69,7 @@ def succeeded_payment(booking: Booking) -> BookingPayment | None:
                                                           BookingPayment.status == "succeeded"))
 
 
-def _locked(payment: BookingPayment) -> BookingPayment:
+def locked_payment(payment: BookingPayment) -> BookingPayment:
     """Take the payment row's write lock until the transaction ends, so that concurrent refund
     requests of one payment check the sum one after another. An UPDATE (rather than SELECT ...
     FOR UPDATE) locks on SQLite too, where it takes the database's write lock."""
@@ -92,7 +92,7 @@ def request_refund(booking: Booking, *, amount: Decimal | None, reason: str | No
     payment = succeeded_payment(booking)
     if payment is None:
         raise ValidationFailed("The booking has no payment to refund", amount=["the booking is not paid"])
-    left = refundable(_locked(payment))
+    left = refundable(locked_payment(payment))
     amount = left if amount is None else round_half_up(amount)
     if amount <= 0 or amount > left:
         raise ValidationFailed(f"At most {left} {payment.currency} can be refunded",
@@ -106,6 +106,10 @@ def request_refund(booking: Booking, *, amount: Decimal | None, reason: str | No
 
 
 def _check_move(refund: Refund, target: str) -> None:
+    """Under the refund's row lock, on its status as committed: of two approvals at once, one moves it."""
+    db.session.execute(update(Refund).where(Refund.id == refund.id).values(updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(refund)
     if target not in MOVES[refund.status]:
         raise InvalidTransition(f"A {refund.status} refund cannot become {target}", allowed=list(MOVES[refund.status]))
 
@@ -116,6 +120,7 @@ def approve(refund: Refund, *, actor_id: int | None, note: str | None = None):
     refund.status, refund.approved_by_id, refund.approved_at, refund.approval_note = "approved", actor_id, utcnow(), note
     job = background_job.start("refund", EXECUTE_TASK, {"refund_id": refund.id}, actor_id, refund.organization_id)
     refund.job_id = job.id
+    relinked(refund)  # its answer names who approved it
     _announce(refund)
     return job
 
@@ -124,11 +129,17 @@ def reject(refund: Refund, *, actor_id: int | None, reason: str) -> Refund:
     _check_move(refund, "rejected")
     refund.status, refund.rejected_by_id, refund.rejected_reason = "rejected", actor_id, reason
     _announce(refund)
-    return refund
+    return relinked(refund)
 
 
-def _announce(refund: Refund) -> None:
-    consumer_id = db.session.scalar(select(Booking.user_id).where(Booking.id == refund.booking_id))
+def announce(refund: Refund, session=None) -> None:
+    """`refund.updated`, after the commit of `session` (the unit of work's by default)."""
+    _announce(refund, session)
+
+
+def _announce(refund: Refund, session=None) -> None:
+    session = session or db.session
+    consumer_id = session.scalar(select(Booking.user_id).where(Booking.id == refund.booking_id))
     events.record(RefundUpdated(organization_id=refund.organization_id, refund_id=refund.id,
                                 booking_id=refund.booking_id, status=refund.status, amount=refund.amount,
-                                currency=refund.currency, consumer_id=consumer_id))
+                                currency=refund.currency, consumer_id=consumer_id), session=session)
