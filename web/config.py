@@ -138,7 +138,7 @@ class Config:
         # Jobs of one kind an organization may have waiting for a worker at once, and the kinds
         # with their own number (a technician syncs a day of photos in one go).
         self.QUEUED_JOBS_PER_KIND = env_int("QUEUED_JOBS_PER_KIND", 5)
-        self.QUEUED_JOBS_PER_KIND_EXCEPTIONS = env_counts("QUEUED_JOBS_PER_KIND_EXCEPTIONS", "photo=200")
+        self.QUEUED_JOBS_PER_KIND_EXCEPTIONS = env_counts("QUEUED_JOBS_PER_KIND_EXCEPTIONS", "photo=200,refund=500")
         self.OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 10)
         # Redis redelivers a task whose worker died (machine crash) after this many seconds; it must
         # exceed the longest task and retry countdown, or a slow task is handed out twice.

@@ -93,7 +93,7 @@ def test_a_very_high_limit_lets_every_start_through_and_an_empty_setting_keeps_t
     config = Config()
     assert (config.WORK_RATE_LIMIT_PER_USER, config.WORK_RATE_LIMIT_PER_ORGANIZATION) == ("10/minute", "30/minute")
     assert (config.UPLOAD_RATE_LIMIT_PER_USER, config.UPLOAD_RATE_LIMIT_PER_ORGANIZATION) == ("30/minute", "120/minute")
-    assert config.QUEUED_JOBS_PER_KIND == 5 and config.QUEUED_JOBS_PER_KIND_EXCEPTIONS == {"photo": 200}
+    assert config.QUEUED_JOBS_PER_KIND == 5 and config.QUEUED_JOBS_PER_KIND_EXCEPTIONS == {"photo": 200, "refund": 500}
     monkeypatch.setenv("QUEUED_JOBS_PER_KIND_EXCEPTIONS", "photo=500, export=2")
     assert Config().QUEUED_JOBS_PER_KIND_EXCEPTIONS == {"photo": 500, "export": 2}
 
