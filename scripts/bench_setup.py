@@ -186,7 +186,6 @@ def seed_bookings(app, organization_id: int, count: int) -> dict:
     20 services, 400 consumers, every status, the paid ones with a succeeded card payment; numbered
     BKG-YYYY-NNNN with the year's counter set past them; then ANALYZE."""
     from datetime import timedelta
-    from decimal import Decimal
 
     from sqlalchemy import insert, text
 
