@@ -7,14 +7,14 @@ from models.core.domain import Domain
 from models.core.notification_kinds import NotificationKind
 from models.integrations import sandbox_payments  # noqa: F401  (its table)
 # refund_execution subscribes the consumer's refund notices.
-from models.marketplace import (booking, events, payment, referral, refund, refund_execution, refund_list,  # noqa: F401
-                                review, service, takedown)
+from models.marketplace import (booking, booking_list, events, payment, referral, refund,  # noqa: F401
+                                refund_execution, refund_list, review, service, takedown)
 
 DOMAIN = Domain(
     name="marketplace",
     depends_on=("identity", "notify", "ops", "vendors"),
     webhook_events=events.WEBHOOK_EVENTS,
-    exports=(refund_list.EXPORT,),
+    exports=(booking_list.EXPORT, refund_list.EXPORT),
     notification_kinds=(NotificationKind(refund_execution.NOTICE_KIND, channels=("in_app", "email"),
                                          description="A refund of one's booking succeeded, failed or was declined"),),
 )

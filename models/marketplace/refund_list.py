@@ -1,26 +1,12 @@
 """The admin list of refunds and their export (docs/api.md#refunds): filters `status`, `booking_id`,
 `vendor_id`, `date_from`/`date_to` (requested on), `min_amount`; `q` searches the booking number."""
-from decimal import Decimal, InvalidOperation
-
 from sqlalchemy import select
 
-from models.core.errors import ValidationFailed
 from models.core.exports import ExportSpec
-from models.core.listing import Filter, ListSpec, any_of, contains, equal_to, on_or_after, on_or_before
-from models.core.money import MAXIMUM
+from models.core.listing import ListSpec, any_of, contains, equal_to, on_or_after, on_or_before
 from models.marketplace.booking import Booking
+from models.marketplace.booking_list import money_bound
 from models.marketplace.refund import STATUSES, Refund
-
-
-def _at_least(value: str):
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        amount = None
-    if amount is None or not amount.is_finite() or not 0 <= amount <= MAXIMUM:
-        raise ValidationFailed("Invalid min_amount", min_amount=[f"must be a number from 0 to {MAXIMUM}"])
-    return Refund.amount >= amount
-
 
 REFUNDS = ListSpec(
     sortable={"created_at": Refund.created_at, "amount": Refund.amount, "status": Refund.status,
@@ -32,7 +18,7 @@ REFUNDS = ListSpec(
         "vendor_id": equal_to(Booking.vendor_id, description="of this vendor's bookings"),
         "date_from": on_or_after(Refund.created_at, "requested on or after"),
         "date_to": on_or_before(Refund.created_at, "requested on or before"),
-        "min_amount": Filter(str, _at_least, description="amount at least this (a number)"),
+        "min_amount": money_bound(Refund.amount, "min_amount", at_least=True),
     },
     search=(lambda pattern: contains(Booking.booking_number, pattern),),
 )
