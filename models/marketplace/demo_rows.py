@@ -107,7 +107,7 @@ def plan_booking(rng: random.Random, n: int, calendar: Calendar, services: list[
     elif showcase == "no_show":
         scheduled = calendar.at(created.astimezone(calendar.tz).date() + timedelta(days=3), rng.randint(8, 17))
     plan = Plan(service=service, consumer=consumer, created_at=created, scheduled_at=scheduled)
-    plan.step("pending", consumer["id"], created)
+    plan.step("pending", consumer["id"], created, "created")  # as WORKFLOW.start writes it
     _live(plan, rng, showcase, vendor_users[service["vendor_id"]], support_id, now)
     _pay(plan, rng, now)
     return plan
