@@ -11,7 +11,9 @@ from sqlalchemy import select
 from models.core import storage
 from models.core.db import as_utc
 from models.identity import Organization, User
-from models.marketplace import booking as bookings, payment as payments, referral, refund, review, takedown
+from models.marketplace import booking as bookings
+from models.marketplace import payment as payments
+from models.marketplace import referral, refund, review, takedown
 from models.marketplace.booking import Booking, BookingStatusHistory
 from models.marketplace.payment import BookingPayment
 from models.marketplace.referral import AccountCredit, Referral
