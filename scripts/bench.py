@@ -48,6 +48,9 @@ def parse_args(argv):
     p.add_argument("--other-jobs", type=int, default=10_000, help="jobs of the other organization (default 10000)")
     p.add_argument("--orders", type=int, default=0,
                    help="CRM orders (1-3 lines each) of the measured organization, e.g. for --get /api/v1/orders (default 0)")
+    p.add_argument("--bookings", type=int, default=0,
+                   help="marketplace bookings (with payments) of the measured organization, e.g. for "
+                        "--get /api/v1/admin/bookings, requested as its owner (default 0)")
     p.add_argument("--seconds", type=float, default=10, help="measured seconds per HTTP scenario (default 10)")
     p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario (default 2)")
     p.add_argument("--web-processes", type=int, default=2,
@@ -257,6 +260,9 @@ def main(argv=None):
         if args.orders:
             results["seeding"]["crm_orders"] = setup.seed_orders(app, org_a, args.orders)
             log(f"seeded {args.orders} orders: {results['seeding']['crm_orders']}")
+        if args.bookings:
+            results["seeding"]["bookings"] = setup.seed_bookings(app, org_a, args.bookings)
+            log(f"seeded {args.bookings} bookings: {results['seeding']['bookings']}")
         ids = setup.job_ids(app, org_a)
         pending = setup.job_ids(app, org_a, "pending", limit=3000 + args.changes)
         pool, event_jobs = pending[args.changes:], pending[:args.changes]
@@ -279,7 +285,9 @@ def main(argv=None):
                     f"slowest SQL {[p.get('execution_ms') for p in d['slowest']]} ms")
             pool = pool[:-1]
         if args.only in (None, "http"):
-            run_http(args, servers, token, ids, pool, results, database_url)
+            # The admin's marketplace lists need bookings:manage, which the dispatcher does not hold.
+            get_token = login(servers.url, setup.OWNER) if args.bookings and args.get else token
+            run_http(args, servers, get_token, ids, pool, results, database_url)
         if args.only in (None, "events"):
             results["events"] = bench_events.run(
                 servers.urls, token, clients=args.clients, jobs=event_jobs, processes=args.client_processes,
