@@ -16,6 +16,8 @@ a dispatcher in through the API, then:
           --changes status changes (round-robin over them), delay to each client;
   deliveries  webhooks and emails through the notifications queue with one worker: deliveries
           per second, and the time from a commit to a webhook receiver's 200 (bench_deliveries);
+  refunds (only with --only refunds) --refunds approved refunds of --bookings' paid bookings executed
+          by one worker: refunds per second (bench_refunds);
   export  organization A topped up to --export-rows jobs, a real worker process
           (prefork), an export of all of them: time and worker peak RSS (bench_exports).
 Prints the figures beside the budgets and writes them as JSON (--out).
@@ -36,6 +38,7 @@ import bench_deliveries
 import bench_events
 import bench_exports
 import bench_http
+import bench_refunds
 import bench_report
 import bench_setup as setup
 import services
@@ -73,7 +76,11 @@ def parse_args(argv):
                    help="webhook deliveries (and as many emails) queued for the deliveries part (default 1000)")
     p.add_argument("--latency-samples", type=int, default=200,
                    help="status changes timed from commit to the webhook receiver's 200 (default 200)")
-    p.add_argument("--only", choices=("http", "events", "deliveries", "export"), help="run one part only")
+    p.add_argument("--refunds", type=int, default=1000,
+                   help="approved refunds of paid bookings executed by the refunds part (default 1000; "
+                        "needs --bookings)")
+    p.add_argument("--only", choices=("http", "events", "deliveries", "export", "refunds"),
+                   help="run one part only (refunds runs only when asked for)")
     p.add_argument("--redis", default="auto", help="auto (127.0.0.1:6379 db 12, else embedded), embedded, or a URL")
     p.add_argument("--get", action="append", metavar="PATH", help="measure GET PATH instead of the job scenarios")
     p.add_argument("--no-diagnostics", action="store_true", help="skip query counts and EXPLAIN ANALYZE")
@@ -299,11 +306,13 @@ def main(argv=None):
             results["deliveries"] = bench_deliveries.run(
                 app, env, cleanup, servers.url, login(servers.url, setup.OWNER), token, org_a, jobs,
                 deliveries=args.deliveries, samples=args.latency_samples, log=log, api=api)
+        if args.only == "refunds":
+            results["refunds"] = bench_refunds.run(app, env, cleanup, org_a, count=args.refunds, log=log)
         if args.only in (None, "export"):  # last: its extra jobs would change the figures above
             results["export"] = bench_exports.run(app, env, cleanup, servers.url, token, org_a, rows=args.export_rows,
                                                   fmt=args.export_format, log=log, api=api)
         results["budgets"] = (bench_report.budget_rows(results) + bench_deliveries.budget_rows(results)
-                              + bench_exports.budget_rows(results))
+                              + bench_exports.budget_rows(results) + bench_refunds.budget_rows(results))
         bench_report.print_table(results)
         out = Path(os.environ.get("BENCH_CALLER_DIR", ".")) / args.out
         out.write_text(json.dumps(results, indent=2, default=str))
