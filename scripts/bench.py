@@ -16,8 +16,8 @@ a dispatcher in through the API, then:
           --changes status changes (round-robin over them), delay to each client;
   deliveries  webhooks and emails through the notifications queue with one worker: deliveries
           per second, and the time from a commit to a webhook receiver's 200 (bench_deliveries);
-  refunds  (only with --only refunds) --refunds approved refunds of paid bookings executed by one
-          worker against the sandbox provider: refunds per second (bench_refunds);
+  refunds (only with --only refunds) --refunds approved refunds of --bookings' paid bookings executed
+          by one worker: refunds per second (bench_refunds);
   export  organization A topped up to --export-rows jobs, a real worker process
           (prefork), an export of all of them: time and worker peak RSS (bench_exports).
 Prints the figures beside the budgets and writes them as JSON (--out).
@@ -35,10 +35,10 @@ import urllib.request
 from pathlib import Path
 
 import bench_deliveries
-import bench_refunds
 import bench_events
 import bench_exports
 import bench_http
+import bench_refunds
 import bench_report
 import bench_setup as setup
 import services
@@ -52,10 +52,8 @@ def parse_args(argv):
     p.add_argument("--orders", type=int, default=0,
                    help="CRM orders (1-3 lines each) of the measured organization, e.g. for --get /api/v1/orders (default 0)")
     p.add_argument("--bookings", type=int, default=0,
-                   help="marketplace bookings of the measured organization, e.g. for --get /api/v1/admin/bookings "
-                        "(default 0)")
-    p.add_argument("--as-owner", action="store_true",
-                   help="measure --get paths as the organization's owner instead of the dispatcher (admin routes)")
+                   help="marketplace bookings (with payments) of the measured organization, e.g. for "
+                        "--get /api/v1/admin/bookings, requested as its owner (default 0)")
     p.add_argument("--seconds", type=float, default=10, help="measured seconds per HTTP scenario (default 10)")
     p.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario (default 2)")
     p.add_argument("--web-processes", type=int, default=2,
@@ -78,10 +76,11 @@ def parse_args(argv):
                    help="webhook deliveries (and as many emails) queued for the deliveries part (default 1000)")
     p.add_argument("--latency-samples", type=int, default=200,
                    help="status changes timed from commit to the webhook receiver's 200 (default 200)")
-    p.add_argument("--refunds", type=int, default=500,
-                   help="refunds executed for the refunds part (default 500; it seeds 2000 bookings unless "
-                        "--bookings says more)")
-    p.add_argument("--only", choices=("http", "events", "deliveries", "refunds", "export"), help="run one part only")
+    p.add_argument("--refunds", type=int, default=1000,
+                   help="approved refunds of paid bookings executed by the refunds part (default 1000; "
+                        "needs --bookings)")
+    p.add_argument("--only", choices=("http", "events", "deliveries", "export", "refunds"),
+                   help="run one part only (refunds runs only when asked for)")
     p.add_argument("--redis", default="auto", help="auto (127.0.0.1:6379 db 12, else embedded), embedded, or a URL")
     p.add_argument("--get", action="append", metavar="PATH", help="measure GET PATH instead of the job scenarios")
     p.add_argument("--no-diagnostics", action="store_true", help="skip query counts and EXPLAIN ANALYZE")
@@ -268,8 +267,6 @@ def main(argv=None):
         if args.orders:
             results["seeding"]["crm_orders"] = setup.seed_orders(app, org_a, args.orders)
             log(f"seeded {args.orders} orders: {results['seeding']['crm_orders']}")
-        if args.only == "refunds":
-            args.bookings = max(args.bookings, 4 * args.refunds)
         if args.bookings:
             results["seeding"]["bookings"] = setup.seed_bookings(app, org_a, args.bookings)
             log(f"seeded {args.bookings} bookings: {results['seeding']['bookings']}")
@@ -279,7 +276,7 @@ def main(argv=None):
 
         servers = setup.WebServers(env, cleanup, args.web_processes)
         results["rss"]["at_start"] = servers.rss_mb()
-        token = login(servers.url, setup.OWNER if args.as_owner else setup.DISPATCHER)
+        token = login(servers.url)
         log(f"{bench_report.web_label(len(servers))}: {servers.describe()}; RSS {rss_text(results['rss']['at_start'])}")
         if not args.no_diagnostics and not args.get and args.only in (None, "http"):
             import bench_diag
@@ -295,7 +292,9 @@ def main(argv=None):
                     f"slowest SQL {[p.get('execution_ms') for p in d['slowest']]} ms")
             pool = pool[:-1]
         if args.only in (None, "http"):
-            run_http(args, servers, token, ids, pool, results, database_url)
+            # The admin's marketplace lists need bookings:manage, which the dispatcher does not hold.
+            get_token = login(servers.url, setup.OWNER) if args.bookings and args.get else token
+            run_http(args, servers, get_token, ids, pool, results, database_url)
         if args.only in (None, "events"):
             results["events"] = bench_events.run(
                 servers.urls, token, clients=args.clients, jobs=event_jobs, processes=args.client_processes,
@@ -307,14 +306,13 @@ def main(argv=None):
             results["deliveries"] = bench_deliveries.run(
                 app, env, cleanup, servers.url, login(servers.url, setup.OWNER), token, org_a, jobs,
                 deliveries=args.deliveries, samples=args.latency_samples, log=log, api=api)
-        if args.only == "refunds":  # only when asked: it needs --bookings
-            results["refunds"] = bench_refunds.run(app, env, cleanup, servers.url, login(servers.url, setup.OWNER),
-                                                   org_a, refunds=args.refunds, log=log, api=api)
+        if args.only == "refunds":
+            results["refunds"] = bench_refunds.run(app, env, cleanup, org_a, count=args.refunds, log=log)
         if args.only in (None, "export"):  # last: its extra jobs would change the figures above
             results["export"] = bench_exports.run(app, env, cleanup, servers.url, token, org_a, rows=args.export_rows,
                                                   fmt=args.export_format, log=log, api=api)
         results["budgets"] = (bench_report.budget_rows(results) + bench_deliveries.budget_rows(results)
-                              + bench_refunds.budget_rows(results) + bench_exports.budget_rows(results))
+                              + bench_exports.budget_rows(results) + bench_refunds.budget_rows(results))
         bench_report.print_table(results)
         out = Path(os.environ.get("BENCH_CALLER_DIR", ".")) / args.out
         out.write_text(json.dumps(results, indent=2, default=str))

@@ -172,79 +172,96 @@ def seed_orders(app, organization_id: int, count: int) -> dict:
     return {"orders": count, "seconds": round(time.perf_counter() - t0, 1)}
 
 
-def _sandbox_plain_price(rng):
-    """A price the sandbox provider neither declines (cents .13) nor fails transiently (.42)."""
-    from decimal import Decimal
-
-    while (cents := rng.randrange(4000, 40000)) % 100 in (13, 42):
-        pass
-    return Decimal(cents) / 100
-
-
 def seed_bookings(app, organization_id: int, count: int) -> dict:
-    """`count` marketplace bookings of the organization over the last 150 days, in bulk: 8 vendors with
-    20 services, 400 consumers, every status, the paid ones with a succeeded card payment; numbered
-    BKG-YYYY-NNNN with the year's counter set past them; then ANALYZE."""
+    """`count` bookings in the organization: the demo marketplace's (vendors, services, consumers, up
+    to 600 bookings with refunds, reviews, takedowns, referrals), then the rest with their
+    creation history and, for the paid ones, a succeeded payment: COPY on PostgreSQL, numbered
+    BKG-YYYY-NNNN per local year after the demo's, the counters set past them; then ANALYZE."""
+    import csv
+    import io
     from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
-    from sqlalchemy import insert, text
+    from sqlalchemy import select, text
 
+    from models.core import context
     from models.core.db import db, utcnow
     from models.core.numbering import NumberCounter
-    from models.identity.user import User
-    from models.marketplace.booking import STATUSES, Booking
-    from models.marketplace.payment import METHODS, BookingPayment
+    from models.identity import Organization, User
+    from models.marketplace.demo_data import seed_marketplace
     from models.marketplace.service import Service
-    from models.vendors.vendor import Vendor
+    from models.vendors.demo_data import seed_vendors
 
     rng, t0, now = random.Random(3000), time.perf_counter(), utcnow()
-    with app.app_context():
+    with app.app_context(), context.acting_as(organization_id=organization_id):
+        org = db.session.get(Organization, organization_id)
+        owner = db.session.scalar(select(User.id).where(User.role == "owner").order_by(User.id))
+        seed_vendors(organization_id)
+        demo = seed_marketplace(org, rng=random.Random(3001), password=PASSWORD, admin_id=owner, support_id=owner,
+                                bookings=min(600, count))
+        copied = count - demo["bookings"]
+        services = db.session.execute(select(Service.id, Service.vendor_id, Service.price, Service.duration_minutes)
+                                      .where(Service.vendor.has(status="active"))).all()
+        consumers = db.session.scalars(select(User.id).where(User.role == "customer")).all()
+        counters = {row.year: row.last_number for row in db.session.scalars(
+            select(NumberCounter).where(NumberCounter.prefix == "BKG"))}
+        tz = ZoneInfo(org.timezone or "UTC")
+        statuses = (("completed", 70), ("cancelled", 10), ("no_show", 4), ("confirmed", 8), ("pending", 8))
+        names, weights = zip(*statuses)
+        buffer = io.StringIO()
+        out = csv.writer(buffer)
+        created = sorted(now - timedelta(seconds=rng.randrange(150 * 86400)) for _ in range(copied))
+        for at in created:
+            status = rng.choices(names, weights)[0]
+            service = rng.choice(services)
+            year = at.astimezone(tz).year
+            counters[year] = counters.get(year, 0) + 1
+            ahead = status in ("pending", "confirmed")
+            scheduled = (now if ahead else at) + timedelta(days=rng.randrange(1, 15), hours=rng.randrange(8))
+            if not ahead:
+                scheduled = min(scheduled, now - timedelta(hours=3))
+            paid = status in ("completed", "no_show") or rng.random() < 0.4
+            done = scheduled + timedelta(minutes=service.duration_minutes) if status == "completed" else None
+            cancelled = at + timedelta(hours=1) if status == "cancelled" else None
+            out.writerow([organization_id, f"BKG-{year}-{counters[year]:04d}", status, "paid" if paid else "unpaid",
+                          rng.choice(consumers), service.vendor_id, service.id, scheduled.isoformat(),
+                          service.duration_minutes, service.price, "USD", f"{rng.randrange(1, 900)} Main St",
+                          "Brooklyn", "Changed plans" if cancelled else "", cancelled.isoformat() if cancelled else "",
+                          done.isoformat() if done else "", 1, at.isoformat(), (done or cancelled or at).isoformat()])
+        buffer.seek(0)
+        columns = ("organization_id, booking_number, status, payment_status, user_id, vendor_id, service_id, "
+                   "scheduled_at, duration_minutes, amount, currency, address, city, cancellation_reason, "
+                   "cancelled_at, completed_at, version, created_at, updated_at")
         conn = db.session.connection()
-        vendor_ids = conn.execute(insert(Vendor.__table__).returning(Vendor.__table__.c.id), [
-            {"organization_id": organization_id, "name": f"Bench Vendor {n}", "email": f"vendor{n}@bench.test",
-             "status": "active", "reviews_count": 0, "created_at": now, "updated_at": now} for n in range(8)]
-        ).scalars().all()
-        services = [(conn.execute(insert(Service.__table__).returning(Service.__table__.c.id).values(
-            organization_id=organization_id, vendor_id=vendor_ids[n % 8], name=f"Bench service {n}",
-            category="cleaning", price=_sandbox_plain_price(rng), currency="USD",
-            duration_minutes=90, is_active=True, created_at=now, updated_at=now)).scalar_one(), vendor_ids[n % 8])
-            for n in range(20)]
-        prices = dict(conn.execute(text("SELECT id, price FROM services WHERE id = ANY(:ids)"),
-                                   {"ids": [sid for sid, _ in services]}).all())
-        consumers = conn.execute(insert(User.__table__).returning(User.__table__.c.id), [
-            {"organization_id": organization_id, "email": f"consumer{n}@bench.fieldops.test",
-             "name": f"Consumer {n:03d}", "role": "customer", "is_active": True, "password_hash": "!",
-             "created_at": now} for n in range(400)]).scalars().all()
-        bookings, payments = Booking.__table__, BookingPayment.__table__
-        for start in range(0, count, 2000):
-            rows = []
-            for n in range(start, min(count, start + 2000)):
-                when = now - timedelta(minutes=n * 7 % (150 * 24 * 60))
-                service_id, vendor_id = rng.choice(services)
-                status = rng.choice(STATUSES)
-                paid = status in ("confirmed", "in_progress", "completed") or rng.random() < 0.3
-                rows.append({"organization_id": organization_id, "booking_number": f"BKG-{now.year}-{n + 1:04d}",
-                             "status": status, "payment_status": "paid" if paid else "unpaid",
-                             "user_id": rng.choice(consumers), "vendor_id": vendor_id, "service_id": service_id,
-                             "scheduled_at": when + timedelta(days=rng.randrange(1, 20)), "duration_minutes": 90,
-                             "amount": prices[service_id], "currency": "USD", "address": f"{n} Bench Street",
-                             "city": "Springfield", "version": 1, "created_at": when, "updated_at": when})
-            ids = conn.execute(insert(bookings).returning(bookings.c.id, sort_by_parameter_order=True),
-                               rows).scalars().all()
-            conn.execute(insert(payments), [
-                {"organization_id": organization_id, "booking_id": booking_id, "amount": row["amount"],
-                 "currency": "USD", "method": rng.choice(METHODS), "status": "succeeded", "provider": "sandbox",
-                 "provider_ref": f"ch_sbx_bench_{booking_id}", "paid_at": row["created_at"],
-                 "refunded_amount": 0, "created_at": row["created_at"], "updated_at": row["created_at"]}
-                for booking_id, row in zip(ids, rows) if row["payment_status"] == "paid"])
-        if count:
-            conn.execute(insert(NumberCounter.__table__).values(organization_id=organization_id, prefix="BKG",
-                                                                year=now.year, last_number=count))
+        first_new = conn.execute(text("SELECT coalesce(max(id), 0) FROM bookings")).scalar()
+        raw = conn.connection.driver_connection.cursor()
+        raw.copy_expert(f"COPY bookings ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer)
+        new = {"org": organization_id, "first": first_new}
+        conn.execute(text("""
+            INSERT INTO booking_status_history (organization_id, booking_id, from_status, to_status, actor_id,
+                                                reason, created_at)
+            SELECT organization_id, id, NULL, 'pending', user_id, 'created', created_at FROM bookings
+            WHERE organization_id = :org AND id > :first"""), new)
+        conn.execute(text("""
+            INSERT INTO booking_payments (organization_id, booking_id, amount, currency, method, status, provider,
+                                          provider_ref, paid_at, refunded_amount, created_at, updated_at)
+            SELECT organization_id, id, amount, currency, (ARRAY['card','wallet','bank_transfer','cash'])[1 + id % 4],
+                   'succeeded', 'sandbox', 'ch_sbx_bench_' || id, created_at + interval '5 minutes', 0,
+                   created_at + interval '5 minutes', created_at + interval '5 minutes' FROM bookings
+            WHERE organization_id = :org AND id > :first AND payment_status = 'paid'"""), new)
+        for year, last in counters.items():
+            conn.execute(text("""
+                INSERT INTO number_counters (organization_id, prefix, year, last_number) VALUES (:org, 'BKG', :y, :n)
+                ON CONFLICT (organization_id, prefix, year) DO UPDATE SET last_number = EXCLUDED.last_number"""),
+                         {"org": organization_id, "y": year, "n": last})
         db.session.commit()
         with db.engine.connect() as analyze:
             analyze.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("ANALYZE bookings, booking_payments, services, vendors, users"))
-    return {"bookings": count, "seconds": round(time.perf_counter() - t0, 1)}
+                text("ANALYZE bookings, booking_payments, booking_status_history, users, vendors, services"))
+        total = db.session.execute(text("SELECT count(*) FROM bookings WHERE organization_id = :org"),
+                                   {"org": organization_id}).scalar()
+    return {"bookings": total, "demo_bookings": demo["bookings"], "copied": copied,
+            "seconds": round(time.perf_counter() - t0, 1)}
 
 
 def job_ids(app, organization_id: int, status: str | None = None, limit: int | None = None) -> list[int]:

@@ -10,12 +10,14 @@ from models.core import context
 from models.core.db import as_utc, db
 from models.core.local_time import local_date
 from models.core.unit_of_work import unit_of_work
-from models.dispatch import Job
 from models.crm.demo_data import seed_crm
+from models.dispatch import Job
 from models.dispatch.demo_data import seed_dispatch
 from models.identity import Organization
 from models.identity.accounts import register
 from models.identity.user import create_user
+from models.marketplace.booking import Booking
+from models.marketplace.demo_data import DEMO_CONSUMER_LOGIN, DEMO_VENDOR_LOGIN, seed_marketplace
 from models.notify.demo_data import seed_notifications
 from models.vendors.demo_data import seed_vendors
 
@@ -44,6 +46,8 @@ def seed_demo() -> bool:
         db.session.flush()
         seed_dispatch(org.id, rng=random.Random(DEMO_RANDOM_SEED), technician_users=[users["technician"]])
         seed_vendors(org.id)
+        seed_marketplace(org, rng=random.Random(DEMO_RANDOM_SEED), password=DEMO_PASSWORD,
+                         admin_id=users["admin"].id, support_id=users["support"].id)
         seed_crm(org.id, rng=random.Random(DEMO_RANDOM_SEED), assignees=[users["support"], users["dispatcher"]])
         seed_notifications(org.id, users=list(users.values()), sender=users["dispatcher"])
         _refresh_analytics(org.id, org.timezone)
@@ -51,9 +55,11 @@ def seed_demo() -> bool:
 
 
 def _refresh_analytics(organization_id: int, tz_name: str) -> None:
-    """Roll up every day the seeded jobs touch, so analytics show them at once (beat
+    """Roll up every day the seeded jobs and bookings touch, so analytics show them at once (beat
     only keeps yesterday and today fresh)."""
-    first = as_utc(db.session.scalar(select(func.min(Job.created_at)).where(Job.organization_id == organization_id)))
+    firsts = [db.session.scalar(select(func.min(model.created_at)).where(model.organization_id == organization_id))
+              for model in (Job, Booking)]
+    first = min((as_utc(moment) for moment in firsts if moment is not None), default=None)
     today = local_date(tz_name)
     rollups.refresh_all(organization_id, local_date(tz_name, first) if first else today, today)
 
@@ -82,3 +88,5 @@ def register_commands(app) -> None:
         click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email in (OWNER_EMAIL, *(email for _, _, email in DEMO_USERS)):
             click.echo(f"  {email}")
+        click.echo(f"  {DEMO_VENDOR_LOGIN[1]} (marketplace vendor: {DEMO_VENDOR_LOGIN[2]})")
+        click.echo(f"  {DEMO_CONSUMER_LOGIN[1]} (marketplace consumer)")

@@ -10,8 +10,8 @@ DEMO_VENDORS = (
     ("Cool Breeze HVAC", "service@coolbreeze-hvac.test", "+1 212 555 0142", "active"),
     ("Evergreen Landscaping", "office@evergreen-landscaping.test", "+1 212 555 0143", "active"),
     ("Harbor Plumbing Co.", "jobs@harbor-plumbing.test", "+1 212 555 0144", "active"),
-    ("Keystone Roofing", "info@keystone-roofing.test", "+1 212 555 0145", "active"),
-    ("Northside Appliance Repair", "repairs@northside-appliance.test", "+1 212 555 0146", "active"),
+    ("Keystone Moving & Storage", "moves@keystone-moving.test", "+1 212 555 0145", "active"),
+    ("Northside Painters", "paint@northside-painters.test", "+1 212 555 0146", "active"),
     ("Sparkle Clean Services", "bookings@sparkle-clean.test", "+1 212 555 0147", "active"),
     ("QuickFix Handyman", "contact@quickfix-handyman.test", "+1 212 555 0148", "suspended"),
 )
