@@ -7,14 +7,14 @@ from web.schemas.common import InputSchema, Text, UTCDateTime
 Str, Int = ma.fields.String, ma.fields.Integer
 
 
-class RefSchema(ma.Schema):
+class NamedRowSchema(ma.Schema):
     """A row named: `{id, name}`."""
     id = Int()
     name = Str()
 
 
 def Ref(**kwargs):
-    return ma.fields.Nested(RefSchema, allow_none=True, **kwargs)
+    return ma.fields.Nested(NamedRowSchema, allow_none=True, **kwargs)
 
 
 class ModerationEntrySchema(ma.Schema):
