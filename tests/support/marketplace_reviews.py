@@ -78,5 +78,5 @@ def back_date(app, request_id: int, hours: float) -> None:
     with app.app_context():
         at = datetime.now(timezone.utc) - timedelta(hours=hours)
         db.session.execute(update(TakedownRequest).where(TakedownRequest.id == request_id)
-                           .values(created_at=at).execution_options(synchronize_session=False))
+                           .values(created_at=at).execution_options(synchronize_session=False, all_tenants=True))
         db.session.commit()
