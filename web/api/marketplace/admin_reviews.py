@@ -59,7 +59,8 @@ def _moderation_route(action: str, summary: str, description: str):
             return _review(review_id)
 
     Moderate.post.__doc__ = f"{summary}\n\n{description}"
-    Moderate.__name__ = f"Review{action.title()}"
+    Moderate.__name__ = Moderate.__qualname__ = f"Review{action.title()}"
+    Moderate.post.__qualname__ = f"Review{action.title()}.post"
     blp.route(f"/<int:review_id>/{action}", endpoint=f"review_{action}")(Moderate)
 
 

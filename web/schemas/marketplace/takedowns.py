@@ -18,11 +18,13 @@ class EvidenceSchema(ma.Schema):
     content_type = Str(metadata={"description": "Recognised from the bytes"})
     size = Int()
     kind = Str(validate=ma.validate.OneOf(EVIDENCE_KINDS))
-    url = ma.fields.Method("download_url", metadata={
-        "description": "Where the file downloads (bearer-authenticated: moderators and the requesting vendor)"})
+    url = Str(metadata={"description": "Where the file downloads (bearer-authenticated: moderators and the "
+                                       "requesting vendor)"})
 
-    def download_url(self, row) -> str:
-        return EVIDENCE_URL.format(request_id=row.request_id, evidence_id=row.id)
+    def get_attribute(self, obj, attr, default):
+        if attr == "url":
+            return EVIDENCE_URL.format(request_id=obj.request_id, evidence_id=obj.id)
+        return super().get_attribute(obj, attr, default)
 
 
 class ReviewBriefSchema(ma.Schema):
@@ -50,19 +52,20 @@ class TakedownRequestSchema(ma.Schema):
     reason_category = Str(validate=ma.validate.OneOf(REASON_CATEGORIES))
     description = Str(allow_none=True)
     evidence = ma.fields.List(ma.fields.Nested(EvidenceSchema))
-    priority = ma.fields.Method("shown", metadata={
-        "enum": list(PRIORITIES), "description": "As shown: a level above the filed one after 72 h pending"})
+    priority = Str(validate=ma.validate.OneOf(PRIORITIES), metadata={
+        "description": "As shown: a level above the filed one after 72 h pending"})
     status = Str(validate=ma.validate.OneOf(STATUSES))
     assigned_to = Ref()
-    resolution = ma.fields.Method("resolved", allow_none=True)
+    resolution = ma.fields.Nested(ResolutionSchema, allow_none=True)
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
 
-    def shown(self, row) -> str:
-        return shown_priority(row, utcnow())
-
-    def resolved(self, row):
-        return ResolutionSchema().dump(row) if row.decision else None
+    def get_attribute(self, obj, attr, default):
+        if attr == "priority":
+            return shown_priority(obj, utcnow())
+        if attr == "resolution":
+            return obj if obj.decision else None
+        return super().get_attribute(obj, attr, default)
 
 
 class TakedownInputSchema(InputSchema):
