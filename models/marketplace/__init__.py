@@ -6,14 +6,15 @@ One module per aggregate: its table and rules; its REST surface is web/api/marke
 from models.core.domain import Domain
 from models.core.notification_kinds import NotificationKind
 from models.integrations import sandbox_payments  # noqa: F401  (its table)
-from models.marketplace import booking, events, payment, referral, refund, review, review_list, service, takedown  # noqa: F401
+from models.marketplace import booking, events, payment, referral, refund, review, service, takedown  # noqa: F401
 from models.marketplace.moderation import MODERATED_KIND, RESOLVED_KIND
+from models.marketplace.review_list import REVIEWS_EXPORT, TAKEDOWNS_EXPORT
 
 DOMAIN = Domain(
     name="marketplace",
     depends_on=("identity", "ops", "vendors", "notify"),
     webhook_events=events.WEBHOOK_EVENTS,
-    exports=(review_list.REVIEWS_EXPORT, review_list.TAKEDOWNS_EXPORT),
+    exports=(REVIEWS_EXPORT, TAKEDOWNS_EXPORT),
     notification_kinds=(
         NotificationKind(RESOLVED_KIND, channels=("in_app", "email"),
                          description="A moderator accepted or rejected one's takedown request"),

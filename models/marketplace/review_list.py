@@ -9,7 +9,8 @@ from models.core.db import utcnow
 from models.core.exports import ExportSpec
 from models.core.listing import Filter, ListSpec, any_of, equal_to
 from models.identity.user import User
-from models.marketplace.review import STATUSES as REVIEW_STATUSES, Review
+from models.marketplace.review import STATUSES as REVIEW_STATUSES
+from models.marketplace.review import Review
 from models.marketplace.takedown import OPEN, PRIORITIES, REASON_CATEGORIES, STATUSES, TakedownRequest
 from models.marketplace.takedown_priority import RANKS, shown_rank_sql
 from models.vendors.vendor import Vendor
