@@ -48,6 +48,7 @@ def moderate(review: Review, action: str, reason: str, *, actor_id: int | None,
     trail entry, the vendor's rating, and the author told when their review goes out of sight."""
     if not (reason or "").strip():
         raise ValidationFailed("A reason is required", reason=["required"])
+    review = _locked(review)
     target = ACTIONS[action]
     allowed = [name for name, status in ACTIONS.items() if status in MOVES[review.status]]
     if target not in MOVES[review.status]:
@@ -95,6 +96,7 @@ def vendor_request(request_id: int, vendor_id: int | None) -> TakedownRequest:
 def file_takedown(review: Review, fields: dict, files: list, *, actor_id: int) -> TakedownRequest:
     """A vendor's request to take down one of its reviews, with its evidence; one open at a time."""
     uploads = evidence_files.checked(files)
+    review = _locked(review)  # two requests at once for one review: the second waits, then sees the first
     if db.session.scalar(select(TakedownRequest.id).where(TakedownRequest.review_id == review.id,
                                                           TakedownRequest.status.in_(OPEN))) is not None:
         raise Conflict("This review has an open takedown request already")
@@ -110,12 +112,14 @@ def file_takedown(review: Review, fields: dict, files: list, *, actor_id: int) -
 
 
 def withdraw(request: TakedownRequest) -> TakedownRequest:
+    request = _locked(request)
     _check_open(request, "withdrawn")
     request.status = "withdrawn"
     return request
 
 
 def start_review(request: TakedownRequest, *, actor_id: int) -> TakedownRequest:
+    request = _locked(request)
     if request.status != "pending":
         raise InvalidTransition("Only a pending takedown request can be taken on", allowed=_moves(request.status))
     request.status, request.assigned_to_id = "under_review", actor_id
@@ -131,6 +135,7 @@ def resolve(request: TakedownRequest, fields: dict, *, actor_id: int) -> Takedow
     action = fields.get("action") or ("hide" if decision == "accept" else "none")
     if decision == "reject" and action != "none":
         raise ValidationFailed("A rejection takes no action", action=["only with decision accept"])
+    request = _locked(request)
     _check_open(request, "accepted" if decision == "accept" else "rejected")
     now = utcnow()
     if action != "none":
@@ -148,6 +153,14 @@ def resolve(request: TakedownRequest, fields: dict, *, actor_id: int) -> Takedow
                data={"request_id": request.id, "review_id": request.review_id, "decision": decision,
                      "action": action, "reason": fields["reason"]}, created_by=actor_id)
     return request
+
+
+def _locked(row):
+    """`row` read again under a row lock (its own table only: its joined relations are outer joins),
+    so that concurrent moves of one row happen one after the other, each seeing the last one's status."""
+    model = type(row)
+    return db.session.scalars(select(model).where(model.id == row.id).with_for_update(of=model)
+                              .execution_options(populate_existing=True)).one()
 
 
 def _moves(status: str) -> list[str]:

@@ -1,7 +1,12 @@
 """Vendors file takedown requests of their own reviews; moderators take them on and resolve them;
 vendors withdraw open ones. Notifications and the takedown.created event follow."""
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+import requests
+
+from tests.support.exports import csv_rows, exported
 from tests.support.marketplace import Market
 from tests.support.marketplace_reviews import Reviews
 from tests.support.sockets import Listener
@@ -154,3 +159,30 @@ def test_takedown_created_reaches_a_bookings_manager(live_server, auth, reviews)
     finally:
         console.close()
         outsider.close()
+
+
+def test_reviews_and_takedown_requests_export(client, auth, reviews, worker):
+    review = reviews.review(3, title="Export me")
+    filed = reviews.filed(review["id"], "spam")
+    _, text, _ = exported(client, auth.a, "reviews", status=["published"])
+    rows = csv_rows(text)
+    assert [(int(r["id"]), r["title"], r["rating"], r["status"]) for r in rows] == [(review["id"], "Export me", "3",
+                                                                                      "published")]
+    _, text, _ = exported(client, auth.a, "takedown_requests")
+    rows = csv_rows(text)
+    assert [(int(r["id"]), r["reason_category"], r["priority"], r["status"]) for r in rows] == [
+        (filed["id"], "spam", "medium", "pending")]
+
+
+def test_two_requests_at_once_for_one_review_open_one(live_server, auth, reviews):
+    review = reviews.review()
+    url = f"{live_server}/api/v1/vendor/reviews/{review['id']}/takedown-requests"
+    start = threading.Barrier(4)
+
+    def file_one(_):
+        start.wait()
+        return requests.post(url, headers=auth.a.headers("vendor"), json={"reason_category": "spam"}, timeout=30)
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(answer.status_code for answer in pool.map(file_one, range(4)))
+    assert statuses == [201, 409, 409, 409]
