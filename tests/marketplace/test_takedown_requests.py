@@ -155,6 +155,11 @@ def test_takedown_created_reaches_a_bookings_manager(live_server, auth, reviews)
         events = wait_for(lambda: console.payloads("takedown.created"))
         assert events[0]["request_id"] == filed["id"] and events[0]["priority"] == "urgent"
         assert events[0]["status"] == "pending" and events[0]["vendor_id"] == reviews.market.vendor_id
+        resolved = reviews.client.post(f"{QUEUE}/{filed['id']}/resolve", headers=auth.a.headers("support"),
+                                       json={"decision": "reject", "reason": "Not personal"})
+        assert resolved.status_code == 200
+        done = wait_for(lambda: console.payloads("takedown.resolved"))
+        assert done[0]["request_id"] == filed["id"] and done[0]["status"] == "rejected"
         assert outsider.payloads("takedown.created") == []  # another organization's staff
     finally:
         console.close()
