@@ -9,12 +9,20 @@ from models.integrations import sandbox_payments  # noqa: F401  (its table)
 # refund_execution subscribes the consumer's refund notices.
 from models.marketplace import (booking, booking_list, events, payment, referral, refund,  # noqa: F401
                                 refund_execution, refund_list, review, service, takedown)
+from models.marketplace.moderation import MODERATED_KIND, RESOLVED_KIND
+from models.marketplace.review_list import REVIEWS_EXPORT, TAKEDOWNS_EXPORT
 
 DOMAIN = Domain(
     name="marketplace",
     depends_on=("identity", "notify", "ops", "vendors"),
     webhook_events=events.WEBHOOK_EVENTS,
-    exports=(booking_list.EXPORT, refund_list.EXPORT),
-    notification_kinds=(NotificationKind(refund_execution.NOTICE_KIND, channels=("in_app", "email"),
-                                         description="A refund of one's booking succeeded, failed or was declined"),),
+    exports=(booking_list.EXPORT, refund_list.EXPORT, REVIEWS_EXPORT, TAKEDOWNS_EXPORT),
+    notification_kinds=(
+        NotificationKind(refund_execution.NOTICE_KIND, channels=("in_app", "email"),
+                         description="A refund of one's booking succeeded, failed or was declined"),
+        NotificationKind(RESOLVED_KIND, channels=("in_app", "email"),
+                         description="A moderator accepted or rejected one's takedown request"),
+        NotificationKind(MODERATED_KIND, channels=("in_app", "email"),
+                         description="One's review was hidden or removed by a moderator"),
+    ),
 )

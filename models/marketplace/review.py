@@ -51,3 +51,8 @@ class ReviewModeration(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
     actor = relationship(User, lazy="joined")
+
+
+# The trail, oldest first (a review's detail shows it).
+Review.moderation = relationship(ReviewModeration, order_by=(ReviewModeration.created_at, ReviewModeration.id),
+                                 lazy="select", viewonly=True)

@@ -3,8 +3,8 @@ resolved by moderators: pending → under_review → accepted | rejected, or wit
 (docs/api.md#takedown-requests)."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from models.core import storage
 from models.core.audit import Audited
@@ -67,3 +67,13 @@ class TakedownEvidence(TenantScoped, db.Model):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     storage_key: Mapped[str] = mapped_column(String(300), nullable=False, info=storage.FILE_KEY)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+# How many of a review's takedown requests are still open, read with the review (lists filter and show it).
+Review.open_takedown_requests = column_property(
+    select(func.count(TakedownRequest.id))
+    .where(TakedownRequest.review_id == Review.id, TakedownRequest.status.in_(OPEN))
+    .correlate_except(TakedownRequest).scalar_subquery(),
+    deferred=True)
+
+TakedownRequest.evidence = relationship(TakedownEvidence, order_by=TakedownEvidence.id, lazy="select", viewonly=True)
