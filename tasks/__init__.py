@@ -22,6 +22,7 @@ TASK_MODULES = {
     "analytics": ("analytics",),
     "crm": ("crm",),
     "notify": ("notifications", "webhooks"),
+    "marketplace": ("referrals",),
 }
 REAPER_ENTRY = "reap-stalled-jobs"
 
