@@ -3,9 +3,14 @@ from datetime import datetime, timedelta, timezone
 
 from models.core import context
 from models.core.db import db
+from models.core.errors import ValidationFailed
+from models.identity.user import User
+from models.marketplace import referrals
 from models.marketplace.referral import Referral
+from tasks.referrals import issue_referral_reward
 from tests.support.auth import login
-from tests.support.marketplace_referrals import referral, referral_code
+from tests.support.marketplace import Market
+from tests.support.marketplace_referrals import count_credits, refer, referral, referral_code
 
 CODE = "/api/v1/referrals/code"
 MINE = "/api/v1/referrals"
@@ -100,10 +105,6 @@ def test_an_unknown_code_or_ones_own_is_422_and_creates_nobody(client, auth, app
 
 
 def test_linking_a_user_to_their_own_code_is_refused(app, auth):
-    from models.core.errors import ValidationFailed
-    from models.identity.user import User
-    from models.marketplace import referrals
-
     code = referral_code(app, auth.a, "customer")
     with app.app_context(), context.acting_as(organization_id=auth.a.org_id):
         try:
@@ -155,3 +156,15 @@ def test_staff_list_filters_searches_and_counts_referrals(client, auth):
                      "rewards_issued": {"count": 0, "amount": 0, "currency": "USD"}}
     assert client.get(ADMIN, headers=auth.a.headers("customer")).status_code == 403
     assert client.get(f"{ADMIN}/stats", headers=auth.a.headers("dispatcher")).status_code == 403
+
+
+def test_the_reward_task_run_twice_before_any_worker_issues_one_credit(app, auth):
+    market = Market(app, auth.a)
+    referral_id = refer(app, auth.a)
+    market.booking("completed")  # qualified; no worker in this module
+    assert referral(app, auth.a.org_id, referral_id)["status"] == "qualified"
+    with app.app_context():
+        runs = [issue_referral_reward(auth.a.org_id, referral_id) for _ in range(2)]
+    assert runs[0]["credit_id"] is not None and runs[1]["credit_id"] is None
+    assert count_credits(app) == 1
+    assert referral(app, auth.a.org_id, referral_id)["status"] == "rewarded"
