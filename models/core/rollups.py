@@ -2,7 +2,6 @@
 (models.core.domain); models.analytics.rollups keeps them fresh and reads them."""
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ and the analytics of bookings and revenue.
 One module per aggregate: its table and rules; its REST surface is web/api/marketplace/."""
 from models.core.domain import Domain
 from models.integrations import sandbox_payments  # noqa: F401  (its table)
-from models.marketplace import booking, events, payment, referral, refund, review, service, takedown  # noqa: F401
-from models.marketplace import analytics_rollup, referral_wiring  # noqa: F401  (they subscribe their handlers)
+# The tables; analytics_rollup and referral_wiring also subscribe their handlers.
+from models.marketplace import (analytics_rollup, booking, events, payment, referral, referral_wiring,  # noqa: F401
+                                refund, review, service, takedown)
 
 DOMAIN = Domain(
     name="marketplace",

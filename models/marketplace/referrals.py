@@ -4,7 +4,7 @@ qualification by their first completed booking, and the reward, issued once to t
 An invite past its `expires_at` is `expired` (computed when read: `shown_status`); it can no
 longer be taken up, and a sign-up with the code makes a new referral instead."""
 import secrets
-from datetime import timedelta
+from datetime import timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
@@ -13,14 +13,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from models.core import context
 from models.core.db import db, utcnow
 from models.core.errors import Conflict, ValidationFailed
-from models.core.listing import ListSpec, Filter, equal_to, on_or_after, on_or_before, contains
+from models.core.listing import Filter, ListSpec, contains, equal_to, on_or_after, on_or_before
 from models.core.money import decimal_of, round_half_up
 from models.identity import accounts
 from models.identity.organization import Organization
 from models.identity.user import User, email_taken, normalize_email
 from models.marketplace.booking import Booking
+from models.marketplace.referral import INVITE_DAYS, STATUSES, AccountCredit, Referral, ReferralCode
 from models.ops import outbox
-from models.marketplace.referral import INVITE_DAYS, REWARD_STATUSES, STATUSES, AccountCredit, Referral, ReferralCode
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 CODE_LENGTH = 8
@@ -34,9 +34,12 @@ def shown_status():
 
 
 def status_of(referral: Referral) -> str:
-    if referral.status == "invited" and referral.expires_at is not None and referral.expires_at <= utcnow():
-        return "expired"
-    return referral.status
+    expires_at = referral.expires_at
+    if referral.status != "invited" or expires_at is None:
+        return referral.status
+    if expires_at.tzinfo is None:  # SQLite hands back UTC wall time
+        expires_at = expires_at.replace(tzinfo=timezone.utc)
+    return "expired" if expires_at <= utcnow() else "invited"
 
 
 # --- a user's code --------------------------------------------------------------

@@ -5,13 +5,12 @@ from decimal import Decimal
 import pytest
 
 from models.core import context
+from models.core.db import db
 from models.marketplace import booking as bookings
 from models.marketplace.booking import Booking
-from models.core.db import db
 from tasks.referrals import issue_referral_reward
 from tests.support.marketplace import Market
-from tests.support.marketplace_referrals import (count_credits, credits, move_at_once, refer, referral,
-                                                 set_setting)
+from tests.support.marketplace_referrals import count_credits, credits, move_at_once, refer, referral, set_setting
 from tests.support.waiting import wait_for
 
 ADMIN = "/api/v1/admin/referrals"
