@@ -43,6 +43,7 @@ task_routes = {
     "maintenance.*": {"queue": "maintenance"},
     "analytics.*": {"queue": "maintenance"},
     "backups.*": {"queue": "maintenance"},
+    "marketplace.issue_referral_reward": {"queue": "maintenance"},
 }
 
 # Beat skips an entry whose task says it has nothing to do (tasks.beat), so an idle

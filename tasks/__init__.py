@@ -22,7 +22,7 @@ TASK_MODULES = {
     "analytics": ("analytics",),
     "crm": ("crm",),
     "notify": ("notifications", "webhooks"),
-    "marketplace": ("marketplace",),
+    "marketplace": ("marketplace", "referrals"),
 }
 REAPER_ENTRY = "reap-stalled-jobs"
 

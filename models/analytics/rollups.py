@@ -6,8 +6,8 @@ its domain's `rollups` (models.core.domain):
 
     DISPATCH = Rollup("dispatch", DispatchDailyMetric, measures=("jobs_created", ...), compute=dispatch_days)
 
-`model` is a table of (organization_id, day, <measures>, updated_at), unique on
-(organization_id, day); `compute(window)` runs one grouped query per measure
+`model` is a table of (organization_id, day, <keys>, <measures>, updated_at), unique on
+(organization_id, day, <keys>); `compute(window)` runs one grouped query per measure
 over the window's local days and returns {day: {measure: value}}. This module
 does the rest for every rollup alike: `refresh` upserts the computed days and
 drops the days in range that no longer have any activity (re-runnable, safe
@@ -72,24 +72,35 @@ def refresh(rollup: Rollup, organization_id: int, day_from: date, day_to: date) 
         dialect = db.session.get_bind().dialect.name
         window = DayWindow(organization_id, day_from, day_to, start, end,
                            calendar.offsets_during(org.timezone, start, end), dialect)
-        days = rollup.compute(window)
-        _upsert(rollup, organization_id, days, dialect)
+        computed = rollup.compute(window)
         model = rollup.model
-        db.session.execute(delete(model).where(model.organization_id == organization_id,
-                                               model.day.between(day_from, day_to), model.day.not_in(list(days)))
-                           .execution_options(synchronize_session=False))
-    return len(days)
+        in_range = (model.organization_id == organization_id, model.day.between(day_from, day_to))
+        if rollup.keys:
+            # Rows keyed finer than a day: the range's rows are replaced (deleted first, so a
+            # key that no longer has activity goes too; the upsert still settles a concurrent refresh).
+            db.session.execute(delete(model).where(*in_range).execution_options(synchronize_session=False))
+            rows = dict(computed)
+        else:
+            rows = {(day,): values for day, values in computed.items()}
+        _upsert(rollup, organization_id, rows, dialect)
+        if not rollup.keys:
+            db.session.execute(delete(model).where(*in_range, model.day.not_in(list(computed)))
+                               .execution_options(synchronize_session=False))
+    return len({key[0] for key in rows})
 
 
-def _upsert(rollup: Rollup, organization_id: int, days: dict[date, dict], dialect: str) -> None:
+def _upsert(rollup: Rollup, organization_id: int, rows: dict[tuple, dict], dialect: str) -> None:
+    """`rows`: {(day, *key values): {measure: value}}."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
-    rows = [{"organization_id": organization_id, "day": day, "updated_at": now,
-             **{measure: values.get(measure, 0) for measure in rollup.measures}}
-            for day, values in sorted(days.items())]  # one order everywhere: concurrent refreshes queue, not deadlock
-    for batch in range(0, len(rows), UPSERT_BATCH):
-        stmt = insert(rollup.model).values(rows[batch:batch + UPSERT_BATCH])
-        stmt = stmt.on_conflict_do_update(index_elements=["organization_id", "day"],
+    columns = ("day", *rollup.keys)
+    values = [{"organization_id": organization_id, "updated_at": now, **dict(zip(columns, key)),
+               **{measure: measures.get(measure, 0) for measure in rollup.measures}}
+              for key, measures in sorted(rows.items(), key=lambda item: tuple(
+                  (part is None, part) for part in item[0]))]  # one order everywhere: concurrent refreshes queue
+    for batch in range(0, len(values), UPSERT_BATCH):
+        stmt = insert(rollup.model).values(values[batch:batch + UPSERT_BATCH])
+        stmt = stmt.on_conflict_do_update(index_elements=["organization_id", *columns],
                                           set_={name: stmt.excluded[name] for name in (*rollup.measures, "updated_at")})
         db.session.execute(stmt)
 
@@ -123,16 +134,18 @@ def resolve_range(organization_id: int, day_from: date | None, day_to: date | No
     return day_from, day_to
 
 
-def series(rollup: Rollup, organization_id: int, day_from: date, day_to: date, interval: str) -> dict:
+def series(rollup: Rollup, organization_id: int, day_from: date, day_to: date, interval: str,
+           where: dict | None = None) -> dict:
     """The rollup's measures over the range, one point per period (zeros where
-    nothing happened), with totals and when the days read were last refreshed."""
+    nothing happened), with totals and when the days read were last refreshed.
+    `where` narrows a keyed rollup's rows ({key column: value}; a day's rows are summed)."""
     model = rollup.model
+    narrowed = [model.day.between(day_from, day_to),
+                *(getattr(model, key) == value for key, value in (where or {}).items() if value is not None)]
     with context.acting_as(organization_id=organization_id):
         rows = db.session.execute(
-            select(model.day, *(getattr(model, m) for m in rollup.measures))
-            .where(model.day.between(day_from, day_to))).all()
-        refreshed_at = db.session.scalar(select(func.max(model.updated_at))
-                                         .where(model.day.between(day_from, day_to)))
+            select(model.day, *(getattr(model, m) for m in rollup.measures)).where(*narrowed)).all()
+        refreshed_at = db.session.scalar(select(func.max(model.updated_at)).where(*narrowed))
     points = {start: {m: 0 for m in rollup.measures} for start in calendar.periods(day_from, day_to, interval)}
     totals = {m: 0 for m in rollup.measures}
     for row in rows:

@@ -2,15 +2,17 @@
 (models.core.domain); models.analytics.rollups keeps them fresh and reads them."""
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 
 @dataclass(frozen=True)
 class Rollup:
     name: str
-    model: type  # (organization_id, day, <measures>, updated_at), unique on (organization_id, day)
+    model: type  # (organization_id, day, <keys>, <measures>, updated_at), unique on (organization_id, day, <keys>)
     measures: tuple[str, ...]
-    compute: Callable[..., dict[date, dict]]  # compute(models.analytics.rollups.DayWindow) -> {day: {measure: value}}
+    # compute(models.analytics.rollups.DayWindow) -> {day: {measure: value}}; with `keys`,
+    # {(day, *key values): {measure: value}}
+    compute: Callable[..., dict]
+    keys: tuple[str, ...] = ()  # columns that split a day into several rows (e.g. vendor_id, service_id)
 
 
 ROLLUPS: dict[str, Rollup] = {}

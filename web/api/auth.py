@@ -6,10 +6,11 @@ from models.core.db import db
 from models.core.errors import AuthenticationFailed
 from models.identity import accounts, sessions
 from models.identity.organization import Organization
+from models.marketplace import referrals
 from web.auth import access_token_seconds, current_user, issue_access_token, public, signed_in, token_claims
 from web.conventions.envelope import Blueprint, created
 from web.conventions.limits import limit
-from web.conventions.openapi import conflicts
+from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.identity import (LoginSchema, LogoutSchema, MeSchema, RefreshSchema, RegisterSchema,
                                   RegistrationSchema, TokenPairSchema)
 
@@ -44,12 +45,18 @@ class Register(MethodView):
     @blp.arguments(RegisterSchema)
     @blp.response(201, RegistrationSchema)
     @conflicts("A user with this email already exists")
+    @refused_beyond_schema("An unknown `referral_code`, or the caller's own")
     def post(self, body):
-        """Create an organization and its owner; returns the owner's tokens."""
-        org, user = accounts.register(
-            organization_name=body["organization_name"], name=body["name"], email=body["email"],
-            password=body["password"], timezone=body["timezone"],
-        )
+        """Create an organization and its owner; returns the owner's tokens.
+
+        With `referral_code`, the sign-up is recorded as a referral of the code's owner (`signed_up`); an
+        unknown code, or one's own, is 422 and nothing is created."""
+        fields = dict(organization_name=body["organization_name"], name=body["name"], email=body["email"],
+                      password=body["password"], timezone=body["timezone"])
+        if body.get("referral_code"):
+            org, user = referrals.register_referred(body["referral_code"], **fields)
+        else:
+            org, user = accounts.register(**fields)
         result = {**_start_session(user), "organization": org}
         return created(result, f"/api/v1/users/{user.id}")
 

@@ -121,6 +121,9 @@ class RegisterSchema(InputSchema):
     password = Password()
     timezone = Str(load_default="UTC", validate=ma.validate.OneOf(TIME_ZONES),
                    metadata={"description": "IANA time zone of the organization: its days, dashboards and rollups"})
+    referral_code = Str(load_default=None, validate=ma.validate.Length(min=1, max=20),
+                        metadata={"description": "A referral code (GET /referrals/code): the sign-up is recorded "
+                                                 "as that code's referral (docs/api.md#referrals)"})
 
 
 class LoginSchema(InputSchema):
