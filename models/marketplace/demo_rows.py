@@ -220,8 +220,9 @@ def refund_rows(org_id: int, plans: list[Plan], rng: random.Random, admin_id: in
                                rng.choice((plan.consumer["id"], support_id)), at))
     wanted.sort(key=lambda w: w[4])
     statuses = [_roll(rng, RECENT_ROLLS if now - w[4] < timedelta(days=5) else OLD_ROLLS) for w in wanted]
-    forced = ("requested", "approved", "processing")[:len(wanted)]
-    for offset, status in enumerate(forced):  # the newest show the ones still in flight
+    # the newest show the ones still in flight: a few waiting for approval, one approved, one processing
+    forced = ("requested", "requested", "requested", "approved", "processing")[:len(wanted)]
+    for offset, status in enumerate(forced):
         statuses[len(wanted) - 1 - offset] = status
     for index, status in enumerate(("failed", "rejected", "succeeded")):  # the oldest, the settled ones
         if status not in statuses and index < len(wanted) - len(forced):
