@@ -5,7 +5,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from models.core import context
 from models.core.db import db, relinked, utcnow
 from models.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from models.core.permissions import grants
@@ -81,14 +80,6 @@ def own_booking(booking_id: int, *, user_id: int | None = None, vendor_id: int |
             vendor_id is not None and booking.vendor_id != vendor_id):
         raise NotFound(f"Booking {booking_id} not found")
     return booking
-
-
-def vendor_of_caller() -> int:
-    """The vendor the signed-in vendor user acts for (404 when their account is linked to none)."""
-    vendor_id = context.current().vendor_id
-    if vendor_id is None:
-        raise NotFound("Your account is not linked to a vendor; ask an admin to link it")
-    return vendor_id
 
 
 def detail_of(booking: Booking) -> dict:

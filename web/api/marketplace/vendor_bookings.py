@@ -1,4 +1,5 @@
 """A vendor's bookings, read-only (docs/api.md#bookings)."""
+from flask import g
 from flask.views import MethodView
 
 from models.marketplace import booking_admin
@@ -22,9 +23,9 @@ class VendorBookings(MethodView):
     def get(self, args):
         """List one's vendor's bookings.
 
-        Filters `status`, `payment_status`, `date_from`/`date_to` (scheduled day); `q` the number. A user
-        not linked to a vendor is 404."""
-        return paginate(rows().where(Booking.vendor_id == booking_admin.vendor_of_caller()), args, OWN_BOOKINGS)
+        Filters `status`, `payment_status`, `date_from`/`date_to` (scheduled day); `q` the number. An account
+        linked to no vendor has none."""
+        return paginate(rows().where(Booking.vendor_id == g.user.vendor_id), args, OWN_BOOKINGS)
 
 
 @blp.route("/<int:booking_id>")
@@ -33,4 +34,4 @@ class VendorBooking(MethodView):
     @blp.response(200, BookingSchema)
     def get(self, booking_id):
         """One of one's vendor's bookings (another vendor's is 404)."""
-        return Detail(booking_admin.own_booking(booking_id, vendor_id=booking_admin.vendor_of_caller()))
+        return Detail(booking_admin.own_booking(booking_id, vendor_id=g.user.vendor_id or 0))
