@@ -5,7 +5,7 @@ and models.marketplace.refund."""
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core import events
@@ -123,6 +123,17 @@ def create_booking(service: Service, consumer_id: int, fields: dict, *, at: date
     WORKFLOW.start(booking, actor_id=consumer_id).created_at = at
     _announce(booking, None, consumer_id, at)
     return booking
+
+
+def book(service_id: int, consumer_id: int, fields: dict) -> Booking:
+    """POST /bookings: the consumer's booking of the organization's service `service_id` (422 when
+    there is none), at a time in the future (422 otherwise)."""
+    service = db.session.scalar(select(Service).where(Service.id == service_id))
+    if service is None:
+        raise ValidationFailed("Unknown service", service_id=[f"no service {service_id} in this organization"])
+    if fields["scheduled_at"] <= utcnow():
+        raise ValidationFailed("A booking is scheduled in the future", scheduled_at=["must be in the future"])
+    return create_booking(service, consumer_id, fields)
 
 
 def move(booking: Booking, target: str, *, actor_id: int | None, reason: str | None = None,

@@ -73,3 +73,15 @@ class Market:
                                       provider_ref=f"ch_sbx_test_{booking.id}", paid_at=datetime.now(timezone.utc)))
         booking.payment_status = "paid"
         db.session.flush()
+
+    def vendor_with_service(self, name, service_name, price="80.00", *, status="active", category="repairs"):
+        """Another vendor of the organization (no login), with one service: (vendor id, service id)."""
+        with self._scope():
+            vendor = Vendor(name=name, email=f"desk@{name.split()[0].lower()}.test", status=status)
+            db.session.add(vendor)
+            db.session.flush()
+            service = Service(vendor_id=vendor.id, name=service_name, category=category, price=Decimal(price),
+                              currency="USD", duration_minutes=60, is_active=True)
+            db.session.add(service)
+            db.session.commit()
+            return vendor.id, service.id

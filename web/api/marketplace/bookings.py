@@ -2,15 +2,11 @@
 cancel one. Paying is web/api/marketplace/booking_payments.py, reviewing web/api/marketplace/reviews.py."""
 from flask import g
 from flask.views import MethodView
-from sqlalchemy import select
 
-from models.core.db import db, utcnow
-from models.core.errors import ValidationFailed
 from models.marketplace import booking as bookings
 from models.marketplace import booking_admin
 from models.marketplace.booking import Booking
 from models.marketplace.booking_list import OWN_BOOKINGS, rows
-from models.marketplace.service import Service
 from web.auth import requires
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
@@ -52,12 +48,7 @@ class OwnBookings(MethodView):
         """Book a service.
 
         `pending`, at the service's price and duration, numbered BKG-YYYY-NNNN."""
-        service = db.session.scalar(select(Service).where(Service.id == body["service_id"]))
-        if service is None:
-            raise ValidationFailed("Unknown service", service_id=[f"no service {body['service_id']}"])
-        if body["scheduled_at"] <= utcnow():
-            raise ValidationFailed("A booking is scheduled in the future", scheduled_at=["must be in the future"])
-        booking = bookings.create_booking(service, g.user.id, body)
+        booking = bookings.book(body["service_id"], g.user.id, body)
         return created(Detail(booking), f"{blp.url_prefix}/{booking.id}")
 
 
