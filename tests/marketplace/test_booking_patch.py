@@ -5,6 +5,7 @@ import pytest
 from models.marketplace.booking import WORKFLOW
 from tests.support.marketplace import PATH_TO, Market
 from tests.support.marketplace_bookings import Counter, later
+from tests.support.marketplace_payments import Cashier
 
 
 @pytest.fixture
@@ -102,3 +103,45 @@ def test_changes_are_audited_and_need_bookings_manage(client, auth, counter, mar
                      headers=auth.a.headers("admin")).get_json()["data"]
     assert any((entry["before"] or {}).get("status") == "pending" and (entry["after"] or {}).get("status") ==
                "confirmed" and entry["actor_id"] == auth.a.user_ids["support"] for entry in log), log
+
+
+def test_an_approvers_refund_is_executed_by_the_refund_job(client, auth, counter, market, worker):
+    booking = market.booking("confirmed", paid=True)
+    answer = counter.patch(booking, {"status": "cancelled", "reason": "Vendor unavailable", "refund": {}})
+    assert answer.status_code == 200, answer.get_json()
+    [refund] = answer.get_json()["data"]["refunds"]
+    assert (refund["status"], refund["amount"], refund["approved_by"]["id"]) == (
+        "approved", 120.0, auth.a.user_ids["admin"])
+    cashier = Cashier(client, auth.a)
+    assert cashier.settled(refund["id"])["status"] == "succeeded"
+    assert cashier.job(refund["job_id"])["status"] == "succeeded"
+    detail = counter.detail(booking)
+    assert (detail["payment_status"], detail["payment"]["refunded_amount"]) == ("refunded", 120.0)
+
+
+def test_the_refund_defaults_to_what_is_still_refundable(client, auth, counter, market):
+    booking = market.booking("confirmed", paid=True)
+    assert Cashier(client, auth.a).requested(booking, amount=30)["status"] == "requested"
+    answer = counter.patch(booking, {"status": "cancelled", "reason": "Rain", "refund": {}}, role="support")
+    assert answer.status_code == 200, answer.get_json()
+    assert [(r["amount"], r["status"]) for r in answer.get_json()["data"]["refunds"]] == [
+        (30.0, "requested"), (90.0, "requested")]
+    other = market.booking("confirmed", paid=True)
+    assert Cashier(client, auth.a).requested(other, amount=30)["status"] == "requested"
+    over = counter.patch(other, {"status": "cancelled", "reason": "Rain", "refund": {"amount": 100}})
+    assert over.status_code == 422 and "amount" in over.get_json()["error"]["details"]
+
+
+def test_a_refused_part_leaves_the_other_parts_undone(counter, market):
+    booking = market.booking("pending")
+    before = counter.detail(booking)
+    refused = counter.patch(booking, {"scheduled_at": later(12), "note": "moved", "status": "completed",
+                                      "version": before["version"]})
+    assert refused.status_code == 409 and refused.get_json()["error"]["details"]["allowed"] == [
+        "confirmed", "cancelled"]
+    after = counter.detail(booking)
+    assert (after["scheduled_at"], after["notes"], after["status"], after["version"]) == (
+        before["scheduled_at"], [], "pending", before["version"])
+    for body in ({"note": "a\u0000b"}, {"refund": {"amount": 1, "extra": 1}, "status": "cancelled", "reason": "x"},
+                 {"status": "lost"}, {"version": 0}, {"scheduled_at": "soon"}, {"unknown": 1}):
+        assert counter.patch(booking, body).status_code == 422, body
