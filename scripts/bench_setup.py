@@ -260,8 +260,26 @@ def seed_bookings(app, organization_id: int, count: int) -> dict:
                 text("ANALYZE bookings, booking_payments, booking_status_history, users, vendors, services"))
         total = db.session.execute(text("SELECT count(*) FROM bookings WHERE organization_id = :org"),
                                    {"org": organization_id}).scalar()
-    return {"bookings": total, "demo_bookings": demo["bookings"], "copied": copied,
+        rolled = _roll_up_marketplace(organization_id)
+    return {"bookings": total, "demo_bookings": demo["bookings"], "copied": copied, "rolled_up_days": rolled,
             "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def _roll_up_marketplace(organization_id: int) -> int:
+    """The marketplace rollup over the last 400 days, as beat and an on-demand refresh keep it (the
+    analytics lists read it): the days with activity."""
+    from datetime import timedelta
+
+    from models.analytics import rollups
+    from models.core.db import db
+    from models.core.local_time import local_date
+    from models.identity import Organization
+    from models.marketplace.analytics_rollup import MARKETPLACE
+
+    today = local_date(db.session.get(Organization, organization_id).timezone)
+    days = rollups.refresh(MARKETPLACE, organization_id, today - timedelta(days=400), today)
+    db.session.commit()
+    return days
 
 
 def job_ids(app, organization_id: int, status: str | None = None, limit: int | None = None) -> list[int]:

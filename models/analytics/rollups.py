@@ -143,8 +143,12 @@ def series(rollup: Rollup, organization_id: int, day_from: date, day_to: date, i
     narrowed = [model.day.between(day_from, day_to),
                 *(getattr(model, key) == value for key, value in (where or {}).items() if value is not None)]
     with context.acting_as(organization_id=organization_id):
-        rows = db.session.execute(
-            select(model.day, *(getattr(model, m) for m in rollup.measures)).where(*narrowed)).all()
+        if rollup.keys:  # a day's rows (one per key) summed by the database, not here
+            measures = [func.sum(getattr(model, m)).label(m) for m in rollup.measures]
+            rows = db.session.execute(select(model.day, *measures).where(*narrowed).group_by(model.day)).all()
+        else:
+            rows = db.session.execute(
+                select(model.day, *(getattr(model, m) for m in rollup.measures)).where(*narrowed)).all()
         refreshed_at = db.session.scalar(select(func.max(model.updated_at)).where(*narrowed))
     points = {start: {m: 0 for m in rollup.measures} for start in calendar.periods(day_from, day_to, interval)}
     totals = {m: 0 for m in rollup.measures}

@@ -8,12 +8,14 @@ from models.marketplace.booking import Booking
 from models.marketplace.booking_list import BOOKINGS, rows
 from web.api.marketplace.bookings import Detail
 from web.auth import requires
+from web.conventions import count_cache
 from web.conventions.envelope import Blueprint
 from web.conventions.listing import paginate
 from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.marketplace.bookings import (AdminBookingPatchSchema, BookingItemSchema, BookingListArgsSchema,
                                               BookingSchema)
 
+count_cache.cache_counts_of(Booking)  # a page's total is counted once per change, not per view
 blp = Blueprint("admin_bookings", __name__, url_prefix="/api/v1/admin/bookings",
                 description="Every booking of the organization: find, read, move, cancel with a refund, annotate")
 

@@ -10,6 +10,7 @@ from models.marketplace.booking import Booking
 from models.marketplace.refund import Refund
 from models.marketplace.refund_list import REFUNDS, rows
 from web.auth import requires
+from web.conventions import count_cache
 from web.conventions.background import accepted
 from web.conventions.envelope import Blueprint, created
 from web.conventions.listing import paginate
@@ -18,6 +19,7 @@ from web.schemas.listing import list_args_schema
 from web.schemas.marketplace.payments import (ApproveInputSchema, RefundInputSchema, RefundSchema, RefundStartedSchema,
                                               RejectInputSchema)
 
+count_cache.cache_counts_of(Refund)  # a page's total is counted once per change, not per view
 blp = Blueprint("admin_refunds", __name__, url_prefix="/api/v1/admin/refunds",
                 description="Refunds of bookings' payments: requested, approved (executed by a job) or rejected")
 RefundListArgsSchema = list_args_schema(REFUNDS, "RefundListArgsSchema")
