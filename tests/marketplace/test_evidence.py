@@ -56,9 +56,11 @@ def test_downloads_are_attachments_in_the_recognised_type(client, auth, reviews)
     filed = reviews.filed(files=[('we"ird\r\nname.png', png_bytes())])
     evidence = filed["evidence"][0]
     detail = client.get(f"{QUEUE}/{filed['id']}", headers=auth.a.headers("support")).get_json()["data"]
-    assert detail["evidence"][0]["url"] == evidence["url"]
-    for role, url in (("support", evidence["url"]),
-                      ("vendor", f"/api/v1/vendor/takedown-requests/{filed['id']}/evidence/{evidence['id']}")):
+    assert evidence["url"] == f"/api/v1/vendor/takedown-requests/{filed['id']}/evidence/{evidence['id']}"
+    assert detail["evidence"][0]["url"] == f"{QUEUE}/{filed['id']}/evidence/{evidence['id']}"
+    listed = client.get("/api/v1/vendor/takedown-requests", headers=auth.a.headers("vendor")).get_json()["data"]
+    assert listed[0]["evidence"][0]["url"] == evidence["url"]
+    for role, url in (("support", detail["evidence"][0]["url"]), ("vendor", evidence["url"])):
         answer = client.get(url, headers=auth.a.headers(role))
         assert answer.status_code == 200, (role, answer.get_json())
         assert answer.data == png_bytes() and answer.mimetype == "image/png"

@@ -18,7 +18,7 @@ from web.conventions.listing import paginate
 from web.conventions.openapi import conflicts, refused_beyond_schema
 from web.schemas.listing import list_args_schema
 from web.schemas.marketplace.reviews import ReviewItemSchema
-from web.schemas.marketplace.takedowns import TakedownInputSchema, TakedownRequestSchema, TakedownUploadSchema
+from web.schemas.marketplace.takedowns import TakedownInputSchema, TakedownUploadSchema, VendorTakedownRequestSchema
 
 blp = Blueprint("vendor_reviews", __name__, url_prefix="/api/v1/vendor",
                 description="A vendor's reviews and takedown requests")
@@ -72,7 +72,7 @@ class VendorReviews(MethodView):
 class ReviewTakedowns(MethodView):
     @requires("vendor:access")
     @blp.doc(requestBody=BODY)
-    @blp.response(201, TakedownRequestSchema)
+    @blp.response(201, VendorTakedownRequestSchema)
     @conflicts("The review has an open takedown request already")
     @blp.doc(responses={"404": {"description": "No such review of the caller's vendor"},
                         "413": {"description": "An evidence file is larger than 10 MB"},
@@ -96,7 +96,7 @@ class ReviewTakedowns(MethodView):
 class VendorTakedowns(MethodView):
     @requires("vendor:access")
     @blp.arguments(VendorTakedownArgs, location="query")
-    @blp.paginated(TakedownRequestSchema)
+    @blp.paginated(VendorTakedownRequestSchema)
     def get(self, args):
         """List the vendor's takedown requests.
 
@@ -109,7 +109,7 @@ class VendorTakedowns(MethodView):
 @blp.route("/takedown-requests/<int:request_id>/withdraw")
 class WithdrawTakedown(MethodView):
     @requires("vendor:access")
-    @blp.response(200, TakedownRequestSchema)
+    @blp.response(200, VendorTakedownRequestSchema)
     @conflicts("Only a pending or under-review request is withdrawn (`details.allowed`)", transition=True)
     def post(self, request_id):
         """Withdraw a takedown request.

@@ -10,6 +10,7 @@ from web.schemas.marketplace.reviews import Ref
 
 Str, Int = ma.fields.String, ma.fields.Integer
 EVIDENCE_URL = "/api/v1/admin/reviews/takedown-requests/{request_id}/evidence/{evidence_id}"
+VENDOR_EVIDENCE_URL = "/api/v1/vendor/takedown-requests/{request_id}/evidence/{evidence_id}"
 
 
 class EvidenceSchema(ma.Schema):
@@ -21,10 +22,17 @@ class EvidenceSchema(ma.Schema):
     url = Str(metadata={"description": "Where the file downloads (bearer-authenticated: moderators and the "
                                        "requesting vendor)"})
 
+    URL = EVIDENCE_URL
+
     def get_attribute(self, obj, attr, default):
         if attr == "url":
-            return EVIDENCE_URL.format(request_id=obj.request_id, evidence_id=obj.id)
+            return self.URL.format(request_id=obj.request_id, evidence_id=obj.id)
         return super().get_attribute(obj, attr, default)
+
+
+class VendorEvidenceSchema(EvidenceSchema):
+    """The vendor's view: `url` is the vendor's own download route (the moderators' one is refused to it)."""
+    URL = VENDOR_EVIDENCE_URL
 
 
 class ReviewBriefSchema(ma.Schema):
@@ -66,6 +74,11 @@ class TakedownRequestSchema(ma.Schema):
         if attr == "resolution":
             return obj if obj.decision else None
         return super().get_attribute(obj, attr, default)
+
+
+class VendorTakedownRequestSchema(TakedownRequestSchema):
+    """A takedown request as its vendor reads it: the same, with evidence links the vendor may follow."""
+    evidence = ma.fields.List(ma.fields.Nested(VendorEvidenceSchema))
 
 
 class TakedownInputSchema(InputSchema):
