@@ -5,9 +5,8 @@ Revises: 640497edf182
 Create Date: 2026-12-02 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8a38589b6de1'
