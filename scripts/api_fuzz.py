@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT))
 from scripts.services import free_port  # noqa: E402
 from web.conventions.openapi import REFUSED_BEYOND_SCHEMA  # noqa: E402
 
-
 PASSWORD = "fuzz-password-1"
 # The fuzzer sends far more requests a minute than a person: limits would only answer 429.
 UNLIMITED = {name: "1000000/minute" for name in (

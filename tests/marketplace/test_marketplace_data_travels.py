@@ -2,9 +2,9 @@
 evidence files (listed with their SHA-256 in the manifest), and a restore puts them back, the
 files byte for byte. The sandbox provider's ledger is not the organization's and stays behind."""
 import hashlib
-import random
 import io
 import json
+import random
 import tarfile
 from datetime import datetime, timezone
 from decimal import Decimal
