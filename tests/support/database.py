@@ -5,7 +5,15 @@ index), so a test of a schema of 80 tables would pay ~160 ms to clean up. Instea
 finds the tables a test touched — those holding a row, and those whose id sequence has moved (a
 rolled-back insert leaves no row but consumes an id, and ids restart with every test) — and only
 those are truncated: ~10 ms whatever the schema's size."""
+import time
+
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+# A worker may still be finishing what a test set off (a notification's delivery after the refund
+# the test waited for): its transaction and the TRUNCATE can deadlock. The worker's side is done
+# within moments; the TRUNCATE tries again.
+ATTEMPTS, PAUSE_SECONDS = 5, 0.3
 
 # Tables whose id sequence has been used since it was last restarted (pg_sequences shows last_value
 # NULL until then).
@@ -28,6 +36,16 @@ def touched_tables(conn, tables: list[str]) -> set[str]:
 
 def empty_tables(engine, metadata) -> None:
     """Delete every row a test left in `metadata`'s tables, and restart their ids."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return _empty_tables(engine, metadata)
+        except OperationalError as error:
+            if "deadlock" not in str(error).lower() or attempt + 1 == ATTEMPTS:
+                raise
+            time.sleep(PAUSE_SECONDS)
+
+
+def _empty_tables(engine, metadata) -> None:
     tables = [t.name for t in reversed(metadata.sorted_tables)]  # children before parents
     with engine.begin() as conn:
         touched = touched_tables(conn, tables)

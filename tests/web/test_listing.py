@@ -173,7 +173,9 @@ def test_the_aliases_are_in_the_document(client):
     assert parameters["search"]["description"].startswith("same as `q`")
 
 
-LISTS = {"vendors": "/api/v1/admin/vendors", "notifications": "/api/v1/admin/notifications"}  # else /api/v1/<resource>
+LISTS = {"vendors": "/api/v1/admin/vendors", "notifications": "/api/v1/admin/notifications",  # else /api/v1/<resource>
+         "bookings": "/api/v1/admin/bookings", "refunds": "/api/v1/admin/refunds", "reviews": "/api/v1/admin/reviews",
+         "takedown_requests": "/api/v1/admin/reviews/takedown-requests"}
 
 
 def test_an_export_takes_the_filters_of_its_list_by_the_same_names(client, auth):
