@@ -48,7 +48,7 @@ class AdminBooking(MethodView):
     @blp.arguments(AdminBookingPatchSchema)
     @blp.response(200, BookingSchema)
     @conflicts("The move is not allowed (INVALID_TRANSITION, `details.allowed`), the booking can no longer be "
-               "rescheduled, or `version` is stale (VERSION_CONFLICT)", transition=True)
+               "rescheduled (CONFLICT), or `version` is stale (VERSION_CONFLICT)")
     @refused_beyond_schema("`status: cancelled` needs a `reason`; `refund` only with `status: cancelled` and at most "
                            "what is still refundable (`details.amount`); `reason` only with `status`; `scheduled_at` "
                            "in the future")
