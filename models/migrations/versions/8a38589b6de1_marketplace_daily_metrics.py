@@ -1,7 +1,7 @@
 """marketplace analytics: marketplace_daily_metrics, per organization, local day, vendor and service
 
 Revision ID: 8a38589b6de1
-Revises: 640497edf182
+Revises: 4d6f8b0c2e3a
 Create Date: 2026-12-02 10:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8a38589b6de1'
-down_revision = '640497edf182'
+down_revision = '4d6f8b0c2e3a'
 branch_labels = None
 depends_on = None
 
