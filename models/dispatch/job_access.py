@@ -5,7 +5,7 @@ downloads and socket subscriptions share:
 - customers (with `portal:access`) the jobs of the customer their account is linked to;
   an account linked to no customer sees none (403, like a role that reads no jobs).
 A job the caller may not see does not exist for them (404, never 403)."""
-from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import exists, select, true
 from sqlalchemy.orm import joinedload
@@ -57,48 +57,61 @@ def may_read_job(job_id: int, actor: Actor | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-@dataclass
 class JobDetail:
-    """A job with what its detail page shows: notes with authors, photos, currency."""
+    """A job with what its detail page shows: notes with authors, photos, currency. The job's own
+    fields read straight through; the rest is loaded when first read, so that the detail of a job
+    just changed costs its statement only once the change is committed (web.conventions.unit_of_work)."""
 
-    job: Job
-    notes: list
-    attachments: list
-    currency: str
+    def __init__(self, job: Job, extras: tuple | None = None):
+        self.job = job
+        self._extras = extras  # (organization settings, has notes, has photos), when already known
 
     def __getattr__(self, name):  # the schema reads the job's own fields straight through
         return getattr(self.job, name)
+
+    @cached_property
+    def _parts(self) -> tuple[str, list, list]:
+        settings, has_notes, has_photos = self._extras or db.session.execute(
+            select(Organization.settings, _has(JobNote, self.job.id), _has(JobPhoto, self.job.id))
+            .where(Organization.id == self.job.organization_id)).one()
+        notes = db.session.scalars(
+            select(JobNote).where(JobNote.job_id == self.job.id).options(joinedload(JobNote.author))
+            .order_by(JobNote.id)).all() if has_notes else []
+        return (settings or {}).get("currency", "USD"), list(notes), attachments_of(self.job.id) if has_photos else []
+
+    @property
+    def currency(self) -> str:
+        return self._parts[0]
+
+    @property
+    def notes(self) -> list:
+        return self._parts[1]
+
+    @property
+    def attachments(self) -> list:
+        return self._parts[2]
+
+
+def _has(model, job_id: int):
+    return exists().where(model.job_id == job_id)
 
 
 def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
     """A visible job's detail in one statement (the job, its customer, technician and the organization's
     currency, and whether it has notes and photos), then its notes and photos when it has any."""
-    return _load_detail(job_id, visible(actor))
-
-
-def detail_of(job: Job) -> JobDetail:
-    """The detail of a job the caller loaded and checked visible, after a change (which may have taken it
-    out of the caller's sight, as a reassignment does): the same one statement, and the identity map hands
-    back `job` itself, as changed."""
-    return _load_detail(job.id, true())
-
-
-def _load_detail(job_id: int, criteria) -> JobDetail:
-    stmt = (select(Job, Organization.settings, exists().where(JobNote.job_id == Job.id),
-                   exists().where(JobPhoto.job_id == Job.id))
+    stmt = (select(Job, Organization.settings, _has(JobNote, Job.id), _has(JobPhoto, Job.id))
             .join(Organization, Organization.id == Job.organization_id)
-            .where(Job.id == job_id, criteria)
+            .where(Job.id == job_id, visible(actor))
             .options(joinedload(Job.customer), joinedload(Job.technician)))
     row = db.session.execute(stmt).one_or_none()  # many-to-one joins only: one row per job
     if row is None:
         raise NotFound(f"Job {job_id} not found")
-    job, settings, has_notes, has_photos = row
-    return _detail(job, settings, has_notes, has_photos)
+    job, *extras = row
+    return JobDetail(job, tuple(extras))
 
 
-def _detail(job: Job, settings: dict, has_notes: bool, has_photos: bool) -> JobDetail:
-    notes = db.session.scalars(
-        select(JobNote).where(JobNote.job_id == job.id).options(joinedload(JobNote.author)).order_by(JobNote.id)
-    ).all() if has_notes else []
-    return JobDetail(job, list(notes), attachments_of(job.id) if has_photos else [],
-                     (settings or {}).get("currency", "USD"))
+def detail_of(job: Job) -> JobDetail:
+    """The detail of a job the caller loaded and checked visible, after a change (which may have taken it
+    out of the caller's sight, as a reassignment does): the job as changed, its notes, photos and
+    currency read when the answer is written."""
+    return JobDetail(job)

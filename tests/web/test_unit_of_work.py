@@ -1,11 +1,13 @@
 """One unit of work per request (docs/architecture.md#unit-of-work): a write that
 succeeds is committed once, with its idempotency record; a request that fails, in
 its view or at its commit, keeps, enqueues and announces nothing; a read commits nothing."""
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from models.dispatch import Customer
 from models.identity import User
 from models.ops.outbox import OutboxMessage
+from tests.support.dispatch import Board
 from tests.support.waiting import count_commits
 
 CUSTOMERS = "/api/v1/customers"
@@ -66,3 +68,28 @@ def test_an_edit_answers_with_what_its_commit_keeps(client, auth):
                           json={"name": "ACME Corp"}).get_json()["data"]
     assert edited["updated_at"] > created["updated_at"]
     assert client.get(f"{CUSTOMERS}/{created['id']}", headers=auth.a.headers("admin")).get_json()["data"] == edited
+
+
+def test_a_write_is_committed_before_its_answer_is_written(client, auth, db):
+    """What a change announces leaves at its commit: a status change commits first, then reads what
+    its answer shows beyond the job (notes, photos, currency), which still shows the job as changed."""
+    board = Board(client, auth.a)
+    job = board.job(board.customer()["id"], "Leaking pipe")
+    board.client.post(f"/api/v1/jobs/{job['id']}/notes", headers=board.headers, json={"body": "Ring twice"})
+    order = []
+    statement = lambda *args: order.append(args[2].split()[0] + (" job_notes" if "job_notes" in args[2] else ""))
+    committed = lambda _session: order.append("commit")
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(Session, "after_commit", committed)
+    try:
+        r = board.client.put(f"/api/v1/jobs/{job['id']}/status", headers=board.headers, json={"status": "scheduled"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(Session, "after_commit", committed)
+    assert r.status_code == 200
+    data = r.get_json()["data"]
+    assert data["status"] == "scheduled" and data["version"] == job["version"] + 1
+    assert [n["body"] for n in data["notes"]] == ["Ring twice"]
+    first_commit = order.index("commit")
+    assert "UPDATE" in order[:first_commit]
+    assert "SELECT job_notes" in order[first_commit:]

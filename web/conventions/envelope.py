@@ -13,7 +13,6 @@ import marshmallow as ma
 from flask import Response, request
 from flask_smorest.utils import unpack_tuple_response
 
-from models.core.db import db
 from models.core.errors import ValidationFailed
 from web.conventions import bodies, openapi, strict_json, unit_of_work
 from web.conventions.listing import CursorPage, Page
@@ -124,10 +123,7 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(view)
             def enveloped(*args, **kw):
                 result, status, headers = unpack_tuple_response(view(*args, **kw))
-                # A write's answer shows what the commit will keep (ids, defaults, versions), and
-                # a write the database refuses is the error answered instead. Reads have nothing to flush.
-                if request.method in unit_of_work.MUTATING:
-                    db.session.flush()
+                unit_of_work.commit_the_view(result.status_code if isinstance(result, Response) else status)
                 if isinstance(result, Response):
                     return result
                 return {"data": result}, status, headers

@@ -11,7 +11,7 @@ from flask import Response, g, request
 
 from models.core.errors import ValidationFailed
 from models.ops import idempotency
-from web.conventions.unit_of_work import MUTATING, succeeded
+from web.conventions.unit_of_work import MUTATING, keep_the_answer, succeeded
 
 REPLAYED_HEADERS = ("Content-Type", "Location")
 
@@ -29,6 +29,7 @@ def _claim():
         response.headers["Idempotent-Replayed"] = "true"
         return response
     g.idempotency_key = key
+    keep_the_answer()
     return None
 
 
