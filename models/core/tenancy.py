@@ -53,6 +53,7 @@ def live_index(name: str, *columns: str):
     return db.Index(name, *columns, postgresql_where=live, sqlite_where=live)
 
 
+@lru_cache(maxsize=1024)  # per organization, for the same reason (the organization id is its bound parameter)
 def _of_organization(org_id: int):
     return with_loader_criteria(TenantScoped, lambda cls: cls.organization_id == org_id, include_aliases=True)
 

@@ -5,6 +5,8 @@ The dispatch board's list is the hottest read (README, Benchmarks): rows, not en
 ORM objects are built for a page. The names are correlated subqueries rather than
 joins, so the COUNT and the deep-page id query that paginate() derives from this
 select read the jobs index alone (index-only), and only the page's rows look names up."""
+from functools import cache
+
 from sqlalchemy import case, select
 
 from models.core.listing import ListSpec, any_of, contains, equal_to, on_or_after, on_or_before
@@ -17,6 +19,7 @@ def _name_of(model, key):
     return select(model.name).where(model.id == key).correlate(Job).scalar_subquery()
 
 
+@cache  # statements are immutable: each request narrows its own copy
 def list_items():
     """`select` of list rows; filter, sort and page it like `select(Job)` (JOBS below)."""
     return select(

@@ -110,6 +110,9 @@ class Blueprint(flask_smorest.Blueprint):
         return openapi.complete(doc, doc_info["conventions"], method)
 
     def arguments(self, schema, *, location="json", **kwargs):
+        # One instance for every request: given the class, webargs would build one per request
+        # (a deep copy of its declared fields each time). The schemas keep no state between loads.
+        schema = schema() if isinstance(schema, type) else schema
         if location == "json" and "required" not in kwargs:  # no body reads as {} (web.conventions.bodies)
             kwargs["required"] = bodies.requires_a_body(schema)
         return bodies.checked(super().arguments(schema, location=location, **kwargs), location)
