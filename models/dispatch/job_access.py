@@ -5,7 +5,7 @@ downloads and socket subscriptions share:
 - customers (with `portal:access`) the jobs of the customer their account is linked to;
   an account linked to no customer sees none (403, like a role that reads no jobs).
 A job the caller may not see does not exist for them (404, never 403)."""
-from functools import cached_property
+from functools import cache, cached_property
 
 from sqlalchemy import exists, select, true
 from sqlalchemy.orm import joinedload
@@ -40,9 +40,23 @@ def visible(actor: Actor | None = None):
     raise PermissionDenied("Your role cannot see jobs", required=["jobs:read"])
 
 
-def get_visible_job(job_id: int, actor: Actor | None = None) -> Job:
-    stmt = (select(Job).where(Job.id == job_id, visible(actor))
+# The statements of the hot paths are built once (building one costs more than running it);
+# each request narrows its own copy.
+@cache
+def _job_with_people():
+    return select(Job).options(joinedload(Job.customer), joinedload(Job.technician))
+
+
+@cache
+def _detail_row():
+    """The job, its customer and technician, the organization's settings, whether it has notes and photos."""
+    return (select(Job, Organization.settings, _has(JobNote, Job.id), _has(JobPhoto, Job.id))
+            .join(Organization, Organization.id == Job.organization_id)
             .options(joinedload(Job.customer), joinedload(Job.technician)))
+
+
+def get_visible_job(job_id: int, actor: Actor | None = None) -> Job:
+    stmt = _job_with_people().where(Job.id == job_id, visible(actor))
     job = db.session.scalars(stmt).unique().one_or_none()
     if job is None:
         raise NotFound(f"Job {job_id} not found")
@@ -99,11 +113,7 @@ def _has(model, job_id: int):
 def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
     """A visible job's detail in one statement (the job, its customer, technician and the organization's
     currency, and whether it has notes and photos), then its notes and photos when it has any."""
-    stmt = (select(Job, Organization.settings, _has(JobNote, Job.id), _has(JobPhoto, Job.id))
-            .join(Organization, Organization.id == Job.organization_id)
-            .where(Job.id == job_id, visible(actor))
-            .options(joinedload(Job.customer), joinedload(Job.technician)))
-    row = db.session.execute(stmt).one_or_none()  # many-to-one joins only: one row per job
+    row = db.session.execute(_detail_row().where(Job.id == job_id, visible(actor))).one_or_none()  # many-to-one joins only: one row per job
     if row is None:
         raise NotFound(f"Job {job_id} not found")
     job, *extras = row
