@@ -113,7 +113,8 @@ def _has(model, job_id: int):
 def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
     """A visible job's detail in one statement (the job, its customer, technician and the organization's
     currency, and whether it has notes and photos), then its notes and photos when it has any."""
-    row = db.session.execute(_detail_row().where(Job.id == job_id, visible(actor))).one_or_none()  # many-to-one joins only: one row per job
+    # many-to-one joins only: one row per job
+    row = db.session.execute(_detail_row().where(Job.id == job_id, visible(actor))).one_or_none()
     if row is None:
         raise NotFound(f"Job {job_id} not found")
     job, *extras = row
