@@ -49,10 +49,9 @@ def _job_with_people():
 
 @cache
 def _detail_row():
-    """The job, its customer and technician, the organization's settings, whether it has notes and photos."""
-    return (select(Job, Organization.settings, _has(JobNote, Job.id), _has(JobPhoto, Job.id))
-            .join(Organization, Organization.id == Job.organization_id)
-            .options(joinedload(Job.customer), joinedload(Job.technician)))
+    """The job with its customer and technician, and its detail's extras (below)."""
+    return (_job_with_people().add_columns(*_extras(Job.id))
+            .join(Organization, Organization.id == Job.organization_id))
 
 
 def get_visible_job(job_id: int, actor: Actor | None = None) -> Job:
@@ -86,8 +85,7 @@ class JobDetail:
     @cached_property
     def _parts(self) -> tuple[str, list, list]:
         settings, has_notes, has_photos = self._extras or db.session.execute(
-            select(Organization.settings, _has(JobNote, self.job.id), _has(JobPhoto, self.job.id))
-            .where(Organization.id == self.job.organization_id)).one()
+            select(*_extras(self.job.id)).where(Organization.id == self.job.organization_id)).one()
         notes = db.session.scalars(
             select(JobNote).where(JobNote.job_id == self.job.id).options(joinedload(JobNote.author))
             .order_by(JobNote.id)).all() if has_notes else []
@@ -106,8 +104,10 @@ class JobDetail:
         return self._parts[2]
 
 
-def _has(model, job_id: int):
-    return exists().where(model.job_id == job_id)
+def _extras(job_id):
+    """What a detail shows beyond the job's rows: the organization's settings (its currency), and
+    whether the job (`job_id`: an id, or the column in a statement about jobs) has notes and photos."""
+    return (Organization.settings, exists().where(JobNote.job_id == job_id), exists().where(JobPhoto.job_id == job_id))
 
 
 def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
