@@ -14,6 +14,7 @@ import logging
 from types import SimpleNamespace
 
 import socketio
+from socketio.packet import Packet
 
 from models.core import money
 
@@ -33,6 +34,24 @@ class SocketQueue(socketio.RedisManager):
     def set_server(self, server):
         super().set_server(server)
         self.json = QUEUE_JSON  # the base class takes the server's packet JSON here
+
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        """As the base class's, but the other web processes are told first: the base class delivers
+        to this process's sockets before it publishes, so with hundreds of sockets here every other
+        process's clients would wait for them. (Callbacks, binary data and several arguments keep
+        its path.)"""
+        room = to or room
+        if kwargs.get("ignore_queue") or callback is not None or not isinstance(data, dict) \
+                or Packet.data_is_binary([data]):
+            return super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid,
+                                callback=callback, **kwargs)
+        message = {"method": "emit", "event": event, "data": [data], "binary": False,
+                   "namespace": namespace or "/", "room": room, "skip_sid": skip_sid, "callback": None,
+                   "host_id": self.host_id}
+        try:
+            self._publish(message)
+        finally:
+            self._handle_emit(message)
 
     def disconnect_rooms(self, rooms: list[str], namespace: str) -> None:
         """Disconnect the sockets in any of `rooms` of `namespace`, in every web process."""

@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.core import settings
 from models.core.db import ping_when_idle
-from sockets import emitter, register_namespaces
+from sockets import emitter, fanout, register_namespaces
 from sockets.message_queue import PACKET_JSON, SocketQueue
 from tasks import celery_init_app
 from web import auth, docs, session_revocation
@@ -81,6 +81,7 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
             cors_allowed_origins=app.config["CORS_ORIGINS"] if app.config["CORS_ORIGINS"] != ["*"] else "*",
             json=PACKET_JSON,
         )
+        fanout.install(socketio.server.eio)
         register_namespaces(socketio)
         emitter.use_server(socketio)
         session_revocation.install(app, socketio.start_background_task)
