@@ -1,5 +1,6 @@
 """Live events kept for resuming: a clean slate of event streams, and a reader of Server-Sent Events."""
 import json
+import socket
 import threading
 
 EVENT_STREAMS = "events:*"  # the organizations' streams and the used stream tickets (sockets.event_log)
@@ -78,4 +79,12 @@ def open_live(base_url: str, path: str, headers=None) -> EventStream:
 
     response = requests.get(base_url + path, headers=headers or {}, stream=True, timeout=30)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/event-stream")
-    return EventStream(response.iter_content(chunk_size=None), close=response.close)
+
+    def close():
+        # Shut the socket first: closing the response waits for the reader's recv (up to its timeout).
+        connection = getattr(response.raw, "_connection", None)
+        if getattr(connection, "sock", None) is not None:
+            connection.sock.shutdown(socket.SHUT_RDWR)
+        response.close()
+
+    return EventStream(response.iter_content(chunk_size=None), close=close)
