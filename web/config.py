@@ -223,7 +223,9 @@ def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"check_same_thread": False, "timeout": 30}}
     # No pool_pre_ping: web.app pings only connections idle for DB_PING_IDLE_SECONDS (models.core.db.ping_when_idle).
-    return {"pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": 20}
+    # LIFO: the connection handed back last goes out next, so the ones in use stay warm (no ping) and
+    # the pool's surplus stays idle.
+    return {"pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": 20, "pool_use_lifo": True}
 
 
 class TestConfig(Config):
