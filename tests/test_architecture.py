@@ -18,6 +18,7 @@ DEFERRED_IMPORTS = {
     ("web/__init__.py", "web.app"): "python -m web.server monkey-patches with eventlet before Flask is imported",
     ("web/app.py", "eventlet.patcher"): "an optional dependency, probed",
     ("web/flower_app.py", "web.worker"): "builds the Flask app only once Flower's checks passed",
+    ("sockets/fanout.py", "engineio.async_drivers.eventlet"): "imports eventlet: only in a web process running on it",
 }
 
 
