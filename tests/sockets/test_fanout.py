@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+import socketio
 import websocket
 
 from sockets import emitter, rooms
@@ -96,6 +97,25 @@ def test_a_client_that_stops_reading_holds_up_no_one_and_gets_every_event_whole_
     finally:
         reading.close()
         stalled.close()
+
+
+def test_a_client_on_long_polling_gets_the_events_of_a_room_it_shares_with_websockets(live_server, auth):
+    """Polling sockets (a proxy that refuses websocket upgrades) keep the library's queue."""
+    token = auth.a.tokens["dispatcher"]
+    polling = socketio.Client(reconnection=False)
+    received = []
+    polling.on(PROBE, received.append)
+    polling.connect(live_server, auth={"token": token}, transports=["polling"], wait_timeout=10)
+    websockets = [Listener(live_server, token, events=(PROBE,)) for _ in range(3)]
+    try:
+        publish(rooms.user_room(auth.a.user_ids["dispatcher"]), 20, 500)
+        wait_for(lambda: len(received) >= 20 and all(len(w.events(PROBE)) >= 20 for w in websockets))
+        assert polling.transport() == "polling" and sequences(received) == list(range(20))
+        assert all(sequences(w.payloads(PROBE)) == list(range(20)) for w in websockets)
+    finally:
+        polling.disconnect()
+        for listener in websockets:
+            listener.close()
 
 
 def test_websocket_compression_is_declined_and_events_still_arrive(live_server, auth):
