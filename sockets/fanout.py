@@ -53,15 +53,16 @@ class DirectFanout:
             """engine.io's eventlet websocket app, noting each open websocket under its socket's sid."""
 
             def __init__(self, handler, server):
-                engineio_socket = handler.__self__  # engine.io passes its Socket's bound handler
+                engineio_socket = getattr(handler, "__self__", None)  # engine.io passes its Socket's bound handler
+                sid = getattr(engineio_socket, "sid", None)
 
                 def handle(ws):
-                    if _writable_directly(ws):
-                        websockets[engineio_socket.sid] = ws
+                    if sid is not None and _writable_directly(ws):
+                        websockets[sid] = ws
                     try:
                         return handler(ws)
                     finally:
-                        websockets.pop(engineio_socket.sid, None)
+                        websockets.pop(sid, None)
 
                 super().__init__(handle, server)
 

@@ -124,7 +124,8 @@ def test_websocket_compression_is_declined_and_events_still_arrive(live_server, 
                        headers=["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"])
     try:
         assert "sec-websocket-extensions" not in {name.lower() for name in client.handshake_headers}
-        publish(rooms.user_room(auth.a.user_ids["dispatcher"]), 3, 2_000)
-        assert sequences(client.read_probes(3)) == [0, 1, 2]
+        publish(rooms.user_room(auth.a.user_ids["dispatcher"]), 3, 70_000)  # a frame's 64-bit length
+        probes = client.read_probes(3)
+        assert sequences(probes) == [0, 1, 2] and all(len(p["pad"]) == 70_000 for p in probes)
     finally:
         client.close()
