@@ -13,6 +13,7 @@ library's way too, so a socket's packets keep their order and one slow client ne
 The server also declines permessage-deflate: compressing each event once per socket costs more than the
 fan-out (and a zlib context per connection); Socket.IO's own server disables it by default too.
 Only for eventlet's server (the web process); other async modes keep the library's path."""
+import contextlib
 import ssl
 import struct
 
@@ -88,16 +89,14 @@ class DirectFanout:
         try:
             sent = ws.socket.fd.send(data)
         except BlockingIOError:
-            lock.release()
-            return self._queue_packet(sid, pkt)
+            sent = None  # the kernel took nothing: the library's queue
         except OSError:
-            lock.release()
-            return None  # the connection is gone: its reader greenlet sees it and ends the socket
-        if sent == len(data):
-            lock.release()
-        else:
-            self._eio.start_background_task(_write_rest, ws, data[sent:])
-        return None
+            sent = len(data)  # the connection is gone: its reader greenlet sees it and ends the socket
+        if sent is not None and sent < len(data):
+            self._eio.start_background_task(_write_rest, ws, data[sent:])  # releases the lock when done
+            return None
+        lock.release()
+        return self._queue_packet(sid, pkt) if sent is None else None
 
     def _frame_of(self, pkt) -> bytes:
         """python-socketio sends one packet object to every recipient of an event: frame it once."""
@@ -123,9 +122,8 @@ def _writable_directly(ws) -> bool:
 
 def _write_rest(ws, rest: bytes) -> None:
     """Write the rest of a frame the kernel took in part, then let the socket's writers in again."""
-    try:
-        ws.socket.sendall(rest)
-    except OSError:
-        pass  # the reader greenlet notices the closed connection
-    finally:
-        ws._sendlock.release()
+    with contextlib.suppress(OSError):  # a closed connection: the reader greenlet notices it
+        try:
+            ws.socket.sendall(rest)
+        finally:
+            ws._sendlock.release()
