@@ -2,6 +2,7 @@
 import warnings
 
 import redis
+from engineio import payload as engineio_payload
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -82,6 +83,10 @@ def create_app(config: Config | None = None, *, socket_server: bool = True) -> F
             json=PACKET_JSON,
         )
         fanout.install(socketio.server.eio)
+        # engine.io drops a long-polling request of more than 16 packets (its default), all of them and
+        # silently; browsers batch what is pending: a console re-subscribing to 20 jobs would lose every one.
+        # (A class attribute: python-engineio has no per-server setting. The request's bytes stay bounded.)
+        engineio_payload.Payload.max_decode_packets = app.config["SOCKETIO_POLLING_MAX_PACKETS"]
         register_namespaces(socketio)
         emitter.use_server(socketio)
         session_revocation.install(app, socketio.start_background_task)

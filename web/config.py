@@ -101,6 +101,8 @@ class Config:
         # Redis pub/sub ignores the db number: deployments sharing one Redis need their own channel.
         self.SOCKETIO_CHANNEL = env_str("SOCKETIO_CHANNEL", "fieldops-socketio")
         self.SOCKETIO_ASYNC_MODE = env_str("SOCKETIO_ASYNC_MODE")  # None: eventlet if monkey-patched
+        # A long-polling client sends every packet it has pending in one request (docs/events.md#transports).
+        self.SOCKETIO_POLLING_MAX_PACKETS = env_int("SOCKETIO_POLLING_MAX_PACKETS", 1000)
         # Each web process keeps the session check's answers this long (0: off); every change that ends or
         # alters a session is published on this channel, and empties them at once (docs/security.md#sessions).
         self.SESSION_CACHE_SECONDS = float(env_str("SESSION_CACHE_SECONDS", "30"))
