@@ -7,7 +7,7 @@ downloads and socket subscriptions share:
 A job the caller may not see does not exist for them (404, never 403)."""
 from functools import cache, cached_property
 
-from sqlalchemy import exists, select, true
+from sqlalchemy import bindparam, exists, select, true
 from sqlalchemy.orm import joinedload
 
 from models.core import context
@@ -15,6 +15,7 @@ from models.core.context import Actor
 from models.core.db import db
 from models.core.errors import NotFound, PermissionDenied
 from models.core.permissions import grants
+from models.core.tenancy import prebuilt
 from models.dispatch.job import Job, JobNote
 from models.dispatch.photo import JobPhoto, attachments_of
 from models.dispatch.technician import Technician
@@ -24,24 +25,39 @@ from models.identity import Organization
 def visible(actor: Actor | None = None):
     """The criteria (for `.where()`) of the jobs `actor` (by default the current one) may
     read; PermissionDenied when they may read none."""
-    actor = actor or context.current()
+    rule, params = _rule_of(actor or context.current())
+    return _criteria(rule).params(params) if params else _criteria(rule)
+
+
+def _rule_of(actor: Actor) -> tuple[str, dict]:
+    """Which rule of the module's docstring applies to `actor`, with the values of its parameters."""
     if actor.kind == context.CUSTOMER:
         if not grants(actor.permissions, "portal:access"):
             raise PermissionDenied("Your role cannot use the customer portal", required=["portal:access"])
         if actor.customer_id is None:
             raise PermissionDenied("Your account is linked to no customer; ask the organization to link it")
-        return Job.customer_id == actor.customer_id
+        return "customer", {"viewer_customer_id": actor.customer_id}
     if actor.kind == context.STAFF:
         if grants(actor.permissions, "jobs:read"):
-            return true()
+            return "organization", {}
         if grants(actor.permissions, "jobs:read_assigned"):
-            return Job.technician_id == select(Technician.id).where(Technician.user_id == actor.user_id) \
-                .scalar_subquery()
+            return "assigned", {"viewer_user_id": actor.user_id}
     raise PermissionDenied("Your role cannot see jobs", required=["jobs:read"])
 
 
-# The statements of the hot paths are built once (building one costs more than running it);
-# each request narrows its own copy.
+@cache
+def _criteria(rule: str):
+    if rule == "customer":
+        return Job.customer_id == bindparam("viewer_customer_id")
+    if rule == "assigned":
+        return Job.technician_id == select(Technician.id).where(Technician.user_id == bindparam("viewer_user_id")) \
+            .scalar_subquery()
+    return true()
+
+
+# The statements of the hot paths are built once (building one costs more than running it).
+# Those by id are whole, with their values as parameters, so that their organization's scoped
+# copy is built once too (models.core.tenancy.prebuilt); lists narrow their own copy.
 @cache
 def _job_with_people():
     return select(Job).options(joinedload(Job.customer), joinedload(Job.technician))
@@ -54,9 +70,24 @@ def _detail_row():
             .join(Organization, Organization.id == Job.organization_id))
 
 
+@cache
+def _by_id(statement, rule: str):
+    """`statement()` narrowed to the job `:job_id` if `rule` lets the viewer see it."""
+    return prebuilt(statement().where(Job.id == bindparam("job_id"), _criteria(rule)))
+
+
+def _execute_by_id(statement, job_id: int, actor: Actor | None):
+    rule, params = _rule_of(actor or context.current())
+    return db.session.execute(_by_id(statement, rule), {"job_id": job_id, **params})
+
+
+@cache
+def _job_id():
+    return select(Job.id)
+
+
 def get_visible_job(job_id: int, actor: Actor | None = None) -> Job:
-    stmt = _job_with_people().where(Job.id == job_id, visible(actor))
-    job = db.session.scalars(stmt).unique().one_or_none()
+    job = _execute_by_id(_job_with_people, job_id, actor).scalars().unique().one_or_none()
     if job is None:
         raise NotFound(f"Job {job_id} not found")
     return job
@@ -64,10 +95,9 @@ def get_visible_job(job_id: int, actor: Actor | None = None) -> Job:
 
 def may_read_job(job_id: int, actor: Actor | None = None) -> bool:
     try:
-        stmt = select(Job.id).where(Job.id == job_id, visible(actor))
+        return _execute_by_id(_job_id, job_id, actor).scalar() is not None
     except PermissionDenied:
         return False
-    return db.session.scalar(stmt) is not None
 
 
 class JobDetail:
@@ -114,7 +144,7 @@ def load_detail(job_id: int, actor: Actor | None = None) -> JobDetail:
     """A visible job's detail in one statement (the job, its customer, technician and the organization's
     currency, and whether it has notes and photos), then its notes and photos when it has any."""
     # many-to-one joins only: one row per job
-    row = db.session.execute(_detail_row().where(Job.id == job_id, visible(actor))).one_or_none()
+    row = _execute_by_id(_detail_row, job_id, actor).one_or_none()
     if row is None:
         raise NotFound(f"Job {job_id} not found")
     job, *extras = row
