@@ -130,6 +130,11 @@ class ListSpec:
     filters: dict[str, Filter] = field(default_factory=dict)
     search: tuple = ()  # columns for `q`, or callables turning the LIKE pattern into a condition
 
+    @property
+    def entity(self):
+        """The model listed: the one whose id breaks ties."""
+        return self.id.class_
+
     def narrow(self, stmt: Select, values: Mapping) -> Select:
         """The filters named in `values` (each as parsed), and `q`."""
         stmt = stmt.where(*(f.condition(values[name]) for name, f in self.filters.items()

@@ -60,12 +60,12 @@ def paginate(stmt, args: dict, spec: ListSpec, *, items=ENTITIES) -> Page | Curs
     stmt = spec.narrow(stmt, args)
     if "cursor" in args:
         return _cursor_page(stmt, args, spec, items)
-    total = _count(stmt, args)
+    total = _count(stmt, args, spec.entity)
     stmt = spec.order(stmt, args.get("sort"))
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
     if offset > DEFERRED_JOIN_OFFSET:
-        rows = _deferred_page(stmt, offset, per_page, items)
+        rows = _deferred_page(stmt, spec.entity, offset, per_page, items)
     else:
         rows = _fetch(stmt.limit(per_page).offset(offset), items)
     return Page(items=rows, total=total, current_page=page, per_page=per_page)
@@ -78,12 +78,9 @@ def _fetch(stmt, items: str) -> list:
     return list(result.mappings().all() if items == MAPPINGS else result.all())
 
 
-def _count(stmt, args: dict) -> int:
-    entity = stmt.column_descriptions[0]["entity"]
-    lean = stmt.with_only_columns(func.count(entity.id)).order_by(None)
-
-    def compute():
-        return db.session.scalar(lean)
+def _count(stmt, args: dict, entity) -> int:
+    def compute():  # only when the count cache has no fresh total (building the statement costs too)
+        return db.session.scalar(stmt.with_only_columns(func.count(entity.id)).order_by(None))
 
     table = entity.__tablename__
     if table not in count_cache.CACHED_TABLES:
@@ -95,10 +92,9 @@ def _count(stmt, args: dict) -> int:
     return count_cache.cached_count(table, identity, compute)
 
 
-def _deferred_page(stmt, offset: int, limit: int, items: str) -> list:
+def _deferred_page(stmt, entity, offset: int, limit: int, items: str) -> list:
     """One statement: the page's ids come from a subquery that walks ids only, then only
     those rows are read, in the same order."""
-    entity = stmt.column_descriptions[0]["entity"]
     page_ids = stmt.with_only_columns(entity.id).offset(offset).limit(limit).subquery()
     return _fetch(stmt.where(entity.id.in_(select(page_ids.c.id))), items)
 
