@@ -150,7 +150,7 @@ def run(app, env: dict, cleanup, base_url: str, owner_token: str, token: str, or
 
 
 def budget_rows(results: dict) -> list[dict]:
-    """Rows of the bench's table: measured, no budget (SPEC sets none for deliveries)."""
+    """Rows of the bench's table: measured, no budget (none is set for deliveries)."""
     d = results.get("deliveries")
     if not d:
         return []
