@@ -7,10 +7,11 @@ organization B with --other-jobs, starts the real web process
 database, Redis and Socket.IO channel, as deployed behind a load balancer), signs
 a dispatcher in through the API, then:
   http    load from a separate process (keep-alive connections) on GET /jobs (first
-          page, filtered, deep page), GET /jobs/{id}, PUT /jobs/{id}/status: each with 1
+          page, filtered, deep page, keyset pages: as deep, and the completed jobs' first and
+          half as deep), GET /jobs/{id}, PUT /jobs/{id}/status: each with 1
           client (unloaded latency) and --concurrency closed-loop clients (saturation
-          throughput); the job lists also at a fixed --rate, open loop (latency at the
-          budgeted load: the budgets pair p50/p99 with >= 300 req/s); client i talks to
+          throughput); the job lists also at a fixed --rate, open loop (latency under a
+          steady offered load); client i talks to
           web process i % N;
   events  --clients Socket.IO clients (split evenly over the web processes),
           --changes status changes (round-robin over them), delay to each client;
@@ -61,7 +62,7 @@ def parse_args(argv):
                         "(default 2: one per core of the 2-core reference machine, as deployed)")
     p.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients (default 8)")
     p.add_argument("--rate", type=float, default=300,
-                   help="open-loop request rate for the job lists' latency (default 300 req/s, the budgeted rate)")
+                   help="open-loop request rate for the job lists' latency (default 300 req/s)")
     p.add_argument("--rate-connections", type=int, default=16,
                    help="connections the open-loop load may use at once (default 16)")
     p.add_argument("--clients", type=int, default=500, help="Socket.IO clients (default 500)")
@@ -114,29 +115,46 @@ def login(base_url, email=setup.DISPATCHER):
     return body["data"]["access_token"]
 
 
-def deep_cursor(base_url, token, rows: int) -> str | None:
-    """The keyset cursor `rows` jobs down the list, walked to with pages of 100 (None: the list is shorter)."""
-    cursor = ""
+# A list whose rows are alike at every depth (each completed job has its technician and work times), so
+# that its deep keyset page and its first one differ by depth alone; the whole list's newest rows carry
+# fewer names and times than its older ones.
+ALIKE_ROWS = "status=completed"
+
+
+def deep_cursor(base_url, token, rows: int, query: str = "") -> str | None:
+    """The keyset cursor `rows` jobs down the list (narrowed by `query`), walked to with pages of 100
+    (None: the list is shorter)."""
+    cursor, narrowed = "", f"{query}&" if query else ""
     for _ in range(max(1, rows // 100)):
-        status, body = api(base_url, "GET", f"/api/v1/jobs?per_page=100&cursor={cursor}", token)
+        status, body = api(base_url, "GET", f"/api/v1/jobs?{narrowed}per_page=100&cursor={cursor}", token)
         cursor = body["meta"].get("next_cursor") if status == 200 else None
         if not cursor:
             return None
     return cursor
 
 
-def scenarios(args, ids, pool, cursor=None):
+def deep_page(jobs: int) -> int:
+    return 2000 if jobs >= 40_000 else max(1, jobs // 40)
+
+
+def scenarios(args, ids, pool, cursors=None):
+    """`cursors`: {scenario name: cursor} of the keyset pages walked to."""
     if args.get:
         return [{"name": f"GET {path}", "method": "GET", "paths": [path]} for path in args.get]
-    deep = 2000 if args.jobs >= 40_000 else max(1, args.jobs // 40)
-    cursor_page = [{"name": "jobs_cursor_deep", "method": "GET",
-                    "paths": [f"/api/v1/jobs?per_page=20&cursor={cursor}"]}] if cursor else []
+    deep = deep_page(args.jobs)
+    cursors = cursors or {}
+    keyset_pages = [{"name": name, "method": "GET", "paths": [path.format(cursor=cursors[name])]}
+                    for name, path in (("jobs_cursor_deep", "/api/v1/jobs?per_page=20&cursor={cursor}"),
+                                       ("jobs_alike_cursor_first", f"/api/v1/jobs?{ALIKE_ROWS}&per_page=20&cursor="),
+                                       ("jobs_alike_cursor_deep",
+                                        f"/api/v1/jobs?{ALIKE_ROWS}&per_page=20&cursor={{cursor}}"))
+                    if cursors.get(name) is not None]
     return [
         {"name": "jobs_first_page", "method": "GET", "paths": ["/api/v1/jobs?per_page=20"]},
         {"name": "jobs_filtered", "method": "GET",
          "paths": ["/api/v1/jobs?status=pending,assigned&priority=high&per_page=20"]},
         {"name": "jobs_deep_page", "method": "GET", "paths": [f"/api/v1/jobs?page={deep}&per_page=20"]},
-        *cursor_page,
+        *keyset_pages,
         {"name": "job_detail", "method": "GET", "template": "/api/v1/jobs/{id}", "ids": ids},
         {"name": "job_status", "method": "PUT", "status_pool": pool},
     ]
@@ -183,10 +201,12 @@ def rss_text(rss: dict) -> str:
 def run_http(args, servers, token, ids, pool, results, database_url):
     """Each scenario with 1 client (web process 0) and with --concurrency clients (client i on process i % N).
     The "after 10k requests" RSS is read once every web process has served 10k requests. The keyset page
-    is as deep as the deep page (its cursor walked to first)."""
+    is as deep as the deep page (its cursor walked to first); the list of alike rows' one half as deep."""
     served, out = [0] * len(servers), results["http"]
-    deep = 2000 if args.jobs >= 40_000 else max(1, args.jobs // 40)
-    cursor = None if args.get else deep_cursor(servers.url, token, deep * 20)
+    rows = deep_page(args.jobs) * 20
+    cursors = {} if args.get else {
+        "jobs_cursor_deep": deep_cursor(servers.url, token, rows),
+        "jobs_alike_cursor_first": "", "jobs_alike_cursor_deep": deep_cursor(servers.url, token, rows // 2, ALIKE_ROWS)}
 
     def requests():
         return {"requests": sum(served), "requests_per_process": list(served)}
@@ -195,7 +215,7 @@ def run_http(args, servers, token, ids, pool, results, database_url):
         for result in loads:
             served[:] = [a + b for a, b in zip(served, result["sent_by_server"])]
 
-    for spec in scenarios(args, ids, pool, cursor):
+    for spec in scenarios(args, ids, pool, cursors):
         check = preflight(servers.url, token, spec, args.jobs)
         if not check["ok"]:
             log(f"skipping {spec['name']}: {check}")
