@@ -137,24 +137,29 @@ def deep_page(jobs: int) -> int:
     return 2000 if jobs >= 40_000 else max(1, jobs // 40)
 
 
-def scenarios(args, ids, pool, cursors=None):
-    """`cursors`: {scenario name: cursor} of the keyset pages walked to."""
+def keyset_pages(base_url, token, jobs: int) -> dict:
+    """{scenario name: path} of the keyset pages: the whole list's as deep as the deep page, and the
+    completed jobs' first and half as deep (their cursors walked to first; none for a list too short)."""
+    rows = deep_page(jobs) * 20
+    deep, alike = deep_cursor(base_url, token, rows), deep_cursor(base_url, token, rows // 2, ALIKE_ROWS)
+    pages = {"jobs_cursor_deep": f"/api/v1/jobs?per_page=20&cursor={deep}"} if deep else {}
+    if alike:
+        pages.update(jobs_alike_cursor_first=f"/api/v1/jobs?{ALIKE_ROWS}&per_page=20&cursor=",
+                     jobs_alike_cursor_deep=f"/api/v1/jobs?{ALIKE_ROWS}&per_page=20&cursor={alike}")
+    return pages
+
+
+def scenarios(args, ids, pool, keyset=None):
+    """`keyset`: keyset_pages()."""
     if args.get:
         return [{"name": f"GET {path}", "method": "GET", "paths": [path]} for path in args.get]
     deep = deep_page(args.jobs)
-    cursors = cursors or {}
-    keyset_pages = [{"name": name, "method": "GET", "paths": [path.format(cursor=cursors[name])]}
-                    for name, path in (("jobs_cursor_deep", "/api/v1/jobs?per_page=20&cursor={cursor}"),
-                                       ("jobs_alike_cursor_first", f"/api/v1/jobs?{ALIKE_ROWS}&per_page=20&cursor="),
-                                       ("jobs_alike_cursor_deep",
-                                        f"/api/v1/jobs?{ALIKE_ROWS}&per_page=20&cursor={{cursor}}"))
-                    if cursors.get(name) is not None]
     return [
         {"name": "jobs_first_page", "method": "GET", "paths": ["/api/v1/jobs?per_page=20"]},
         {"name": "jobs_filtered", "method": "GET",
          "paths": ["/api/v1/jobs?status=pending,assigned&priority=high&per_page=20"]},
         {"name": "jobs_deep_page", "method": "GET", "paths": [f"/api/v1/jobs?page={deep}&per_page=20"]},
-        *keyset_pages,
+        *({"name": name, "method": "GET", "paths": [path]} for name, path in (keyset or {}).items()),
         {"name": "job_detail", "method": "GET", "template": "/api/v1/jobs/{id}", "ids": ids},
         {"name": "job_status", "method": "PUT", "status_pool": pool},
     ]
@@ -200,13 +205,10 @@ def rss_text(rss: dict) -> str:
 
 def run_http(args, servers, token, ids, pool, results, database_url):
     """Each scenario with 1 client (web process 0) and with --concurrency clients (client i on process i % N).
-    The "after 10k requests" RSS is read once every web process has served 10k requests. The keyset page
-    is as deep as the deep page (its cursor walked to first); the list of alike rows' one half as deep."""
+    The "after 10k requests" RSS is read once every web process has served 10k requests. The keyset
+    pages are keyset_pages()'s."""
     served, out = [0] * len(servers), results["http"]
-    rows = deep_page(args.jobs) * 20
-    cursors = {} if args.get else {
-        "jobs_cursor_deep": deep_cursor(servers.url, token, rows),
-        "jobs_alike_cursor_first": "", "jobs_alike_cursor_deep": deep_cursor(servers.url, token, rows // 2, ALIKE_ROWS)}
+    keyset = {} if args.get else keyset_pages(servers.url, token, args.jobs)
 
     def requests():
         return {"requests": sum(served), "requests_per_process": list(served)}
@@ -215,7 +217,7 @@ def run_http(args, servers, token, ids, pool, results, database_url):
         for result in loads:
             served[:] = [a + b for a, b in zip(served, result["sent_by_server"])]
 
-    for spec in scenarios(args, ids, pool, cursors):
+    for spec in scenarios(args, ids, pool, keyset):
         check = preflight(servers.url, token, spec, args.jobs)
         if not check["ok"]:
             log(f"skipping {spec['name']}: {check}")
